@@ -1,0 +1,4 @@
+export * from './write';
+export * from './events';
+export * from './auth';
+export * from './read';

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/**
+ * Every event type with one zod schema per stored schema version. Stored events are never
+ * rewritten; `upcast` (upcasters.ts) turns an old version into the current one when read.
+ */
+const uuid = z.string().uuid();
+const cents = z.number().int();
+const iso = z.string().datetime({ offset: true });
+
+const orderLine = z.object({
+  productId: uuid,
+  sku: z.string(),
+  name: z.string(),
+  quantity: z.number().int().positive(),
+  unitPriceCents: cents,
+});
+
+const orderPlacedV1 = z.object({
+  orderId: uuid, userId: uuid, lines: z.array(orderLine).min(1), totalCents: cents, paymentToken: z.string(),
+});
+
+export const eventSchemas = {
+  UserCreated: { 1: z.object({ userId: uuid, email: z.string(), name: z.string() }) },
+  UserEmailUpdated: { 1: z.object({ userId: uuid, email: z.string(), previousEmail: z.string() }) },
+  UserLoggedIn: { 1: z.object({ userId: uuid, at: iso }) },
+  ProductCreated: {
+    1: z.object({ productId: uuid, sku: z.string(), name: z.string(), priceCents: cents, stock: z.number().int() }),
+  },
+  ProductPriceChanged: { 1: z.object({ productId: uuid, priceCents: cents, previousPriceCents: cents }) },
+  InventoryRestocked: { 1: z.object({ productId: uuid, quantity: z.number().int(), onHand: z.number().int() }) },
+  OrderPlaced: {
+    1: orderPlacedV1,
+    2: orderPlacedV1.extend({ currency: z.string().regex(/^[A-Z]{3}$/) }),
+  },
+  PaymentProcessed: { 1: z.object({ orderId: uuid, amountCents: cents, chargeId: z.string() }) },
+  PaymentFailed: { 1: z.object({ orderId: uuid, reason: z.string() }) },
+  InventoryReserved: {
+    1: z.object({ orderId: uuid, lines: z.array(z.object({ productId: uuid, quantity: z.number().int() })) }),
+  },
+  InventoryUnavailable: {
+    1: z.object({
+      orderId: uuid,
+      shortages: z.array(z.object({ productId: uuid, requested: z.number().int(), available: z.number().int() })),
+    }),
+  },
+  OrderCompleted: { 1: z.object({ orderId: uuid, userId: uuid, totalCents: cents }) },
+  PaymentRefunded: { 1: z.object({ orderId: uuid, amountCents: cents }) },
+  OrderCancelled: { 1: z.object({ orderId: uuid, userId: uuid, reason: z.string() }) },
+} as const;
+
+type Schemas = typeof eventSchemas;
+export type EventType = keyof Schemas;
+type Latest<T extends EventType> = Schemas[T] extends { 2: infer S } ? S : Schemas[T] extends { 1: infer S } ? S : never;
+export type EventData<T extends EventType> = z.infer<Latest<T> & z.ZodType>;
+
+export const currentVersion = (type: EventType): number =>
+  Math.max(...Object.keys(eventSchemas[type]).map(Number));
+
+/** A new event as a decider returns it: always at the current schema version. */
+export type DomainEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
+export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
+
+export const eventTypes = Object.keys(eventSchemas) as EventType[];
+
+export interface EventMetadata {
+  correlationId: string;
+  causationId: string | null;
+  commandId: string;
+  actor: string;
+  traceparent?: string;
+}
+
+/** An event as read back from the log. */
+export type StoredEvent = DomainEvent & {
+  position: number;
+  txId: string;
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  schemaVersion: number;
+  occurredAt: string;
+  metadata: EventMetadata;
+};
+
+export const streamId = {
+  user: (id: string) => `user-${id}`,
+  product: (id: string) => `product-${id}`,
+  order: (id: string) => `order-${id}`,
+};

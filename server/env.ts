@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+const url = (fallback: string) => z.string().url().default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/ledgerline'),
+  READ_DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: url('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().min(1).default('ledgerline'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
+  ADMIN_EMAIL: z.string().email().default('admin@ledgerline.local'),
+  ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LAG_ALERT_EVENTS: z.coerce.number().int().positive().default(1000),
+  LAG_ALERT_SECONDS: z.coerce.number().positive().default(30),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  PAYMENT_DEADLINE_MS: z.coerce.number().int().positive().default(5000),
+  PAYMENT_SLOW_MS: z.coerce.number().int().positive().default(15000),
+  DB_POOL_MAX: z.coerce.number().int().positive().default(10),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+});
+
+export type Env = z.infer<typeof schema> & { READ_DATABASE_URL: string; SESSION_SECRET: string };
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (!e.SESSION_SECRET && e.NODE_ENV === 'production' && process.env.LEDGERLINE_ALLOW_DEV_SECRET !== '1') {
+    throw new Error('Invalid environment:\n  SESSION_SECRET: required in production (at least 16 characters)');
+  }
+  return {
+    ...e,
+    READ_DATABASE_URL: e.READ_DATABASE_URL ?? e.DATABASE_URL,
+    // Development default only; production refuses to start without a real secret.
+    SESSION_SECRET: e.SESSION_SECRET ?? 'ledgerline-development-secret-not-for-production',
+  };
+}
+
+let cached: Env | undefined;
+/** The parsed environment; read once, on first use. */
+export function env(): Env {
+  cached ??= load();
+  return cached;
+}
