@@ -113,6 +113,10 @@ CREATE TABLE "projection_checkpoints" (
 	"status" text DEFAULT 'running' NOT NULL,
 	"last_error" text,
 	"last_event_at" timestamp with time zone,
+	"failing_position" bigint,
+	"failing_attempts" integer DEFAULT 0 NOT NULL,
+	"retry_after" timestamp with time zone,
+	"events_applied" bigint DEFAULT 0 NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"rebuild" jsonb
 );

@@ -15,6 +15,10 @@ export const checkpoints = pgTable('projection_checkpoints', {
   status: text('status', { enum: ['running', 'failed'] }).notNull().default('running'),
   lastError: text('last_error'),
   lastEventAt: timestamp('last_event_at', { withTimezone: true, mode: 'date' }),
+  failingPosition: bigint('failing_position', { mode: 'number' }),
+  failingAttempts: integer('failing_attempts').notNull().default(0),
+  retryAfter: timestamp('retry_after', { withTimezone: true, mode: 'date' }),
+  eventsApplied: bigint('events_applied', { mode: 'number' }).notNull().default(0),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   rebuild: jsonb('rebuild').$type<{ state: string; processed: number; total: number; startedAt: string; error?: string } | null>(),
 });

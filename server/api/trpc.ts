@@ -1,0 +1,68 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import type { Services } from '@/server/services';
+import { DomainError } from '@/server/domain/errors';
+import { authenticate } from '@/server/auth/store';
+import { actorOf, type Principal, type Role } from '@/server/auth/principal';
+import type { CommandContext } from '@/server/commands/context';
+
+export interface Context {
+  services: Services;
+  principal: Principal | null;
+  headers: Headers;
+}
+
+export async function createContext(services: Services, headers: Headers): Promise<Context> {
+  const principal = await authenticate(services.db, services.env.SESSION_SECRET, headers);
+  return { services, principal, headers };
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: { ...shape.data, zodIssues: cause instanceof ZodError ? cause.issues : undefined, stack: undefined },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Domain rule violations become tRPC errors with the same code and the rule's message. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
+
+/** Any signed-in staff member or API token. */
+export const staffProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in or send a valid API token' });
+  return next({ ctx: { ...ctx, principal: ctx.principal } });
+});
+
+export const roleProcedure = (...allowed: Role[]) => staffProcedure.use(({ ctx, next }) => {
+  if (!allowed.includes(ctx.principal.role)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the role ${allowed.join(' or ')}; you are ${ctx.principal.role}` });
+  }
+  return next();
+});
+
+/** Queries: every role. Commands: admin and operator. Operator actions on the runner: admin. */
+export const queryProcedure = staffProcedure;
+export const commandProcedure = roleProcedure('admin', 'operator');
+export const adminProcedure = roleProcedure('admin');
+
+/** The command context for a procedure call: actor and the caller's optional commandId. */
+export function commandContext(ctx: Context & { principal: Principal }, commandId?: string): CommandContext {
+  return { actor: actorOf(ctx.principal), commandId, correlationId: ctx.headers.get('x-correlation-id') ?? undefined };
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { eq, inArray } from 'drizzle-orm';
+import { orderLines, orders, products, users } from '@/db/schema';
+import { decideOrder, evolveOrder, type OrderState } from '@/server/domain/order';
+import { streamId } from '@/server/domain/events';
+import { notFound } from '@/server/domain/errors';
+import { runCommand } from './run';
+import type { CommandContext, CommandDeps } from './context';
+
+export interface PlaceOrderInput {
+  userId: string;
+  items: { productId: string; quantity: number }[];
+  payment: { token: string };
+  currency?: string;
+}
+
+/** Places an order as `pending`; the saga takes it from there. The total uses current prices. */
+export async function placeOrder(deps: CommandDeps, ctx: CommandContext, input: PlaceOrderInput) {
+  return runCommand(deps, ctx, 'orders.place', async ({ tx, now, append }) => {
+    const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, input.userId));
+    if (!user) throw notFound(`User ${input.userId} does not exist`);
+    const ids = [...new Set(input.items.map((i) => i.productId))];
+    const found = await tx.select().from(products).where(inArray(products.id, ids));
+    const orderId = randomUUID();
+    const events = decideOrder({
+      type: 'PlaceOrder',
+      data: {
+        orderId, userId: input.userId, items: input.items, paymentToken: input.payment.token,
+        currency: input.currency ?? 'USD',
+        products: found.map((p) => ({ id: p.id, sku: p.sku, name: p.name, priceCents: p.priceCents, available: p.onHand - p.reserved })),
+      },
+    }, null);
+    const state = events.reduce<OrderState | null>((s, e) => evolveOrder(s, e), null)!;
+    await tx.insert(orders).values({
+      id: orderId, userId: state.userId, status: state.status, totalCents: state.totalCents, currency: state.currency,
+      paymentToken: input.payment.token, placedAt: now, updatedAt: now, version: events.length,
+    });
+    await tx.insert(orderLines).values(state.lines.map((l, i) => ({
+      orderId, lineNo: i + 1, productId: l.productId, quantity: l.quantity, unitPriceCents: l.unitPriceCents,
+    })));
+    const position = await append(streamId.order(orderId), 0, events);
+    return { orderId, position };
+  });
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Tx } from '@/db/client';
+import type { DomainEvent, EventMetadata } from '@/server/domain/events';
+import { DomainError, conflict } from '@/server/domain/errors';
+import { appendToStream } from './append';
+import type { CommandContext, CommandDeps } from './context';
+
+export interface CommandScope {
+  tx: Tx;
+  now: Date;
+  /** Appends to a stream with this command's metadata; returns the last position. */
+  append(stream: string, expectedVersion: number, events: DomainEvent[]): Promise<number>;
+}
+
+class Replayed<R> { constructor(readonly result: R) {} }
+
+/**
+ * Runs one command in one transaction: idempotency check, the handler's lock/decide/write/append,
+ * the stored result. Commits all or nothing. A repeated `commandId` returns the first result.
+ */
+export async function runCommand<R>(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  commandType: string,
+  handler: (scope: CommandScope) => Promise<R>,
+): Promise<R> {
+  const commandId = ctx.commandId ?? randomUUID();
+  const metadata: EventMetadata = {
+    correlationId: ctx.correlationId ?? commandId,
+    causationId: ctx.causationId ?? null,
+    commandId,
+    actor: ctx.actor,
+    ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
+  };
+  const now = ctx.now?.() ?? new Date();
+  try {
+    return await deps.db.transaction(async (tx) => {
+      if (ctx.commandId) {
+        // A concurrent twin blocks here on the primary key until the first one commits or aborts.
+        const claimed = await tx.execute(sql`INSERT INTO command_results (command_id, command_type) VALUES (${commandId}, ${commandType}) ON CONFLICT DO NOTHING RETURNING 1`);
+        if (claimed.length === 0) {
+          const [prior] = await tx.execute<{ command_type: string; result: R }>(sql`SELECT command_type, result FROM command_results WHERE command_id = ${commandId}`);
+          if (!prior) throw conflict(`Command ${commandId} is being processed; retry`);
+          if (prior.command_type !== commandType) throw conflict(`commandId ${commandId} was already used for ${prior.command_type}`);
+          throw new Replayed(prior.result);
+        }
+      }
+      const result = await handler({
+        tx, now,
+        append: (stream, expectedVersion, events) => appendToStream(tx, stream, expectedVersion, events, metadata, now),
+      });
+      if (ctx.commandId) {
+        await tx.execute(sql`UPDATE command_results SET result = ${JSON.stringify(result)}::jsonb WHERE command_id = ${commandId}`);
+      }
+      return result;
+    });
+  } catch (err) {
+    if (err instanceof Replayed) return err.result as R;
+    throw translatePgError(err);
+  }
+}
+
+/** Unique violations that escape a handler are conflicts a person can act on. */
+function translatePgError(err: unknown): unknown {
+  if (err instanceof DomainError) return err;
+  const pg = err as { code?: string; constraint_name?: string };
+  if (pg.code === '23505') {
+    if (pg.constraint_name === 'users_email_lower_key') return conflict('A user with this email already exists');
+    if (pg.constraint_name === 'products_sku_key') return conflict('A product with this SKU already exists');
+    if (pg.constraint_name === 'events_stream_version_key') return conflict('The record was changed concurrently; retry');
+    return conflict('This record already exists');
+  }
+  if (pg.code === '23514' && pg.constraint_name === 'products_stock_never_negative') return conflict('Not enough stock');
+  return err;
+}

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Checkpoint } from './checkpoints';
+
+export const CACHE_TTL_SECONDS = 60;
+
+/**
+ * Query answers cached in Redis. The key holds the checkpoint of every projection the query reads,
+ * so a projection's advance retires old entries without scanning; the TTL removes them.
+ * Redis being down or flushed only costs a miss.
+ */
+export class QueryCache {
+  readonly stats = { hits: 0, misses: 0, errors: 0 };
+  onResult?: (query: string, hit: boolean) => void;
+
+  constructor(private redis: Redis, private prefix: string) {}
+
+  key(query: string, checkpoints: Checkpoint[], input: unknown): string {
+    const versions = [...checkpoints].sort((a, b) => a.name.localeCompare(b.name)).map((c) => `${c.name}@${c.version}:${c.txId}:${c.position}`).join('|');
+    const digest = createHash('sha1').update(versions).update('\0').update(JSON.stringify(input ?? null)).digest('base64url');
+    return `${this.prefix}:q:${query}:${digest}`;
+  }
+
+  async getOrLoad<T>(query: string, checkpoints: Checkpoint[], input: unknown, load: () => Promise<T>): Promise<T> {
+    const key = this.key(query, checkpoints, input);
+    let cached: string | null = null;
+    try { cached = await this.redis.get(key); } catch { this.stats.errors++; }
+    if (cached !== null) {
+      this.stats.hits++;
+      this.onResult?.(query, true);
+      return JSON.parse(cached) as T;
+    }
+    this.stats.misses++;
+    this.onResult?.(query, false);
+    const value = await load();
+    try { await this.redis.set(key, JSON.stringify(value), 'EX', CACHE_TTL_SECONDS); } catch { this.stats.errors++; }
+    return value;
+  }
+}

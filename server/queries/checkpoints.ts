@@ -1,0 +1,15 @@
+import type postgres from 'postgres';
+
+export const PROJECTIONS_CHANNEL = 'ledgerline_projections';
+
+export interface Checkpoint { name: string; version: number; txId: bigint; position: number }
+
+export async function readCheckpoints(sql: postgres.Sql, names: readonly string[]): Promise<Checkpoint[]> {
+  const rows = await sql<{ name: string; version: number; tx_id: string; position: string }[]>`
+    SELECT name, version, tx_id::text, position FROM projection_checkpoints WHERE name = ANY(${names as string[]})`;
+  return rows.map((r) => ({ name: r.name, version: r.version, txId: BigInt(r.tx_id), position: Number(r.position) }));
+}
+
+/** True when a checkpoint (tx, position) is at or past the event (tx, position): log order is (tx_id, position). */
+export const reached = (ck: { txId: bigint; position: number }, ev: { txId: bigint; position: number }) =>
+  ck.txId > ev.txId || (ck.txId === ev.txId && ck.position >= ev.position);

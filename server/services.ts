@@ -1,0 +1,53 @@
+import { Redis } from 'ioredis';
+import { connect, type Db, type DbHandle } from '@/db/client';
+import { env, type Env } from './env';
+import { PositionWaiter } from './queries/wait';
+import { QueryCache } from './queries/cache';
+
+/** Everything a request or a job needs, created once per process and passed down explicitly. */
+export interface Services {
+  env: Env;
+  db: Db;
+  readDb: Db;
+  write: DbHandle;
+  read: DbHandle;
+  redis: Redis;
+  prefix: string;
+  waiter: PositionWaiter;
+  cache: QueryCache;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  databaseUrl?: string; readDatabaseUrl?: string; redisUrl?: string; prefix?: string; poolMax?: number; appName?: string;
+}
+
+export function createServices(opts: ServiceOptions = {}): Services {
+  const e = env();
+  const databaseUrl = opts.databaseUrl ?? e.DATABASE_URL;
+  const readUrl = opts.readDatabaseUrl ?? (opts.databaseUrl ? opts.databaseUrl : e.READ_DATABASE_URL);
+  const write = connect(databaseUrl, { max: opts.poolMax ?? e.DB_POOL_MAX, appName: opts.appName });
+  const read = readUrl === databaseUrl ? write : connect(readUrl, { max: opts.poolMax ?? e.DB_POOL_MAX, appName: opts.appName });
+  const redis = new Redis(opts.redisUrl ?? e.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false });
+  redis.on('error', () => {}); // ioredis reconnects by itself; failures surface on the commands that need it.
+  const prefix = opts.prefix ?? e.REDIS_PREFIX;
+  const waiter = new PositionWaiter(read.sql, write.db);
+  const cache = new QueryCache(redis, prefix);
+  return {
+    env: e, db: write.db, readDb: read.db, write, read, redis, prefix, waiter, cache,
+    async close() {
+      await waiter.close();
+      redis.disconnect();
+      await write.close();
+      if (read !== write) await read.close();
+    },
+  };
+}
+
+const globalKey = Symbol.for('ledgerline.services');
+/** The process-wide services of the web tier (survives Next's module reloading in development). */
+export function services(): Services {
+  const g = globalThis as unknown as Record<symbol, Services | undefined>;
+  g[globalKey] ??= createServices({ appName: 'ledgerline-web' });
+  return g[globalKey]!;
+}

@@ -1,0 +1,166 @@
+import { sql } from 'drizzle-orm';
+import type postgres from 'postgres';
+import type { DbHandle, Tx } from '@/db/client';
+import type { ProjectionDefinition } from '@/server/projections/types';
+import type { StoredEvent } from '@/server/domain/events';
+import { PROJECTIONS_CHANNEL } from '@/server/queries/checkpoints';
+import { after, lastBefore, readEvents, safeHorizon, type LogPoint } from '@/server/projections/log';
+import type { Logger } from '@/server/log';
+
+export interface RunnerOptions { batchSize?: number; maxAttempts?: number; backoffMs?: number }
+export type StepOutcome =
+  | { kind: 'applied'; events: number; more: boolean }
+  | { kind: 'idle' } | { kind: 'busy' } | { kind: 'failed' }
+  | { kind: 'retry'; afterMs: number };
+
+type CheckpointRow = {
+  tx_id: string; position: string; status: string; failing_position: string | null; failing_attempts: number; retry_after: Date | null;
+};
+
+const pointOf = (e: StoredEvent): LogPoint => ({ txId: BigInt(e.txId), position: e.position });
+
+/**
+ * Applies each projection's events in log order, in batches; rows and checkpoint commit together
+ * on the read database. The checkpoint row is locked for the batch (SKIP LOCKED), so any number of
+ * workers may call `catchUp` and exactly one applies a projection at a time.
+ */
+export class ProjectionRunner {
+  private byName: Map<string, ProjectionDefinition>;
+  readonly batchSize: number;
+  private maxAttempts: number;
+  private backoffMs: number;
+  onApplied?: (name: string, events: StoredEvent[]) => void;
+
+  constructor(private writeSql: postgres.Sql, private read: DbHandle, defs: ProjectionDefinition[], private log: Logger, opts: RunnerOptions = {}) {
+    this.byName = new Map(defs.map((d) => [d.name, d]));
+    this.batchSize = opts.batchSize ?? 1000;
+    this.maxAttempts = opts.maxAttempts ?? 3;
+    this.backoffMs = opts.backoffMs ?? 500;
+  }
+
+  get definitions() { return [...this.byName.values()]; }
+
+  definition(name: string): ProjectionDefinition {
+    const def = this.byName.get(name);
+    if (!def) throw new Error(`Unknown projection ${name}`);
+    return def;
+  }
+
+  /** Creates missing checkpoint rows; returns the projections whose stored version is older than the code's. */
+  async ensureCheckpoints(): Promise<string[]> {
+    const stale: string[] = [];
+    for (const def of this.byName.values()) {
+      await this.read.sql`INSERT INTO projection_checkpoints (name, version) VALUES (${def.name}, ${def.version}) ON CONFLICT DO NOTHING`;
+      const [row] = await this.read.sql<{ version: number }[]>`SELECT version FROM projection_checkpoints WHERE name = ${def.name}`;
+      if (row && row.version !== def.version) stale.push(def.name);
+    }
+    return stale;
+  }
+
+  /** Applies batches until the projection is level with the safe horizon (or cannot go on). */
+  async catchUp(name: string): Promise<StepOutcome> {
+    let total = 0;
+    for (;;) {
+      const outcome = await this.step(name);
+      if (outcome.kind !== 'applied') return total > 0 && outcome.kind === 'idle' ? { kind: 'applied', events: total, more: false } : outcome;
+      total += outcome.events;
+      if (!outcome.more) return { kind: 'applied', events: total, more: false };
+    }
+  }
+
+  /** One batch in one read-side transaction. */
+  async step(name: string, schema?: string): Promise<StepOutcome> {
+    const def = this.definition(name);
+    return this.read.db.transaction(async (tx) => {
+      const [ck] = await tx.execute<CheckpointRow>(sql`
+        SELECT tx_id::text, position, status, failing_position, failing_attempts, retry_after
+        FROM projection_checkpoints WHERE name = ${name} FOR UPDATE SKIP LOCKED`);
+      if (!ck) return { kind: 'busy' } as const;
+      if (ck.status === 'failed') return { kind: 'failed' } as const;
+      if (ck.retry_after && ck.retry_after.getTime() > Date.now()) return { kind: 'retry', afterMs: ck.retry_after.getTime() - Date.now() } as const;
+      if (schema) await tx.execute(sql.raw(`SET LOCAL search_path TO "${schema}", public`));
+      const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
+      const horizon = await safeHorizon(this.writeSql);
+      const events = await readEvents(this.writeSql, from, horizon, def.handles, this.batchSize);
+      const full = events.length === this.batchSize;
+      let next = events.length ? pointOf(events[events.length - 1]!) : from;
+      if (!full) {
+        // Past the events it handles, the projection has also seen everything else below the horizon.
+        const last = await lastBefore(this.writeSql, horizon);
+        if (last && after(last, next)) next = last;
+      }
+      if (events.length === 0 && !after(next, from)) return { kind: 'idle' } as const;
+
+      const failure = await this.applyGuarded(tx, def, events);
+      if (failure) return this.onFailure(tx, def, ck, from, events, failure);
+      await this.saveCheckpoint(tx, name, next, events);
+      this.onApplied?.(name, events);
+      return { kind: 'applied', events: events.length, more: full } as const;
+    });
+  }
+
+  /** Applies the batch in a savepoint; on error, applies one event at a time to find the poison one. */
+  private async applyGuarded(tx: Tx, def: ProjectionDefinition, events: StoredEvent[]) {
+    if (events.length === 0) return null;
+    try {
+      await tx.transaction((sp) => def.applyBatch(sp, events));
+      return null;
+    } catch (batchErr) {
+      if (events.length === 1) return { index: 0, error: batchErr };
+      for (let i = 0; i < events.length; i++) {
+        try {
+          await tx.transaction((sp) => def.applyBatch(sp, [events[i]!]));
+        } catch (error) {
+          return { index: i, error };
+        }
+      }
+      return null; // only the batch as a whole failed; one at a time, every event applied
+    }
+  }
+
+  /**
+   * A poison event: the events before it are kept; the event is retried with backoff, and once its
+   * attempts are spent the projection either halts (`failed`, with the error) or parks it as a
+   * dead letter and moves on.
+   */
+  private async onFailure(tx: Tx, def: ProjectionDefinition, ck: CheckpointRow, from: LogPoint, events: StoredEvent[], failure: { index: number; error: unknown }): Promise<StepOutcome> {
+    const poison = events[failure.index]!;
+    const applied = events.slice(0, failure.index);
+    const prefixEnd = applied.length ? pointOf(applied[applied.length - 1]!) : from;
+    const message = errorText(failure.error);
+    const attempts = Number(ck.failing_position) === poison.position ? ck.failing_attempts + 1 : 1;
+    this.log.warn({ projection: def.name, eventId: poison.eventId, position: poison.position, attempts, err: message }, 'projection event failed');
+    if (attempts < this.maxAttempts) {
+      await this.saveCheckpoint(tx, def.name, prefixEnd, applied);
+      const afterMs = this.backoffMs * 2 ** (attempts - 1);
+      await tx.execute(sql`UPDATE projection_checkpoints SET failing_position = ${poison.position}, failing_attempts = ${attempts},
+        last_error = ${message}, retry_after = now() + ${afterMs} * interval '1 millisecond' WHERE name = ${def.name}`);
+      return { kind: 'retry', afterMs };
+    }
+    if (def.onError === 'halt') {
+      await this.saveCheckpoint(tx, def.name, prefixEnd, applied);
+      await tx.execute(sql`UPDATE projection_checkpoints SET status = 'failed', failing_position = ${poison.position},
+        failing_attempts = ${attempts}, last_error = ${`event ${poison.position} (${poison.type}): ${message}`} WHERE name = ${def.name}`);
+      this.log.error({ projection: def.name, eventId: poison.eventId, position: poison.position }, 'projection halted');
+      return { kind: 'failed' };
+    }
+    await tx.execute(sql`INSERT INTO dead_letters (projection, position, event_type, error, attempts)
+      VALUES (${def.name}, ${poison.position}, ${poison.type}, ${message}, ${attempts})`);
+    await this.saveCheckpoint(tx, def.name, pointOf(poison), applied);
+    this.log.error({ projection: def.name, eventId: poison.eventId, position: poison.position }, 'event dead-lettered');
+    return { kind: 'applied', events: applied.length, more: true };
+  }
+
+  private async saveCheckpoint(tx: Tx, name: string, point: LogPoint, events: StoredEvent[]) {
+    const lastAt = events.length ? events[events.length - 1]!.occurredAt : null;
+    await tx.execute(sql`
+      UPDATE projection_checkpoints SET tx_id = ${point.txId.toString()}::xid8, position = ${point.position},
+        last_event_at = COALESCE(${lastAt}::timestamptz, last_event_at), updated_at = now(),
+        failing_position = NULL, failing_attempts = 0, retry_after = NULL, last_error = NULL,
+        events_applied = events_applied + ${events.length}
+      WHERE name = ${name}`);
+    await tx.execute(sql`SELECT pg_notify(${PROJECTIONS_CHANNEL}, ${name})`);
+  }
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
