@@ -3,6 +3,7 @@ import { connect, type Db, type DbHandle } from '@/db/client';
 import { env, type Env } from './env';
 import { PositionWaiter } from './queries/wait';
 import { QueryCache } from './queries/cache';
+import { createQueues, type Queues } from './queues';
 
 /** Everything a request or a job needs, created once per process and passed down explicitly. */
 export interface Services {
@@ -15,6 +16,9 @@ export interface Services {
   prefix: string;
   waiter: PositionWaiter;
   cache: QueryCache;
+  redisUrl: string;
+  /** BullMQ queues, opened on first use. */
+  queues(): Queues;
   close(): Promise<void>;
 }
 
@@ -33,9 +37,13 @@ export function createServices(opts: ServiceOptions = {}): Services {
   const prefix = opts.prefix ?? e.REDIS_PREFIX;
   const waiter = new PositionWaiter(read.sql, write.db);
   const cache = new QueryCache(redis, prefix);
+  const redisUrl = opts.redisUrl ?? e.REDIS_URL;
+  let queues: Queues | undefined;
   return {
-    env: e, db: write.db, readDb: read.db, write, read, redis, prefix, waiter, cache,
+    env: e, db: write.db, readDb: read.db, write, read, redis, prefix, waiter, cache, redisUrl,
+    queues: () => (queues ??= createQueues(redisUrl, prefix)),
     async close() {
+      await queues?.close();
       await waiter.close();
       redis.disconnect();
       await write.close();

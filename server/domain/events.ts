@@ -44,9 +44,20 @@ export const eventSchemas = {
       shortages: z.array(z.object({ productId: uuid, requested: z.number().int(), available: z.number().int() })),
     }),
   },
-  OrderCompleted: { 1: z.object({ orderId: uuid, userId: uuid, totalCents: cents }) },
+  OrderCompleted: {
+    1: z.object({
+      orderId: uuid, userId: uuid, totalCents: cents,
+      lines: z.array(z.object({ productId: uuid, name: z.string(), quantity: z.number().int(), unitPriceCents: cents })),
+    }),
+  },
   PaymentRefunded: { 1: z.object({ orderId: uuid, amountCents: cents }) },
-  OrderCancelled: { 1: z.object({ orderId: uuid, userId: uuid, reason: z.string() }) },
+  OrderCancelled: {
+    1: z.object({
+      orderId: uuid, userId: uuid, reason: z.string(),
+      /** Stock the order held and gives back (empty when nothing was reserved). */
+      released: z.array(z.object({ productId: uuid, quantity: z.number().int() })),
+    }),
+  },
 } as const;
 
 type Schemas = typeof eventSchemas;

@@ -74,7 +74,8 @@ export function decideOrder(command: OrderCommand, state: OrderState | null): Or
     case 'CompleteOrder': {
       const o = requireOrder(state, command.data.orderId);
       if (o.status !== 'paid' || !o.reserved) throw conflict(`Order ${o.id} cannot complete: it must be paid with its stock reserved`);
-      return [{ type: 'OrderCompleted', data: { orderId: o.id, userId: o.userId, totalCents: o.totalCents } }];
+      const lines = o.lines.map((l) => ({ productId: l.productId, name: l.name, quantity: l.quantity, unitPriceCents: l.unitPriceCents }));
+      return [{ type: 'OrderCompleted', data: { orderId: o.id, userId: o.userId, totalCents: o.totalCents, lines } }];
     }
     case 'RefundPayment': {
       const o = requireOrder(state, command.data.orderId);
@@ -86,7 +87,8 @@ export function decideOrder(command: OrderCommand, state: OrderState | null): Or
       const o = requireOrder(state, command.data.orderId);
       if (o.status === 'completed' || o.status === 'cancelled') throw conflict(`Order ${o.id} is already ${o.status}`);
       if (o.charged && !o.refunded) throw conflict(`Order ${o.id} must be refunded before it is cancelled`);
-      return [{ type: 'OrderCancelled', data: { orderId: o.id, userId: o.userId, reason: command.data.reason } }];
+      const released = o.reserved ? o.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) : [];
+      return [{ type: 'OrderCancelled', data: { orderId: o.id, userId: o.userId, reason: command.data.reason, released } }];
     }
     default: {
       const never: never = command;

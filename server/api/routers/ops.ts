@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { router, queryProcedure, adminProcedure } from '../trpc';
+import { cursor, limit } from '../schemas';
+import { listDeadLetters, listEvents, projectionStatus } from '@/server/queries/ops';
+import { retryDeadLetter } from '@/server/projections/dead-letters';
+import { projections, projectionNames } from '@/server/projections/registry';
+import { requestRebuild } from '@/server/projections/rebuild-request';
+
+export const opsRouter = router({
+  projections: queryProcedure.input(z.object({}).default({})).query(({ ctx }) => projectionStatus(ctx.services)),
+  events: queryProcedure
+    .input(z.object({ streamId: z.string().max(200).optional(), correlationId: z.string().max(200).optional(), type: z.string().max(100).optional(), limit, cursor }).default({ limit: 50 }))
+    .query(({ ctx, input }) => listEvents(ctx.services, input)),
+  deadLetters: queryProcedure.input(z.object({}).default({})).query(({ ctx }) => listDeadLetters(ctx.services)),
+  retryDeadLetter: adminProcedure
+    .input(z.object({ id: z.number().int().positive() }))
+    .mutation(({ ctx, input }) => retryDeadLetter(ctx.services.readDb, ctx.services.write.sql, projections, input.id)),
+  rebuildProjection: adminProcedure
+    .input(z.object({ name: z.enum(projectionNames as [string, ...string[]], { message: `name is one of ${projectionNames.join(', ')}` }) }))
+    .mutation(({ ctx, input }) => requestRebuild(ctx.services, input.name)),
+});

@@ -1,0 +1,66 @@
+import { sql } from 'drizzle-orm';
+import type { ProjectionDefinition } from './types';
+
+interface Day { day: string; registrations: number; placed: number; completed: number; cancelled: number; revenue: number; refunded: number }
+
+/** reports.* and dashboard.summary: per-day counters and per-product sales. Days are UTC. */
+export const analyticsProjection: ProjectionDefinition = {
+  name: 'analytics',
+  version: 1,
+  handles: ['UserCreated', 'OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'PaymentRefunded'],
+  tables: ['daily_registrations', 'daily_revenue', 'product_sales'],
+  onError: 'dead-letter',
+  async applyBatch(tx, events) {
+    const days = new Map<string, Day>();
+    const products = new Map<string, { product_id: string; name: string; units: number; revenue: number }>();
+    const day = (at: string) => {
+      const d = at.slice(0, 10);
+      return days.get(d) ?? days.set(d, { day: d, registrations: 0, placed: 0, completed: 0, cancelled: 0, revenue: 0, refunded: 0 }).get(d)!;
+    };
+    for (const e of events) {
+      switch (e.type) {
+        case 'UserCreated': day(e.occurredAt).registrations++; break;
+        case 'OrderPlaced': day(e.occurredAt).placed++; break;
+        case 'OrderCompleted': {
+          const d = day(e.occurredAt); d.completed++; d.revenue += e.data.totalCents;
+          for (const l of e.data.lines) {
+            const p = products.get(l.productId) ?? products.set(l.productId, { product_id: l.productId, name: l.name, units: 0, revenue: 0 }).get(l.productId)!;
+            p.units += l.quantity; p.revenue += l.quantity * l.unitPriceCents; p.name = l.name;
+          }
+          break;
+        }
+        case 'OrderCancelled': day(e.occurredAt).cancelled++; break;
+        case 'PaymentRefunded': day(e.occurredAt).refunded += e.data.amountCents; break;
+        default: break;
+      }
+    }
+    const all = [...days.values()];
+    const regs = all.filter((d) => d.registrations > 0);
+    if (regs.length) {
+      await tx.execute(sql`
+        INSERT INTO daily_registrations (day, count)
+        SELECT day, registrations FROM jsonb_to_recordset(${JSON.stringify(regs)}::jsonb) AS v(day date, registrations int)
+        ON CONFLICT (day) DO UPDATE SET count = daily_registrations.count + excluded.count`);
+    }
+    const rev = all.filter((d) => d.placed || d.completed || d.cancelled || d.refunded);
+    if (rev.length) {
+      await tx.execute(sql`
+        INSERT INTO daily_revenue (day, placed_count, completed_count, cancelled_count, revenue_cents, refunded_cents)
+        SELECT day, placed, completed, cancelled, revenue, refunded
+        FROM jsonb_to_recordset(${JSON.stringify(rev)}::jsonb) AS v(day date, placed int, completed int, cancelled int, revenue bigint, refunded bigint)
+        ON CONFLICT (day) DO UPDATE SET placed_count = daily_revenue.placed_count + excluded.placed_count,
+          completed_count = daily_revenue.completed_count + excluded.completed_count,
+          cancelled_count = daily_revenue.cancelled_count + excluded.cancelled_count,
+          revenue_cents = daily_revenue.revenue_cents + excluded.revenue_cents,
+          refunded_cents = daily_revenue.refunded_cents + excluded.refunded_cents`);
+    }
+    if (products.size) {
+      await tx.execute(sql`
+        INSERT INTO product_sales (product_id, name, units_sold, revenue_cents)
+        SELECT product_id, name, units, revenue FROM jsonb_to_recordset(${JSON.stringify([...products.values()])}::jsonb)
+          AS v(product_id uuid, name text, units int, revenue bigint)
+        ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, units_sold = product_sales.units_sold + excluded.units_sold,
+          revenue_cents = product_sales.revenue_cents + excluded.revenue_cents`);
+    }
+  },
+};

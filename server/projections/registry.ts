@@ -1,0 +1,13 @@
+import type { ProjectionDefinition } from './types';
+import { userProfileProjection } from './user-profile';
+import { userSearchProjection } from './user-search';
+import { orderSummaryProjection } from './order-summary';
+import { inventoryProjection } from './inventory';
+import { analyticsProjection } from './analytics';
+
+/** Every read model the runner keeps. */
+export const projections: ProjectionDefinition[] = [
+  userProfileProjection, userSearchProjection, orderSummaryProjection, inventoryProjection, analyticsProjection,
+];
+
+export const projectionNames = projections.map((p) => p.name);

@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import type { ProjectionDefinition } from './types';
+
+interface Patch { userId: string; created?: { email: string; name: string; memberSince: string }; email?: string; lastLoginAt?: string; orders: number; spent: number }
+
+/** users.profile: one row per user with completed-order totals. */
+export const userProfileProjection: ProjectionDefinition = {
+  name: 'user_profile',
+  version: 1,
+  handles: ['UserCreated', 'UserEmailUpdated', 'UserLoggedIn', 'OrderCompleted'],
+  tables: ['user_profiles'],
+  onError: 'halt',
+  async applyBatch(tx, events) {
+    const patches = new Map<string, Patch>();
+    const patch = (userId: string) => patches.get(userId) ?? patches.set(userId, { userId, orders: 0, spent: 0 }).get(userId)!;
+    for (const e of events) {
+      switch (e.type) {
+        case 'UserCreated': patch(e.data.userId).created = { email: e.data.email, name: e.data.name, memberSince: e.occurredAt }; break;
+        case 'UserEmailUpdated': patch(e.data.userId).email = e.data.email; break;
+        case 'UserLoggedIn': patch(e.data.userId).lastLoginAt = e.data.at; break;
+        case 'OrderCompleted': { const p = patch(e.data.userId); p.orders += 1; p.spent += e.data.totalCents; break; }
+        default: break;
+      }
+    }
+    const all = [...patches.values()];
+    const created = all.filter((p) => p.created).map((p) => ({
+      user_id: p.userId, email: p.email ?? p.created!.email, name: p.created!.name, member_since: p.created!.memberSince,
+      last_login_at: p.lastLoginAt ?? null, total_orders: p.orders, total_spent_cents: p.spent,
+    }));
+    const updated = all.filter((p) => !p.created).map((p) => ({
+      user_id: p.userId, email: p.email ?? null, last_login_at: p.lastLoginAt ?? null, orders: p.orders, spent: p.spent,
+    }));
+    if (created.length) {
+      await tx.execute(sql`
+        INSERT INTO user_profiles (user_id, email, name, member_since, last_login_at, total_orders, total_spent_cents)
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(created)}::jsonb)
+          AS v(user_id uuid, email text, name text, member_since timestamptz, last_login_at timestamptz, total_orders int, total_spent_cents bigint)`);
+    }
+    if (updated.length) {
+      await tx.execute(sql`
+        UPDATE user_profiles p SET email = COALESCE(v.email, p.email), last_login_at = COALESCE(v.last_login_at, p.last_login_at),
+          total_orders = p.total_orders + v.orders, total_spent_cents = p.total_spent_cents + v.spent
+        FROM jsonb_to_recordset(${JSON.stringify(updated)}::jsonb)
+          AS v(user_id uuid, email text, last_login_at timestamptz, orders int, spent bigint)
+        WHERE p.user_id = v.user_id`);
+    }
+  },
+};

@@ -1,0 +1,64 @@
+import { sql } from 'drizzle-orm';
+import type { Services } from '@/server/services';
+import { decodeCursor, type Answer } from './read-model';
+import { pageOf, normalizeTimes } from './rows';
+import { upcast } from '@/server/domain/upcasters';
+
+export interface ProjectionStatus {
+  name: string; version: number; position: number; head: number; lagEvents: number; lagSeconds: number; status: string;
+  lastError: string | null; eventsApplied: number; updatedAt: string;
+  rebuild: { state: string; processed: number; total: number; startedAt: string; error?: string } | null;
+}
+
+/**
+ * Lag against the true head of the log: events after each checkpoint and the age of the oldest of
+ * them. A stopped worker therefore shows lag that grows, never a frozen zero. Not cached.
+ */
+export async function projectionStatus(s: Services): Promise<Answer<ProjectionStatus[]>> {
+  const cks = await s.readDb.execute<{ name: string; version: number; tx_id: string; position: string; status: string; last_error: string | null; events_applied: string; updated_at: Date; rebuild: ProjectionStatus['rebuild'] }>(sql`
+    SELECT name, version, tx_id::text, position, status, last_error, events_applied, updated_at, rebuild FROM projection_checkpoints
+    WHERE name NOT LIKE '$%' ORDER BY name`);
+  const [head] = await s.db.execute<{ head: string | null }>(sql`SELECT max(position) AS head FROM events`);
+  const data = await Promise.all(cks.map(async (c) => {
+    const [lag] = await s.db.execute<{ n: string; oldest: Date | null }>(sql`
+      SELECT count(*) AS n, min(occurred_at) AS oldest FROM events WHERE (tx_id, position) > (${c.tx_id}::xid8, ${c.position})`);
+    const oldest = lag?.oldest ? new Date(lag.oldest) : null;
+    return {
+      name: c.name, version: c.version, position: Number(c.position), head: Number(head?.head ?? 0),
+      lagEvents: Number(lag?.n ?? 0), lagSeconds: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0,
+      status: c.rebuild && c.rebuild.state === 'running' ? 'rebuilding' : c.status, lastError: c.last_error,
+      eventsApplied: Number(c.events_applied), updatedAt: new Date(c.updated_at).toISOString(), rebuild: c.rebuild,
+    };
+  }));
+  return { data, freshness: { position: Number(head?.head ?? 0), stale: false } };
+}
+
+export type EventView = { position: number; eventId: string; streamId: string; streamVersion: number; type: string; schemaVersion: number; data: unknown; metadata: Record<string, unknown>; occurredAt: string };
+
+/** The event log, newest first, for the explorer; data shown upcast to the current version. */
+export async function listEvents(s: Services, input: { streamId?: string; correlationId?: string; type?: string; limit: number; cursor?: string }) {
+  const after = decodeCursor(input.cursor);
+  const rows = await s.db.execute<EventView>(sql`
+    SELECT position::float8 AS position, event_id AS "eventId", stream_id AS "streamId", stream_version AS "streamVersion", type,
+      schema_version AS "schemaVersion", data, metadata, occurred_at AS "occurredAt"
+    FROM events
+    WHERE ${input.streamId ? sql`stream_id = ${input.streamId}` : sql`true`}
+      AND ${input.correlationId ? sql`metadata->>'correlationId' = ${input.correlationId}` : sql`true`}
+      AND ${input.type ? sql`type = ${input.type}` : sql`true`}
+      AND ${after ? sql`position < ${Number(after[0])}` : sql`true`}
+    ORDER BY position DESC LIMIT ${input.limit + 1}`);
+  const items = rows.map((r) => {
+    let data = r.data;
+    try { data = upcast(r.type, r.schemaVersion, r.data).data; } catch { /* show what is stored */ }
+    return normalizeTimes({ ...r, data }, ['occurredAt']);
+  });
+  const [head] = await s.db.execute<{ head: string | null }>(sql`SELECT max(position) AS head FROM events`);
+  return { data: pageOf(items, input.limit, (e) => [e.position]), freshness: { position: Number(head?.head ?? 0), stale: false } };
+}
+
+export async function listDeadLetters(s: Services) {
+  const rows = await s.readDb.execute<{ id: number; projection: string; position: number; eventType: string; error: string; attempts: number; createdAt: string; resolvedAt: string | null }>(sql`
+    SELECT id, projection, position::float8 AS position, event_type AS "eventType", error, attempts, created_at AS "createdAt", resolved_at AS "resolvedAt"
+    FROM dead_letters ORDER BY resolved_at IS NOT NULL, id DESC LIMIT 500`);
+  return { data: rows.map((r) => normalizeTimes(r, ['createdAt', 'resolvedAt'])), freshness: { position: 0, stale: false } };
+}

@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm';
+import type { Services } from '@/server/services';
+import { readModel, type ReadOptions } from './read-model';
+
+export type RevenueDay = { day: string; completedCount: number; revenueCents: number; avgOrderValueCents: number; placedCount: number; cancelledCount: number; refundedCents: number };
+export type DayRange = { from: string; to: string };
+
+/** Every day in [from, to], zeros included. */
+export function dailyRegistrations(s: Services, input: DayRange & ReadOptions) {
+  return readModel(s, 'reports.dailyRegistrations', ['analytics'], [input.from, input.to], input, () => registrationsBetween(s, input));
+}
+
+export async function registrationsBetween(s: Services, r: DayRange) {
+  const rows = await s.readDb.execute<{ day: string; count: number }>(sql`
+    SELECT to_char(d, 'YYYY-MM-DD') AS day, COALESCE(r.count, 0)::int AS count
+    FROM generate_series(${r.from}::date, ${r.to}::date, interval '1 day') AS d
+    LEFT JOIN daily_registrations r ON r.day = d::date ORDER BY d`);
+  return [...rows];
+}
+
+export function revenue(s: Services, input: DayRange & ReadOptions) {
+  return readModel(s, 'reports.revenue', ['analytics'], [input.from, input.to], input, () => revenueBetween(s, input));
+}
+
+export async function revenueBetween(s: Services, r: DayRange): Promise<RevenueDay[]> {
+  const rows = await s.readDb.execute<RevenueDay>(sql`
+    SELECT to_char(d, 'YYYY-MM-DD') AS day, COALESCE(v.completed_count, 0)::int AS "completedCount",
+      COALESCE(v.revenue_cents, 0)::float8 AS "revenueCents",
+      CASE WHEN COALESCE(v.completed_count, 0) = 0 THEN 0 ELSE round(v.revenue_cents::numeric / v.completed_count)::float8 END AS "avgOrderValueCents",
+      COALESCE(v.placed_count, 0)::int AS "placedCount", COALESCE(v.cancelled_count, 0)::int AS "cancelledCount",
+      COALESCE(v.refunded_cents, 0)::float8 AS "refundedCents"
+    FROM generate_series(${r.from}::date, ${r.to}::date, interval '1 day') AS d
+    LEFT JOIN daily_revenue v ON v.day = d::date ORDER BY d`);
+  return [...rows];
+}
