@@ -10,7 +10,7 @@ import type { Logger } from '@/server/log';
 export interface RunnerOptions { batchSize?: number; maxAttempts?: number; backoffMs?: number }
 export type StepOutcome =
   | { kind: 'applied'; events: number; more: boolean }
-  | { kind: 'idle' } | { kind: 'busy' } | { kind: 'failed' }
+  | { kind: 'idle' } | { kind: 'failed' }
   | { kind: 'retry'; afterMs: number };
 
 type CheckpointRow = {
@@ -57,14 +57,16 @@ export class ProjectionRunner {
     return stale;
   }
 
-  /** Applies batches until the projection is level with the safe horizon (or cannot go on). */
+  /**
+   * Applies batches until a step finds nothing new (so events committed while it ran are taken
+   * too), or the projection cannot go on (failed, or waiting to retry).
+   */
   async catchUp(name: string): Promise<StepOutcome> {
     let total = 0;
     for (;;) {
       const outcome = await this.step(name);
-      if (outcome.kind !== 'applied') return total > 0 && outcome.kind === 'idle' ? { kind: 'applied', events: total, more: false } : outcome;
-      total += outcome.events;
-      if (!outcome.more) return { kind: 'applied', events: total, more: false };
+      if (outcome.kind === 'applied') { total += outcome.events; continue; }
+      return outcome.kind === 'idle' && total > 0 ? { kind: 'applied', events: total, more: false } : outcome;
     }
   }
 
@@ -72,10 +74,12 @@ export class ProjectionRunner {
   async step(name: string, schema?: string): Promise<StepOutcome> {
     const def = this.definition(name);
     return this.read.db.transaction(async (tx) => {
+      // Another worker applying this projection holds the row: wait for it, then go on from its checkpoint.
+      await tx.execute(sql`SET LOCAL lock_timeout = '30s'`);
       const [ck] = await tx.execute<CheckpointRow>(sql`
         SELECT tx_id::text, position, status, failing_position, failing_attempts, retry_after
-        FROM projection_checkpoints WHERE name = ${name} FOR UPDATE SKIP LOCKED`);
-      if (!ck) return { kind: 'busy' } as const;
+        FROM projection_checkpoints WHERE name = ${name} FOR UPDATE`);
+      if (!ck) throw new Error(`No checkpoint row for projection ${name}`);
       if (ck.status === 'failed') return { kind: 'failed' } as const;
       if (ck.retry_after && ck.retry_after.getTime() > Date.now()) return { kind: 'retry', afterMs: ck.retry_after.getTime() - Date.now() } as const;
       if (schema) await tx.execute(sql.raw(`SET LOCAL search_path TO "${schema}", public`));

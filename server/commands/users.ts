@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { users } from '@/db/schema';
 import type { Tx } from '@/db/client';
 import { decideUser, evolveUser, type UserCommand, type UserState } from '@/server/domain/user';
@@ -22,7 +22,7 @@ export async function createUser(deps: CommandDeps, ctx: CommandContext, input: 
     // The unique index on lower(email) decides races: exactly one insert wins.
     const inserted = await tx.insert(users)
       .values({ id: userId, email: input.email, name: input.name, createdAt: now, version: events.length })
-      .onConflictDoNothing({ target: sql`lower(${users.email})` as never })
+      .onConflictDoNothing()
       .returning({ id: users.id });
     if (inserted.length === 0) throw conflict(`A user with email ${input.email} already exists`);
     const position = await append(streamId.user(userId), 0, events);

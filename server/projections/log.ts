@@ -2,19 +2,22 @@ import type postgres from 'postgres';
 import type { StoredEvent, EventMetadata } from '@/server/domain/events';
 import { upcast } from '@/server/domain/upcasters';
 
+/** A connection or a transaction. */
+export type Queryable = postgres.Sql | postgres.TransactionSql;
+
 /** A place in the log: events are ordered by (tx_id, position). */
 export interface LogPoint { txId: bigint; position: number }
 
 interface Row {
   position: string; tx_id: string; event_id: string; stream_id: string; stream_version: number;
-  type: string; schema_version: number; data: unknown; metadata: EventMetadata; occurred_at: Date;
+  type: string; schema_version: number; data: unknown; metadata: EventMetadata; occurred_at: Date | string;
 }
 
 export function toStoredEvent(r: Row): StoredEvent {
   const { type, data } = upcast(r.type, r.schema_version, r.data);
   return {
     type, data, position: Number(r.position), txId: r.tx_id, eventId: r.event_id, streamId: r.stream_id,
-    streamVersion: r.stream_version, schemaVersion: r.schema_version, occurredAt: r.occurred_at.toISOString(), metadata: r.metadata,
+    streamVersion: r.stream_version, schemaVersion: r.schema_version, occurredAt: new Date(r.occurred_at).toISOString(), metadata: r.metadata,
   } as StoredEvent;
 }
 
@@ -22,13 +25,13 @@ export function toStoredEvent(r: Row): StoredEvent {
  * The safe horizon: every transaction with an id below it has ended, so the events it wrote are
  * final and no event can ever appear before it in (tx_id, position) order.
  */
-export async function safeHorizon(sql: postgres.Sql): Promise<bigint> {
+export async function safeHorizon(sql: Queryable): Promise<bigint> {
   const [row] = await sql<{ x: string }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x`;
   return BigInt(row!.x);
 }
 
 /** Events after `after`, below `horizon`, of the given types (all when null), in log order. */
-export async function readEvents(sql: postgres.Sql, after: LogPoint, horizon: bigint, types: readonly string[] | null, limit: number): Promise<StoredEvent[]> {
+export async function readEvents(sql: Queryable, after: LogPoint, horizon: bigint, types: readonly string[] | null, limit: number): Promise<StoredEvent[]> {
   const rows = types
     ? await sql<Row[]>`
         SELECT position, tx_id::text, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at
@@ -45,7 +48,7 @@ export async function readEvents(sql: postgres.Sql, after: LogPoint, horizon: bi
 }
 
 /** The last event below the horizon: where a consumer that saw everything below it stands. */
-export async function lastBefore(sql: postgres.Sql, horizon: bigint): Promise<LogPoint | null> {
+export async function lastBefore(sql: Queryable, horizon: bigint): Promise<LogPoint | null> {
   const [row] = await sql<{ tx_id: string; position: string }[]>`
     SELECT tx_id::text, position FROM events WHERE tx_id < ${horizon.toString()}::xid8
     ORDER BY tx_id DESC, position DESC LIMIT 1`;

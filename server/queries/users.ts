@@ -30,9 +30,9 @@ export function searchUsers(s: Services, input: { q: string; limit: number; curs
     const rows = await s.readDb.execute<{ userId: string; email: string; name: string; memberSince: string; rank: number }>(sql`
       WITH m AS (
         SELECT user_id, email, name, member_since,
-          (ts_rank(document, to_tsquery('simple', ${tsq})) * 2 + similarity(haystack, ${haystackQ}))::float8 AS rank
+          (ts_rank(document, to_tsquery('simple', ${tsq})) * 2 + word_similarity(${haystackQ}, haystack))::float8 AS rank
         FROM user_search
-        WHERE document @@ to_tsquery('simple', ${tsq}) OR haystack % ${haystackQ} OR haystack ILIKE ${'%' + haystackQ.replace(/[%_\\]/g, '\\$&') + '%'}
+        WHERE document @@ to_tsquery('simple', ${tsq}) OR ${haystackQ} <% haystack OR haystack ILIKE ${'%' + haystackQ.replace(/[%_\\]/g, '\\$&') + '%'}
       )
       SELECT user_id AS "userId", email, name, member_since AS "memberSince", round(rank::numeric, 6)::float8 AS rank FROM m
       WHERE ${after ? sql`(round(rank::numeric, 6)::float8, user_id) < (${Number(after[0])}::float8, ${String(after[1])}::uuid)` : sql`true`}

@@ -1,0 +1,78 @@
+import { sql } from 'drizzle-orm';
+import type postgres from 'postgres';
+import type { DbHandle, Tx } from '@/db/client';
+import type { ProjectionDefinition } from '@/server/projections/types';
+import { readEvents, safeHorizon } from '@/server/projections/log';
+import { PROJECTIONS_CHANNEL } from '@/server/queries/checkpoints';
+import type { Logger } from '@/server/log';
+
+const BATCH = 5000;
+
+/**
+ * Rebuilds a read model from the log into shadow tables in schema `rebuild_<name>` while the live
+ * tables keep answering (and keep being updated), then swaps them in under the projection's
+ * checkpoint lock. Resumable: the shadow keeps its own checkpoint, so a retried job continues.
+ */
+export async function rebuildProjection(read: DbHandle, writeSql: postgres.Sql, def: ProjectionDefinition, log: Logger): Promise<{ events: number }> {
+  const schema = `rebuild_${def.name}`;
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  await read.sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
+  for (const t of def.tables) await read.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${q(schema)}.${q(t)} (LIKE public.${q(t)} INCLUDING ALL)`);
+  await read.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${q(schema)}._checkpoint (id int PRIMARY KEY, tx_id xid8 NOT NULL DEFAULT '0', position bigint NOT NULL DEFAULT 0, processed bigint NOT NULL DEFAULT 0)`);
+  await read.sql.unsafe(`INSERT INTO ${q(schema)}._checkpoint (id) VALUES (1) ON CONFLICT DO NOTHING`);
+  const [count] = await writeSql<{ n: string }[]>`SELECT count(*) AS n FROM events WHERE type = ANY(${def.handles as string[]})`;
+  const total = Number(count?.n ?? 0);
+  const progress = (state: string, processed: number, error?: string) => read.sql`
+    UPDATE projection_checkpoints SET rebuild = ${read.sql.json({ state, processed, total, startedAt: new Date().toISOString(), ...(error ? { error } : {}) })}
+    WHERE name = ${def.name}`;
+  await progress('running', 0);
+  log.info({ projection: def.name, total }, 'rebuild started');
+
+  /** One shadow batch inside `tx`; returns how many events it applied. */
+  const shadowStep = async (tx: Tx) => {
+    await tx.execute(sql.raw(`SET LOCAL search_path TO ${q(schema)}, public`));
+    const [ck] = await tx.execute<{ tx_id: string; position: string; processed: string }>(sql.raw(`SELECT tx_id::text, position, processed FROM ${q(schema)}._checkpoint WHERE id = 1 FOR UPDATE`));
+    const from = { txId: BigInt(ck!.tx_id), position: Number(ck!.position) };
+    const events = await readEvents(writeSql, from, await safeHorizon(writeSql), def.handles, BATCH);
+    if (events.length === 0) return { applied: 0, processed: Number(ck!.processed) };
+    await def.applyBatch(tx, events);
+    const last = events[events.length - 1]!;
+    const processed = Number(ck!.processed) + events.length;
+    await tx.execute(sql`UPDATE _checkpoint SET tx_id = ${last.txId}::xid8, position = ${last.position}, processed = ${processed} WHERE id = 1`);
+    return { applied: events.length, processed };
+  };
+
+  try {
+    for (;;) {
+      const r = await read.db.transaction(shadowStep);
+      if (r.applied === 0) break;
+      await progress('running', r.processed);
+    }
+    const processed = await read.db.transaction(async (tx) => {
+      // Hold the live projection still, finish the last events, swap, and move its checkpoint.
+      await tx.execute(sql`SELECT 1 FROM projection_checkpoints WHERE name = ${def.name} FOR UPDATE`);
+      let r = await tx.transaction(shadowStep);
+      while (r.applied > 0) r = await tx.transaction(shadowStep);
+      await tx.execute(sql.raw('SET LOCAL search_path TO public'));
+      for (const t of def.tables) {
+        await tx.execute(sql.raw(`DROP TABLE public.${q(t)}`));
+        await tx.execute(sql.raw(`ALTER TABLE ${q(schema)}.${q(t)} SET SCHEMA public`));
+      }
+      const [ck] = await tx.execute<{ tx_id: string; position: string }>(sql.raw(`SELECT tx_id::text, position FROM ${q(schema)}._checkpoint WHERE id = 1`));
+      await tx.execute(sql`
+        UPDATE projection_checkpoints SET tx_id = ${ck!.tx_id}::xid8, position = ${ck!.position}, version = ${def.version},
+          status = 'running', last_error = NULL, failing_position = NULL, failing_attempts = 0, retry_after = NULL,
+          events_applied = ${r.processed}, updated_at = now(),
+          rebuild = ${JSON.stringify({ state: 'done', processed: r.processed, total, startedAt: new Date().toISOString() })}::jsonb
+        WHERE name = ${def.name}`);
+      await tx.execute(sql.raw(`DROP SCHEMA ${q(schema)} CASCADE`));
+      await tx.execute(sql`SELECT pg_notify(${PROJECTIONS_CHANNEL}, ${def.name})`);
+      return r.processed;
+    });
+    log.info({ projection: def.name, events: processed }, 'rebuild swapped in');
+    return { events: processed };
+  } catch (err) {
+    await progress('error', 0, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+    throw err;
+  }
+}

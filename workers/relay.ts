@@ -1,0 +1,62 @@
+import type postgres from 'postgres';
+import { lastBefore, safeHorizon, after, type LogPoint } from '@/server/projections/log';
+import type { Logger } from '@/server/log';
+
+export const RELAY_CHECKPOINT = '$relay';
+const SCAN = 10_000;
+
+export interface Route { name: string; handles: readonly string[] }
+
+/**
+ * Moves committed events, in safe order, into work for their consumers: it reads past its
+ * checkpoint (only events older than every running transaction), enqueues one job per consumer
+ * that has new events, then saves its checkpoint. Enqueuing before saving makes it at-least-once;
+ * consumers read from their own checkpoints, so a repeated signal changes nothing.
+ */
+export class Relay {
+  private byType = new Map<string, string[]>();
+
+  constructor(private writeSql: postgres.Sql, routes: Route[], private enqueue: (names: string[]) => Promise<void>, private log: Logger) {
+    for (const r of routes) for (const t of r.handles) this.byType.set(t, [...(this.byType.get(t) ?? []), r.name]);
+  }
+
+  async ensureCheckpoint() {
+    await this.writeSql`INSERT INTO projection_checkpoints (name, version) VALUES (${RELAY_CHECKPOINT}, 1) ON CONFLICT DO NOTHING`;
+  }
+
+  /** Relays everything up to the safe horizon; returns how many events it moved. */
+  async run(): Promise<number> {
+    let moved = 0;
+    for (;;) {
+      const n = await this.writeSql.begin(async (tx) => {
+        const [ck] = await tx<{ tx_id: string; position: string }[]>`
+          SELECT tx_id::text, position FROM projection_checkpoints WHERE name = ${RELAY_CHECKPOINT} FOR UPDATE`;
+        if (!ck) throw new Error('relay checkpoint missing');
+        const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
+        const horizon = await safeHorizon(tx);
+        const rows = await tx<{ type: string; tx_id: string; position: string }[]>`
+          SELECT type, tx_id::text, position FROM events
+          WHERE (tx_id, position) > (${ck.tx_id}::xid8, ${ck.position}) AND tx_id < ${horizon.toString()}::xid8
+          ORDER BY tx_id, position LIMIT ${SCAN}`;
+        const lastRow = rows[rows.length - 1];
+        let next: LogPoint = lastRow ? { txId: BigInt(lastRow.tx_id), position: Number(lastRow.position) } : from;
+        if (rows.length < SCAN) {
+          const last = await lastBefore(tx, horizon);
+          if (last && after(last, next)) next = last;
+        }
+        if (!after(next, from)) return { scanned: 0, more: false };
+        const names = new Set<string>();
+        for (const r of rows) for (const n of this.byType.get(r.type) ?? []) names.add(n);
+        if (names.size) await this.enqueue([...names]);
+        await tx`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
+          last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`;
+        return { scanned: rows.length, more: rows.length === SCAN };
+      });
+      moved += n.scanned;
+      if (!n.more) {
+        if (moved) this.log.debug({ moved }, 'relayed');
+        return moved;
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Services } from '@/server/services';
+import type { Logger } from '@/server/log';
+import { QUEUE, bullPrefix, type ProjectionJob } from '@/server/queues';
+import { EVENTS_CHANNEL } from '@/server/commands/append';
+import type { ProjectionDefinition } from '@/server/projections/types';
+import { buildConsumers, type ConsumerSet } from './consumers';
+import { Relay } from './relay';
+import { rebuildProjection } from './rebuild';
+import type { StepOutcome } from './projection-runner';
+
+export interface WorkerOptions {
+  projections?: ProjectionDefinition[];
+  writeSide?: ProjectionDefinition[];
+  sweepMs?: number;
+  batchSize?: number;
+  maxAttempts?: number;
+  backoffMs?: number;
+  /** Extra BullMQ workers (the saga's) started and stopped with this one. */
+  extra?: (ctx: WorkerContext) => Promise<{ close(): Promise<void> }>;
+}
+
+export interface WorkerContext { services: Services; log: Logger; consumers: ConsumerSet; connection: Redis; wakeRelay(): void }
+
+/**
+ * One worker process: the relay, every consumer's catch-up jobs and rebuilds. Woken by NOTIFY
+ * after commits; a timer sweep re-signals everything so lost jobs (even a flushed Redis) only
+ * delay work, never lose it.
+ */
+export async function startWorker(s: Services, log: Logger, opts: WorkerOptions = {}) {
+  const consumers = buildConsumers(s, log, { projections: opts.projections, writeSide: opts.writeSide, runner: { batchSize: opts.batchSize, maxAttempts: opts.maxAttempts, backoffMs: opts.backoffMs } });
+  for (const r of consumers.runners) {
+    const stale = await r.ensureCheckpoints();
+    for (const name of stale) {
+      log.warn({ projection: name }, 'projection version changed: rebuilding');
+      await rebuildProjection(r === consumers.runners[0] ? s.read : s.write, s.write.sql, r.definition(name), log);
+    }
+  }
+  const connection = new Redis(s.redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const queues = s.queues();
+  const prefix = bullPrefix(s.prefix);
+  const projectionsQueue = queues.byName[QUEUE.projections]!;
+  const relayQueue = queues.byName[QUEUE.relay]!;
+  const jobOpts = { removeOnComplete: true, removeOnFail: 1000 };
+
+  const enqueue = async (names: string[], delay = 0) => {
+    await projectionsQueue.addBulk(names.map((name) => ({ name: 'apply', data: { kind: 'apply', name } satisfies ProjectionJob, opts: { ...jobOpts, delay } })));
+  };
+  const relay = new Relay(s.write.sql, consumers.consumers.map((c) => ({ name: c.def.name, handles: c.def.handles })), (n) => enqueue(n), log);
+  await relay.ensureCheckpoint();
+
+  let relayQueued = false;
+  const wakeRelay = () => {
+    if (relayQueued) return;
+    relayQueued = true;
+    relayQueue.add('relay', {}, jobOpts).catch((err: Error) => { relayQueued = false; log.warn({ err: err.message }, 'could not signal the relay'); });
+  };
+
+  // Per process, one catch-up per consumer at a time; a signal that arrives meanwhile makes it go round again.
+  const running = new Map<string, { again: boolean; done: Promise<StepOutcome> }>();
+  const catchUp = (name: string): Promise<StepOutcome> => {
+    const current = running.get(name);
+    if (current) { current.again = true; return current.done; }
+    const consumer = consumers.byName.get(name);
+    if (!consumer) throw new Error(`Unknown consumer ${name}`);
+    const state = { again: false, done: Promise.resolve<StepOutcome>({ kind: 'idle' }) };
+    state.done = (async () => {
+      try {
+        let out: StepOutcome;
+        do { state.again = false; out = await consumer.runner.catchUp(name); } while (state.again && out.kind !== 'failed');
+        if (out.kind === 'retry') await enqueue([name], out.afterMs);
+        return out;
+      } finally { running.delete(name); }
+    })();
+    running.set(name, state);
+    return state.done;
+  };
+
+  const relayWorker = new Worker(QUEUE.relay, async () => { relayQueued = false; return relay.run(); }, { connection, prefix, concurrency: 1 });
+  const projectionWorker = new Worker(QUEUE.projections, async (job: Job<ProjectionJob>) => {
+    const data = job.data;
+    if (data.kind === 'rebuild') {
+      const c = consumers.byName.get(data.name);
+      if (!c) throw new Error(`Unknown projection ${data.name}`);
+      return rebuildProjection(c.runner === consumers.runners[0] ? s.read : s.write, s.write.sql, c.def, log);
+    }
+    return catchUp(data.name);
+  }, { connection, prefix, concurrency: consumers.consumers.length + 1 });
+  for (const w of [relayWorker, projectionWorker]) w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
+  for (const w of [relayWorker, projectionWorker]) w.on('error', (err) => log.warn({ queue: w.name, err: err.message }, 'worker error'));
+
+  const listener = await s.write.sql.listen(EVENTS_CHANNEL, wakeRelay);
+  const sweep = () => {
+    relayQueued = false; // a flushed Redis may have lost the queued signal
+    wakeRelay();
+    enqueue(consumers.consumers.map((c) => c.def.name)).catch((err: Error) => log.warn({ err: err.message }, 'sweep could not enqueue'));
+  };
+  const timer = setInterval(sweep, opts.sweepMs ?? 2000);
+  sweep();
+  const extra = await opts.extra?.({ services: s, log, consumers, connection, wakeRelay });
+  log.info({ consumers: consumers.consumers.map((c) => c.def.name) }, 'worker started');
+
+  return {
+    consumers,
+    catchUp,
+    async stop() {
+      clearInterval(timer);
+      await listener.unlisten().catch(() => undefined);
+      await extra?.close();
+      await Promise.all([relayWorker.close(), projectionWorker.close()]);
+      connection.disconnect();
+    },
+  };
+}
