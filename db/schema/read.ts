@@ -110,3 +110,12 @@ export const productSales = pgTable('product_sales', {
   unitsSold: integer('units_sold').notNull().default(0),
   revenueCents: bigint('revenue_cents', { mode: 'number' }).notNull().default(0),
 });
+
+/** One row per live worker process, refreshed every few seconds: a stale row means a dead or stuck worker. */
+export const workerHeartbeats = pgTable('worker_heartbeats', {
+  id: text('id').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+  beatAt: timestamp('beat_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
