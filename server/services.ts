@@ -4,6 +4,7 @@ import { env, type Env } from './env';
 import { PositionWaiter } from './queries/wait';
 import { QueryCache } from './queries/cache';
 import { createQueues, type Queues } from './queues';
+import { metrics } from './metrics';
 
 /** Everything a request or a job needs, created once per process and passed down explicitly. */
 export interface Services {
@@ -56,6 +57,10 @@ const globalKey = Symbol.for('ledgerline.services');
 /** The process-wide services of the web tier (survives Next's module reloading in development). */
 export function services(): Services {
   const g = globalThis as unknown as Record<symbol, Services | undefined>;
-  g[globalKey] ??= createServices({ appName: 'ledgerline-web' });
+  if (!g[globalKey]) {
+    const s = createServices({ appName: 'ledgerline-web' });
+    s.cache.onResult = (query, hit) => metrics().cache.inc({ query, result: hit ? 'hit' : 'miss' });
+    g[globalKey] = s;
+  }
   return g[globalKey]!;
 }

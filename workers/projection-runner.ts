@@ -29,7 +29,8 @@ export class ProjectionRunner {
   readonly batchSize: number;
   private maxAttempts: number;
   private backoffMs: number;
-  onApplied?: (name: string, events: StoredEvent[]) => void;
+  /** Called after each committed batch, with its duration in seconds. */
+  onApplied?: (name: string, events: StoredEvent[], seconds: number) => void;
 
   constructor(private writeSql: postgres.Sql, private read: DbHandle, defs: ProjectionDefinition[], private log: Logger, opts: RunnerOptions = {}) {
     this.byName = new Map(defs.map((d) => [d.name, d]));
@@ -71,8 +72,9 @@ export class ProjectionRunner {
   }
 
   /** One batch in one read-side transaction. */
-  async step(name: string, schema?: string): Promise<StepOutcome> {
+  async step(name: string): Promise<StepOutcome> {
     const def = this.definition(name);
+    const started = performance.now();
     return this.read.db.transaction(async (tx) => {
       // Another worker applying this projection holds the row: wait for it, then go on from its checkpoint.
       await tx.execute(sql`SET LOCAL lock_timeout = '30s'`);
@@ -82,7 +84,6 @@ export class ProjectionRunner {
       if (!ck) throw new Error(`No checkpoint row for projection ${name}`);
       if (ck.status === 'failed') return { kind: 'failed' } as const;
       if (ck.retry_after && ck.retry_after.getTime() > Date.now()) return { kind: 'retry', afterMs: ck.retry_after.getTime() - Date.now() } as const;
-      if (schema) await tx.execute(sql.raw(`SET LOCAL search_path TO "${schema}", public`));
       const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
       const horizon = await safeHorizon(this.writeSql);
       const events = await readEvents(this.writeSql, from, horizon, def.handles, this.batchSize);
@@ -98,7 +99,7 @@ export class ProjectionRunner {
       const failure = await this.applyGuarded(tx, def, events);
       if (failure) return this.onFailure(tx, def, ck, from, events, failure);
       await this.saveCheckpoint(tx, name, next, events);
-      this.onApplied?.(name, events);
+      this.onApplied?.(name, events, (performance.now() - started) / 1000);
       return { kind: 'applied', events: events.length, more: full } as const;
     });
   }

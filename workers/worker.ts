@@ -9,6 +9,8 @@ import { buildConsumers, type ConsumerSet } from './consumers';
 import { Relay } from './relay';
 import { rebuildProjection } from './rebuild';
 import type { StepOutcome } from './projection-runner';
+import { startHeartbeat } from './heartbeat';
+import { metrics as processMetrics } from '@/server/metrics';
 
 export interface WorkerOptions {
   projections?: ProjectionDefinition[];
@@ -17,6 +19,7 @@ export interface WorkerOptions {
   batchSize?: number;
   maxAttempts?: number;
   backoffMs?: number;
+  heartbeatMs?: number;
   /** Extra BullMQ workers (the saga's) started and stopped with this one. */
   extra?: (ctx: WorkerContext) => Promise<{ close(): Promise<void> }>;
 }
@@ -37,6 +40,14 @@ export async function startWorker(s: Services, log: Logger, opts: WorkerOptions 
       await rebuildProjection(r === consumers.runners[0] ? s.read : s.write, s.write.sql, r.definition(name), log);
     }
   }
+  const m = processMetrics(`worker:${process.pid}`);
+  for (const r of consumers.runners) {
+    r.onApplied = (name, events, seconds) => {
+      m.eventsApplied.inc({ projection: name }, events.length);
+      m.batchSeconds.observe({ projection: name }, seconds);
+    };
+  }
+  const heartbeat = startHeartbeat(s, log, m, opts.heartbeatMs);
   const connection = new Redis(s.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queues = s.queues();
@@ -107,6 +118,7 @@ export async function startWorker(s: Services, log: Logger, opts: WorkerOptions 
     catchUp,
     async stop() {
       clearInterval(timer);
+      await heartbeat.stop();
       await listener.unlisten().catch(() => undefined);
       await extra?.close();
       await Promise.all([relayWorker.close(), projectionWorker.close()]);

@@ -6,6 +6,7 @@ import { DomainError } from '@/server/domain/errors';
 import { authenticate } from '@/server/auth/store';
 import { actorOf, type Principal, type Role } from '@/server/auth/principal';
 import type { CommandContext } from '@/server/commands/context';
+import { metrics } from '@/server/metrics';
 
 export interface Context {
   services: Services;
@@ -42,7 +43,22 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+/** Counts commands by type and outcome and times every call. */
+const measured = t.middleware(async ({ path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const seconds = (performance.now() - started) / 1000;
+  const m = metrics();
+  if (type === 'mutation') {
+    m.commands.inc({ type: path, outcome: result.ok ? 'ok' : result.error.code });
+    m.commandSeconds.observe({ type: path }, seconds);
+  } else {
+    m.querySeconds.observe({ query: path }, seconds);
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(measured).use(domainErrors);
 
 /** Any signed-in staff member or API token. */
 export const staffProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -5,12 +5,15 @@ import { listDeadLetters, listEvents, projectionStatus } from '@/server/queries/
 import { retryDeadLetter } from '@/server/projections/dead-letters';
 import { projections, projectionNames } from '@/server/projections/registry';
 import { requestRebuild } from '@/server/projections/rebuild-request';
+import { systemAlerts } from '@/server/queries/alerts';
 
 export const opsRouter = router({
   projections: queryProcedure.input(z.object({}).default({})).query(({ ctx }) => projectionStatus(ctx.services)),
   events: queryProcedure
     .input(z.object({ streamId: z.string().max(200).optional(), correlationId: z.string().max(200).optional(), type: z.string().max(100).optional(), limit, cursor }).default({ limit: 50 }))
     .query(({ ctx, input }) => listEvents(ctx.services, input)),
+  /** For the portal's banner: `degraded` with reasons when workers are dead or projections lag. */
+  alerts: queryProcedure.input(z.object({}).default({})).query(async ({ ctx }) => ({ data: await systemAlerts(ctx.services), freshness: { position: 0, stale: false } })),
   deadLetters: queryProcedure.input(z.object({}).default({})).query(({ ctx }) => listDeadLetters(ctx.services)),
   retryDeadLetter: adminProcedure
     .input(z.object({ id: z.number().int().positive() }))

@@ -1,0 +1,27 @@
+import type { Services } from '@/server/services';
+import { projectionStatus } from './ops';
+
+/** Seconds without a heartbeat after which a worker counts as dead or stuck. */
+export const HEARTBEAT_STALE_SECONDS = 20;
+
+export interface Alerts { status: 'ok' | 'degraded'; reasons: string[]; workers: number }
+
+/**
+ * What an operator must know now: no live worker, a projection lagging past the thresholds
+ * (LAG_ALERT_EVENTS, LAG_ALERT_SECONDS) or halted.
+ */
+export async function systemAlerts(s: Services, opts: { ignoreWorker?: string } = {}): Promise<Alerts> {
+  const reasons: string[] = [];
+  const [live] = await s.read.sql<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM worker_heartbeats
+    WHERE beat_at > now() - ${HEARTBEAT_STALE_SECONDS} * interval '1 second' AND id <> ${opts.ignoreWorker ?? ''}`;
+  const workers = (live?.n ?? 0) + (opts.ignoreWorker ? 1 : 0);
+  if (workers === 0) reasons.push(`no worker has sent a heartbeat in the last ${HEARTBEAT_STALE_SECONDS} s`);
+  const { data } = await projectionStatus(s);
+  for (const p of data) {
+    if (p.status === 'failed') reasons.push(`projection ${p.name} has halted (see /ops/projections)`);
+    else if (p.lagEvents > s.env.LAG_ALERT_EVENTS) reasons.push(`projection ${p.name} is ${p.lagEvents} events behind`);
+    else if (p.lagSeconds > s.env.LAG_ALERT_SECONDS) reasons.push(`projection ${p.name} is ${Math.round(p.lagSeconds)} s behind`);
+  }
+  return { status: reasons.length ? 'degraded' : 'ok', reasons, workers };
+}
