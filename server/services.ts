@@ -5,6 +5,7 @@ import { PositionWaiter } from './queries/wait';
 import { QueryCache } from './queries/cache';
 import { createQueues, type Queues } from './queues';
 import { metrics } from './metrics';
+import { initTracing } from './tracing';
 
 /** Everything a request or a job needs, created once per process and passed down explicitly. */
 export interface Services {
@@ -58,6 +59,7 @@ const globalKey = Symbol.for('ledgerline.services');
 export function services(): Services {
   const g = globalThis as unknown as Record<symbol, Services | undefined>;
   if (!g[globalKey]) {
+    initTracing('ledgerline-web', { endpoint: env().OTEL_EXPORTER_OTLP_ENDPOINT });
     const s = createServices({ appName: 'ledgerline-web' });
     s.cache.onResult = (query, hit) => metrics().cache.inc({ query, result: hit ? 'hit' : 'miss' });
     g[globalKey] = s;

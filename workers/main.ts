@@ -4,11 +4,13 @@ import { env } from '@/server/env';
 import { migrateAll } from '@/db/migrate';
 import { startWorker } from './worker';
 import { sagaWorkerOptions } from './saga-options';
+import { initTracing } from '@/server/tracing';
 
 /** `npm run worker`: one worker process. Run as many as you like, on any machine. */
 async function main() {
   const e = env();
   const log = createLogger('worker', e.LOG_LEVEL);
+  initTracing('ledgerline-worker', { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT });
   await migrateAll([e.DATABASE_URL, e.READ_DATABASE_URL]);
   const services = createServices({ appName: 'ledgerline-worker', poolMax: Math.max(e.DB_POOL_MAX, 20) });
   const worker = await startWorker(services, log, sagaWorkerOptions(e));

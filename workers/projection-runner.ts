@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import type postgres from 'postgres';
 import type { DbHandle, Tx } from '@/db/client';
 import type { ProjectionDefinition } from '@/server/projections/types';
 import type { StoredEvent } from '@/server/domain/events';
@@ -32,7 +31,7 @@ export class ProjectionRunner {
   /** Called after each committed batch, with its duration in seconds. */
   onApplied?: (name: string, events: StoredEvent[], seconds: number) => void;
 
-  constructor(private writeSql: postgres.Sql, private read: DbHandle, defs: ProjectionDefinition[], private log: Logger, opts: RunnerOptions = {}) {
+  constructor(private source: DbHandle, private read: DbHandle, defs: ProjectionDefinition[], private log: Logger, opts: RunnerOptions = {}) {
     this.byName = new Map(defs.map((d) => [d.name, d]));
     this.batchSize = opts.batchSize ?? 1000;
     this.maxAttempts = opts.maxAttempts ?? 3;
@@ -85,13 +84,14 @@ export class ProjectionRunner {
       if (ck.status === 'failed') return { kind: 'failed' } as const;
       if (ck.retry_after && ck.retry_after.getTime() > Date.now()) return { kind: 'retry', afterMs: ck.retry_after.getTime() - Date.now() } as const;
       const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
-      const horizon = await safeHorizon(this.writeSql);
-      const events = await readEvents(this.writeSql, from, horizon, def.handles, this.batchSize);
+      const log = this.source === this.read ? tx : this.source.db;
+      const horizon = await safeHorizon(log);
+      const events = await readEvents(log, from, horizon, def.handles, this.batchSize);
       const full = events.length === this.batchSize;
       let next = events.length ? pointOf(events[events.length - 1]!) : from;
       if (!full) {
         // Past the events it handles, the projection has also seen everything else below the horizon.
-        const last = await lastBefore(this.writeSql, horizon);
+        const last = await lastBefore(log, horizon);
         if (last && after(last, next)) next = last;
       }
       if (events.length === 0 && !after(next, from)) return { kind: 'idle' } as const;

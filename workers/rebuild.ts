@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import type postgres from 'postgres';
 import type { DbHandle, Tx } from '@/db/client';
 import type { ProjectionDefinition } from '@/server/projections/types';
 import { readEvents, safeHorizon } from '@/server/projections/log';
@@ -13,14 +12,14 @@ const BATCH = 5000;
  * tables keep answering (and keep being updated), then swaps them in under the projection's
  * checkpoint lock. Resumable: the shadow keeps its own checkpoint, so a retried job continues.
  */
-export async function rebuildProjection(read: DbHandle, writeSql: postgres.Sql, def: ProjectionDefinition, log: Logger): Promise<{ events: number }> {
+export async function rebuildProjection(read: DbHandle, source: DbHandle, def: ProjectionDefinition, log: Logger): Promise<{ events: number }> {
   const schema = `rebuild_${def.name}`;
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   await read.sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
   for (const t of def.tables) await read.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${q(schema)}.${q(t)} (LIKE public.${q(t)} INCLUDING ALL)`);
   await read.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${q(schema)}._checkpoint (id int PRIMARY KEY, tx_id xid8 NOT NULL DEFAULT '0', position bigint NOT NULL DEFAULT 0, processed bigint NOT NULL DEFAULT 0)`);
   await read.sql.unsafe(`INSERT INTO ${q(schema)}._checkpoint (id) VALUES (1) ON CONFLICT DO NOTHING`);
-  const [count] = await writeSql<{ n: string }[]>`SELECT count(*) AS n FROM events WHERE type = ANY(${def.handles as string[]})`;
+  const [count] = await source.sql<{ n: string }[]>`SELECT count(*) AS n FROM events WHERE type = ANY(${def.handles as string[]})`;
   const total = Number(count?.n ?? 0);
   const progress = (state: string, processed: number, error?: string) => read.sql`
     UPDATE projection_checkpoints SET rebuild = ${read.sql.json({ state, processed, total, startedAt: new Date().toISOString(), ...(error ? { error } : {}) })}
@@ -33,7 +32,8 @@ export async function rebuildProjection(read: DbHandle, writeSql: postgres.Sql, 
     await tx.execute(sql.raw(`SET LOCAL search_path TO ${q(schema)}, public`));
     const [ck] = await tx.execute<{ tx_id: string; position: string; processed: string }>(sql.raw(`SELECT tx_id::text, position, processed FROM ${q(schema)}._checkpoint WHERE id = 1 FOR UPDATE`));
     const from = { txId: BigInt(ck!.tx_id), position: Number(ck!.position) };
-    const events = await readEvents(writeSql, from, await safeHorizon(writeSql), def.handles, BATCH);
+    const logDb = source === read ? tx : source.db;
+    const events = await readEvents(logDb, from, await safeHorizon(logDb), def.handles, BATCH);
     if (events.length === 0) return { applied: 0, processed: Number(ck!.processed) };
     await def.applyBatch(tx, events);
     const last = events[events.length - 1]!;

@@ -1,6 +1,8 @@
-import type postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
 import { lastBefore, safeHorizon, after, type LogPoint } from '@/server/projections/log';
 import type { Logger } from '@/server/log';
+import { eventSpan, tracingEnabled } from '@/server/tracing';
 
 export const RELAY_CHECKPOINT = '$relay';
 const SCAN = 10_000;
@@ -16,28 +18,29 @@ export interface Route { name: string; handles: readonly string[] }
 export class Relay {
   private byType = new Map<string, string[]>();
 
-  constructor(private writeSql: postgres.Sql, routes: Route[], private enqueue: (names: string[]) => Promise<void>, private log: Logger) {
+  constructor(private db: Db, routes: Route[], private enqueue: (names: string[]) => Promise<void>, private log: Logger) {
     for (const r of routes) for (const t of r.handles) this.byType.set(t, [...(this.byType.get(t) ?? []), r.name]);
   }
 
   async ensureCheckpoint() {
-    await this.writeSql`INSERT INTO projection_checkpoints (name, version) VALUES (${RELAY_CHECKPOINT}, 1) ON CONFLICT DO NOTHING`;
+    await this.db.execute(sql`INSERT INTO projection_checkpoints (name, version) VALUES (${RELAY_CHECKPOINT}, 1) ON CONFLICT DO NOTHING`);
   }
 
   /** Relays everything up to the safe horizon; returns how many events it moved. */
   async run(): Promise<number> {
     let moved = 0;
     for (;;) {
-      const n = await this.writeSql.begin(async (tx) => {
-        const [ck] = await tx<{ tx_id: string; position: string }[]>`
-          SELECT tx_id::text, position FROM projection_checkpoints WHERE name = ${RELAY_CHECKPOINT} FOR UPDATE`;
+      const n = await this.db.transaction(async (tx) => {
+        const [ck] = await tx.execute<{ tx_id: string; position: string }>(sql`
+          SELECT tx_id::text, position FROM projection_checkpoints WHERE name = ${RELAY_CHECKPOINT} FOR UPDATE`);
         if (!ck) throw new Error('relay checkpoint missing');
         const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
         const horizon = await safeHorizon(tx);
-        const rows = await tx<{ type: string; tx_id: string; position: string }[]>`
-          SELECT type, tx_id::text, position FROM events
+        const started = Date.now();
+        const rows = await tx.execute<{ type: string; tx_id: string; position: string; traceparent: string | null }>(sql`
+          SELECT type, tx_id::text, position, ${tracingEnabled() ? sql`metadata->>'traceparent'` : sql`NULL`} AS traceparent FROM events
           WHERE (tx_id, position) > (${ck.tx_id}::xid8, ${ck.position}) AND tx_id < ${horizon.toString()}::xid8
-          ORDER BY tx_id, position LIMIT ${SCAN}`;
+          ORDER BY tx_id, position LIMIT ${SCAN}`);
         const lastRow = rows[rows.length - 1];
         let next: LogPoint = lastRow ? { txId: BigInt(lastRow.tx_id), position: Number(lastRow.position) } : from;
         if (rows.length < SCAN) {
@@ -48,8 +51,9 @@ export class Relay {
         const names = new Set<string>();
         for (const r of rows) for (const n of this.byType.get(r.type) ?? []) names.add(n);
         if (names.size) await this.enqueue([...names]);
-        await tx`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
-          last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`;
+        for (const r of rows) eventSpan(`relay ${r.type}`, r.traceparent ?? undefined, { 'ledgerline.position': Number(r.position), 'ledgerline.consumers': this.byType.get(r.type)?.join(',') ?? '' }, started);
+        await tx.execute(sql`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
+          last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`);
         return { scanned: rows.length, more: rows.length === SCAN };
       });
       moved += n.scanned;

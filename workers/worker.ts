@@ -10,6 +10,7 @@ import { Relay } from './relay';
 import { rebuildProjection } from './rebuild';
 import type { StepOutcome } from './projection-runner';
 import { startHeartbeat } from './heartbeat';
+import { eventSpan } from '@/server/tracing';
 import { metrics as processMetrics } from '@/server/metrics';
 
 export interface WorkerOptions {
@@ -37,7 +38,7 @@ export async function startWorker(s: Services, log: Logger, opts: WorkerOptions 
     const stale = await r.ensureCheckpoints();
     for (const name of stale) {
       log.warn({ projection: name }, 'projection version changed: rebuilding');
-      await rebuildProjection(r === consumers.runners[0] ? s.read : s.write, s.write.sql, r.definition(name), log);
+      await rebuildProjection(r === consumers.runners[0] ? s.read : s.write, s.write, r.definition(name), log);
     }
   }
   const m = processMetrics(`worker:${process.pid}`);
@@ -45,6 +46,8 @@ export async function startWorker(s: Services, log: Logger, opts: WorkerOptions 
     r.onApplied = (name, events, seconds) => {
       m.eventsApplied.inc({ projection: name }, events.length);
       m.batchSeconds.observe({ projection: name }, seconds);
+      const startTime = Date.now() - seconds * 1000;
+      for (const e of events) eventSpan(`project ${name}`, e.metadata.traceparent, { 'ledgerline.event': e.type, 'ledgerline.position': e.position, 'ledgerline.event_id': e.eventId }, startTime);
     };
   }
   const heartbeat = startHeartbeat(s, log, m, opts.heartbeatMs);
@@ -59,7 +62,7 @@ export async function startWorker(s: Services, log: Logger, opts: WorkerOptions 
   const enqueue = async (names: string[], delay = 0) => {
     await projectionsQueue.addBulk(names.map((name) => ({ name: 'apply', data: { kind: 'apply', name } satisfies ProjectionJob, opts: { ...jobOpts, delay } })));
   };
-  const relay = new Relay(s.write.sql, consumers.consumers.map((c) => ({ name: c.def.name, handles: c.def.handles })), (n) => enqueue(n), log);
+  const relay = new Relay(s.write.db, consumers.consumers.map((c) => ({ name: c.def.name, handles: c.def.handles })), (n) => enqueue(n), log);
   await relay.ensureCheckpoint();
 
   let relayQueued = false;
@@ -95,7 +98,7 @@ export async function startWorker(s: Services, log: Logger, opts: WorkerOptions 
     if (data.kind === 'rebuild') {
       const c = consumers.byName.get(data.name);
       if (!c) throw new Error(`Unknown projection ${data.name}`);
-      return rebuildProjection(c.runner === consumers.runners[0] ? s.read : s.write, s.write.sql, c.def, log);
+      return rebuildProjection(c.runner === consumers.runners[0] ? s.read : s.write, s.write, c.def, log);
     }
     return catchUp(data.name);
   }, { connection, prefix, concurrency: consumers.consumers.length + 1 });

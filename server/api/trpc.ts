@@ -7,6 +7,7 @@ import { authenticate } from '@/server/auth/store';
 import { actorOf, type Principal, type Role } from '@/server/auth/principal';
 import type { CommandContext } from '@/server/commands/context';
 import { metrics } from '@/server/metrics';
+import { inSpan } from '@/server/tracing';
 
 export interface Context {
   services: Services;
@@ -46,7 +47,7 @@ const domainErrors = t.middleware(async ({ next }) => {
 /** Counts commands by type and outcome and times every call. */
 const measured = t.middleware(async ({ path, type, next }) => {
   const started = performance.now();
-  const result = await next();
+  const result = await inSpan(`trpc ${path}`, { 'rpc.system': 'trpc', 'rpc.method': path, 'ledgerline.kind': type }, () => next());
   const seconds = (performance.now() - started) / 1000;
   const m = metrics();
   if (type === 'mutation') {

@@ -4,6 +4,7 @@ import type { Tx } from '@/db/client';
 import type { DomainEvent, EventMetadata } from '@/server/domain/events';
 import { DomainError, conflict } from '@/server/domain/errors';
 import { appendToStream } from './append';
+import { activeTraceparent, contextOf, inSpan } from '@/server/tracing';
 import type { CommandContext, CommandDeps } from './context';
 
 export interface CommandScope {
@@ -19,12 +20,18 @@ class Replayed<R> { constructor(readonly result: R) {} }
  * Runs one command in one transaction: idempotency check, the handler's lock/decide/write/append,
  * the stored result. Commits all or nothing. A repeated `commandId` returns the first result.
  */
-export async function runCommand<R>(
+export function runCommand<R>(
   deps: CommandDeps,
   ctx: CommandContext,
   commandType: string,
   handler: (scope: CommandScope) => Promise<R>,
 ): Promise<R> {
+  const parent = ctx.traceparent ? contextOf(ctx.traceparent) : undefined;
+  return inSpan(`command ${commandType}`, { 'ledgerline.command': commandType, 'ledgerline.actor': ctx.actor },
+    () => execute(deps, { ...ctx, traceparent: activeTraceparent() ?? ctx.traceparent }, commandType, handler), parent);
+}
+
+async function execute<R>(deps: CommandDeps, ctx: CommandContext, commandType: string, handler: (scope: CommandScope) => Promise<R>): Promise<R> {
   const commandId = ctx.commandId ?? randomUUID();
   const metadata: EventMetadata = {
     correlationId: ctx.correlationId ?? commandId,

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import type postgres from 'postgres';
+import type { DbHandle } from '@/db/client';
 import { notFound, conflict } from '@/server/domain/errors';
 import { toStoredEvent } from './log';
 import type { ProjectionDefinition } from './types';
@@ -10,8 +9,8 @@ import { PROJECTIONS_CHANNEL } from '@/server/queries/checkpoints';
  * Applies a parked event again (after the fix is deployed). Holds the projection's checkpoint lock
  * so it never runs beside a batch; marks the letter resolved in the same transaction.
  */
-export async function retryDeadLetter(readDb: Db, writeSql: postgres.Sql, defs: ProjectionDefinition[], id: number) {
-  return readDb.transaction(async (tx) => {
+export async function retryDeadLetter(read: DbHandle, source: DbHandle, defs: ProjectionDefinition[], id: number) {
+  return read.db.transaction(async (tx) => {
     const [letter] = await tx.execute<{ projection: string; position: string; resolved_at: Date | null }>(sql`
       SELECT projection, position, resolved_at FROM dead_letters WHERE id = ${id} FOR UPDATE`);
     if (!letter) throw notFound(`Dead letter ${id} does not exist`);
@@ -19,9 +18,9 @@ export async function retryDeadLetter(readDb: Db, writeSql: postgres.Sql, defs: 
     const def = defs.find((d) => d.name === letter.projection);
     if (!def) throw notFound(`Projection ${letter.projection} no longer exists`);
     await tx.execute(sql`SELECT 1 FROM projection_checkpoints WHERE name = ${def.name} FOR UPDATE`);
-    const rows = await writeSql`
+    const rows = await (source === read ? tx : source.db).execute(sql`
       SELECT position, tx_id::text, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at
-      FROM events WHERE position = ${letter.position}`;
+      FROM events WHERE position = ${letter.position}`);
     if (!rows[0]) throw notFound(`Event ${letter.position} is not in the log`);
     try {
       await tx.transaction((sp) => def.applyBatch(sp, [toStoredEvent(rows[0] as never)]));

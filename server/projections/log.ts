@@ -1,17 +1,21 @@
-import type postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
 import type { StoredEvent, EventMetadata } from '@/server/domain/events';
 import { upcast } from '@/server/domain/upcasters';
 
-/** A connection or a transaction. */
-export type Queryable = postgres.Sql | postgres.TransactionSql;
+/**
+ * Where the log is read from: the write database, or, when the read models live in the same
+ * database, the consumer's own transaction (so a batch never needs a second pooled connection).
+ */
+export type Queryable = DbOrTx;
 
 /** A place in the log: events are ordered by (tx_id, position). */
 export interface LogPoint { txId: bigint; position: number }
 
-interface Row {
+type Row = {
   position: string; tx_id: string; event_id: string; stream_id: string; stream_version: number;
   type: string; schema_version: number; data: unknown; metadata: EventMetadata; occurred_at: Date | string;
-}
+};
 
 export function toStoredEvent(r: Row): StoredEvent {
   const { type, data } = upcast(r.type, r.schema_version, r.data);
@@ -25,33 +29,27 @@ export function toStoredEvent(r: Row): StoredEvent {
  * The safe horizon: every transaction with an id below it has ended, so the events it wrote are
  * final and no event can ever appear before it in (tx_id, position) order.
  */
-export async function safeHorizon(sql: Queryable): Promise<bigint> {
-  const [row] = await sql<{ x: string }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x`;
+export async function safeHorizon(db: Queryable): Promise<bigint> {
+  const [row] = await db.execute<{ x: string }>(sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x`);
   return BigInt(row!.x);
 }
 
 /** Events after `after`, below `horizon`, of the given types (all when null), in log order. */
-export async function readEvents(sql: Queryable, after: LogPoint, horizon: bigint, types: readonly string[] | null, limit: number): Promise<StoredEvent[]> {
-  const rows = types
-    ? await sql<Row[]>`
-        SELECT position, tx_id::text, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at
-        FROM events
-        WHERE (tx_id, position) > (${after.txId.toString()}::xid8, ${after.position}) AND tx_id < ${horizon.toString()}::xid8
-          AND type = ANY(${types as string[]})
-        ORDER BY tx_id, position LIMIT ${limit}`
-    : await sql<Row[]>`
-        SELECT position, tx_id::text, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at
-        FROM events
-        WHERE (tx_id, position) > (${after.txId.toString()}::xid8, ${after.position}) AND tx_id < ${horizon.toString()}::xid8
-        ORDER BY tx_id, position LIMIT ${limit}`;
+export async function readEvents(db: Queryable, after: LogPoint, horizon: bigint, types: readonly string[] | null, limit: number): Promise<StoredEvent[]> {
+  const rows = await db.execute<Row>(sql`
+    SELECT position, tx_id::text, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at
+    FROM events
+    WHERE (tx_id, position) > (${after.txId.toString()}::xid8, ${after.position}) AND tx_id < ${horizon.toString()}::xid8
+      AND ${types ? sql`type IN (${sql.join(types.map((t) => sql`${t}`), sql`, `)})` : sql`true`}
+    ORDER BY tx_id, position LIMIT ${limit}`);
   return rows.map(toStoredEvent);
 }
 
 /** The last event below the horizon: where a consumer that saw everything below it stands. */
-export async function lastBefore(sql: Queryable, horizon: bigint): Promise<LogPoint | null> {
-  const [row] = await sql<{ tx_id: string; position: string }[]>`
+export async function lastBefore(db: Queryable, horizon: bigint): Promise<LogPoint | null> {
+  const [row] = await db.execute<{ tx_id: string; position: string }>(sql`
     SELECT tx_id::text, position FROM events WHERE tx_id < ${horizon.toString()}::xid8
-    ORDER BY tx_id DESC, position DESC LIMIT 1`;
+    ORDER BY tx_id DESC, position DESC LIMIT 1`);
   return row ? { txId: BigInt(row.tx_id), position: Number(row.position) } : null;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { router, queryProcedure, adminProcedure } from '../trpc';
 import { cursor, limit } from '../schemas';
+import { readOptions } from './read-options';
 import { listDeadLetters, listEvents, projectionStatus } from '@/server/queries/ops';
 import { retryDeadLetter } from '@/server/projections/dead-letters';
 import { projections, projectionNames } from '@/server/projections/registry';
@@ -8,16 +9,16 @@ import { requestRebuild } from '@/server/projections/rebuild-request';
 import { systemAlerts } from '@/server/queries/alerts';
 
 export const opsRouter = router({
-  projections: queryProcedure.input(z.object({}).default({})).query(({ ctx }) => projectionStatus(ctx.services)),
+  projections: queryProcedure.input(z.object({ ...readOptions }).default({})).query(({ ctx }) => projectionStatus(ctx.services)),
   events: queryProcedure
-    .input(z.object({ streamId: z.string().max(200).optional(), correlationId: z.string().max(200).optional(), type: z.string().max(100).optional(), limit, cursor }).default({ limit: 50 }))
+    .input(z.object({ streamId: z.string().max(200).optional(), correlationId: z.string().max(200).optional(), type: z.string().max(100).optional(), limit, cursor, ...readOptions }).default({ limit: 50 }))
     .query(({ ctx, input }) => listEvents(ctx.services, input)),
   /** For the portal's banner: `degraded` with reasons when workers are dead or projections lag. */
-  alerts: queryProcedure.input(z.object({}).default({})).query(async ({ ctx }) => ({ data: await systemAlerts(ctx.services), freshness: { position: 0, stale: false } })),
-  deadLetters: queryProcedure.input(z.object({}).default({})).query(({ ctx }) => listDeadLetters(ctx.services)),
+  alerts: queryProcedure.input(z.object({ ...readOptions }).default({})).query(async ({ ctx }) => ({ data: await systemAlerts(ctx.services), freshness: { position: 0, stale: false } })),
+  deadLetters: queryProcedure.input(z.object({ ...readOptions }).default({})).query(({ ctx }) => listDeadLetters(ctx.services)),
   retryDeadLetter: adminProcedure
     .input(z.object({ id: z.number().int().positive() }))
-    .mutation(({ ctx, input }) => retryDeadLetter(ctx.services.readDb, ctx.services.write.sql, projections, input.id)),
+    .mutation(({ ctx, input }) => retryDeadLetter(ctx.services.read, ctx.services.write, projections, input.id)),
   rebuildProjection: adminProcedure
     .input(z.object({ name: z.enum(projectionNames as [string, ...string[]], { message: `name is one of ${projectionNames.join(', ')}` }) }))
     .mutation(({ ctx, input }) => requestRebuild(ctx.services, input.name)),
