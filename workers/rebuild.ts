@@ -21,8 +21,9 @@ export async function rebuildProjection(read: DbHandle, source: DbHandle, def: P
   await read.sql.unsafe(`INSERT INTO ${q(schema)}._checkpoint (id) VALUES (1) ON CONFLICT DO NOTHING`);
   const [count] = await source.sql<{ n: string }[]>`SELECT count(*) AS n FROM events WHERE type = ANY(${def.handles as string[]})`;
   const total = Number(count?.n ?? 0);
+  const startedAt = new Date().toISOString();
   const progress = (state: string, processed: number, error?: string) => read.sql`
-    UPDATE projection_checkpoints SET rebuild = ${read.sql.json({ state, processed, total, startedAt: new Date().toISOString(), ...(error ? { error } : {}) })}
+    UPDATE projection_checkpoints SET rebuild = ${JSON.stringify({ state, processed, total, startedAt, ...(error ? { error } : {}) })}::jsonb
     WHERE name = ${def.name}`;
   await progress('running', 0);
   log.info({ projection: def.name, total }, 'rebuild started');
@@ -63,7 +64,7 @@ export async function rebuildProjection(read: DbHandle, source: DbHandle, def: P
         UPDATE projection_checkpoints SET tx_id = ${ck!.tx_id}::xid8, position = ${ck!.position}, version = ${def.version},
           status = 'running', last_error = NULL, failing_position = NULL, failing_attempts = 0, retry_after = NULL,
           events_applied = ${r.processed}, updated_at = now(),
-          rebuild = ${JSON.stringify({ state: 'done', processed: r.processed, total, startedAt: new Date().toISOString() })}::jsonb
+          rebuild = ${JSON.stringify({ state: 'done', processed: r.processed, total, startedAt, finishedAt: new Date().toISOString() })}::jsonb
         WHERE name = ${def.name}`);
       await tx.execute(sql.raw(`DROP SCHEMA ${q(schema)} CASCADE`));
       await tx.execute(sql`SELECT pg_notify(${PROJECTIONS_CHANNEL}, ${def.name})`);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  pgTable, uuid, text, integer, bigint, timestamp, jsonb, date, index, serial, customType,
+  pgTable, uuid, text, integer, bigint, timestamp, jsonb, date, index, serial, customType, primaryKey,
 } from 'drizzle-orm/pg-core';
 import { xid8 } from './types';
 
@@ -96,13 +96,14 @@ export const dailyRegistrations = pgTable('daily_registrations', {
 });
 
 export const dailyRevenue = pgTable('daily_revenue', {
-  day: date('day', { mode: 'string' }).primaryKey(),
+  day: date('day', { mode: 'string' }).notNull(),
+  currency: text('currency').notNull().default('USD'),
   placedCount: integer('placed_count').notNull().default(0),
   completedCount: integer('completed_count').notNull().default(0),
   cancelledCount: integer('cancelled_count').notNull().default(0),
   revenueCents: bigint('revenue_cents', { mode: 'number' }).notNull().default(0),
   refundedCents: bigint('refunded_cents', { mode: 'number' }).notNull().default(0),
-});
+}, (t) => [primaryKey({ columns: [t.day, t.currency] })]);
 
 export const productSales = pgTable('product_sales', {
   productId: uuid('product_id').primaryKey(),

@@ -16,6 +16,9 @@ const orderLine = z.object({
   unitPriceCents: cents,
 });
 
+/** The order's ISO 4217 currency, repeated on its later events so per-currency reports need no lookup. */
+const currency = z.string().regex(/^[A-Z]{3}$/).default('USD');
+
 const orderPlacedV1 = z.object({
   orderId: uuid, userId: uuid, lines: z.array(orderLine).min(1), totalCents: cents, paymentToken: z.string(),
 });
@@ -46,14 +49,14 @@ export const eventSchemas = {
   },
   OrderCompleted: {
     1: z.object({
-      orderId: uuid, userId: uuid, totalCents: cents,
+      orderId: uuid, userId: uuid, totalCents: cents, currency,
       lines: z.array(z.object({ productId: uuid, name: z.string(), quantity: z.number().int(), unitPriceCents: cents })),
     }),
   },
-  PaymentRefunded: { 1: z.object({ orderId: uuid, amountCents: cents }) },
+  PaymentRefunded: { 1: z.object({ orderId: uuid, amountCents: cents, currency }) },
   OrderCancelled: {
     1: z.object({
-      orderId: uuid, userId: uuid, reason: z.string(),
+      orderId: uuid, userId: uuid, reason: z.string(), currency,
       /** Stock the order held and gives back (empty when nothing was reserved). */
       released: z.array(z.object({ productId: uuid, quantity: z.number().int() })),
     }),

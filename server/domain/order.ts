@@ -6,6 +6,8 @@ export interface OrderLine { productId: string; sku: string; name: string; quant
 export interface OrderState {
   id: string; userId: string; status: OrderStatus; totalCents: number; currency: string; lines: OrderLine[];
   charged: boolean; reserved: boolean; refunded: boolean; cancelReason: string | null;
+  /** The payment or the reservation was answered "no": the saga compensates, it never asks again. */
+  paymentFailed: boolean; stockUnavailable: boolean;
 }
 /** What the handler loaded for each product of the order: its current price or current availability. */
 export interface ProductInfo { id: string; sku: string; name: string; priceCents: number; available: number }
@@ -55,6 +57,7 @@ export function decideOrder(command: OrderCommand, state: OrderState | null): Or
     case 'ProcessPayment': {
       const o = requireOrder(state, command.data.orderId);
       if (o.status !== 'pending') throw conflict(`Order ${o.id} is ${o.status}; payment is taken only for a pending order`);
+      if (o.paymentFailed) throw conflict(`Order ${o.id} already had its payment declined; it can only be cancelled`);
       const out = command.data.outcome;
       return out.ok
         ? [{ type: 'PaymentProcessed', data: { orderId: o.id, amountCents: o.totalCents, chargeId: out.chargeId } }]
@@ -63,6 +66,7 @@ export function decideOrder(command: OrderCommand, state: OrderState | null): Or
     case 'ReserveInventory': {
       const o = requireOrder(state, command.data.orderId);
       if (o.status !== 'paid' || o.reserved) throw conflict(`Order ${o.id} is ${o.status}; stock is reserved only once, for a paid order`);
+      if (o.stockUnavailable || o.refunded) throw conflict(`Order ${o.id} was already found short of stock or refunded; it can only be cancelled`);
       const byId = new Map(command.data.products.map((p) => [p.id, p]));
       const shortages = o.lines
         .map((l) => ({ productId: l.productId, requested: l.quantity, available: byId.get(l.productId)?.available ?? 0 }))
@@ -73,22 +77,22 @@ export function decideOrder(command: OrderCommand, state: OrderState | null): Or
     }
     case 'CompleteOrder': {
       const o = requireOrder(state, command.data.orderId);
-      if (o.status !== 'paid' || !o.reserved) throw conflict(`Order ${o.id} cannot complete: it must be paid with its stock reserved`);
+      if (o.status !== 'paid' || !o.reserved || o.refunded) throw conflict(`Order ${o.id} cannot complete: it must be paid, not refunded, with its stock reserved`);
       const lines = o.lines.map((l) => ({ productId: l.productId, name: l.name, quantity: l.quantity, unitPriceCents: l.unitPriceCents }));
-      return [{ type: 'OrderCompleted', data: { orderId: o.id, userId: o.userId, totalCents: o.totalCents, lines } }];
+      return [{ type: 'OrderCompleted', data: { orderId: o.id, userId: o.userId, totalCents: o.totalCents, currency: o.currency, lines } }];
     }
     case 'RefundPayment': {
       const o = requireOrder(state, command.data.orderId);
       if (!o.charged || o.refunded) throw conflict(`Order ${o.id} has no charge to refund`);
       if (o.status === 'completed') throw conflict(`Order ${o.id} is completed; it cannot be refunded by the saga`);
-      return [{ type: 'PaymentRefunded', data: { orderId: o.id, amountCents: o.totalCents } }];
+      return [{ type: 'PaymentRefunded', data: { orderId: o.id, amountCents: o.totalCents, currency: o.currency } }];
     }
     case 'CancelOrder': {
       const o = requireOrder(state, command.data.orderId);
       if (o.status === 'completed' || o.status === 'cancelled') throw conflict(`Order ${o.id} is already ${o.status}`);
       if (o.charged && !o.refunded) throw conflict(`Order ${o.id} must be refunded before it is cancelled`);
       const released = o.reserved ? o.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) : [];
-      return [{ type: 'OrderCancelled', data: { orderId: o.id, userId: o.userId, reason: command.data.reason, released } }];
+      return [{ type: 'OrderCancelled', data: { orderId: o.id, userId: o.userId, reason: command.data.reason, currency: o.currency, released } }];
     }
     default: {
       const never: never = command;
@@ -100,14 +104,14 @@ export function decideOrder(command: OrderCommand, state: OrderState | null): Or
 export function evolveOrder(state: OrderState | null, event: OrderEvent): OrderState | null {
   if (event.type === 'OrderPlaced') {
     const d = event.data;
-    return { id: d.orderId, userId: d.userId, status: 'pending', totalCents: d.totalCents, currency: d.currency, lines: d.lines, charged: false, reserved: false, refunded: false, cancelReason: null };
+    return { id: d.orderId, userId: d.userId, status: 'pending', totalCents: d.totalCents, currency: d.currency, lines: d.lines, charged: false, reserved: false, refunded: false, cancelReason: null, paymentFailed: false, stockUnavailable: false };
   }
   if (!state) return state;
   switch (event.type) {
     case 'PaymentProcessed': return { ...state, status: 'paid', charged: true };
-    case 'PaymentFailed': return state;
+    case 'PaymentFailed': return { ...state, paymentFailed: true };
     case 'InventoryReserved': return { ...state, reserved: true };
-    case 'InventoryUnavailable': return state;
+    case 'InventoryUnavailable': return { ...state, stockUnavailable: true };
     case 'OrderCompleted': return { ...state, status: 'completed' };
     case 'PaymentRefunded': return { ...state, refunded: true };
     case 'OrderCancelled': return { ...state, status: 'cancelled', reserved: false, cancelReason: event.data.reason };

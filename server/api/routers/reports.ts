@@ -14,5 +14,5 @@ export const dayRange = z.object({ from: day, to: day, ...readOptions }).superRe
 
 export const reportQueries = {
   dailyRegistrations: queryProcedure.input(dayRange).query(({ ctx, input }) => dailyRegistrations(ctx.services, input)),
-  revenue: queryProcedure.input(dayRange).query(({ ctx, input }) => revenue(ctx.services, input)),
+  revenue: queryProcedure.input(dayRange.and(z.object({ currency: z.string().regex(/^[A-Z]{3}$/, 'Currency is an ISO 4217 code such as USD').optional() }))).query(({ ctx, input }) => revenue(ctx.services, input)),
 };
