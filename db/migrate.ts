@@ -19,8 +19,10 @@ export async function ensureDatabase(url: string): Promise<void> {
       try {
         await admin.unsafe(`CREATE DATABASE "${name}"`);
       } catch (err) {
-        // Another process created it in the meantime.
-        if ((err as { code?: string }).code !== '42P04') throw err;
+        // Another process created it in the meantime: 42P04 if it committed before we looked,
+        // 23505 (pg_database_datname_index) if both CREATE DATABASE statements ran at once.
+        const code = (err as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw err;
       }
     }
   } finally {

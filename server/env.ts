@@ -15,6 +15,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LAG_ALERT_EVENTS: z.coerce.number().int().positive().default(1000),
   LAG_ALERT_SECONDS: z.coerce.number().positive().default(30),
+  HEARTBEAT_STALE_SECONDS: z.coerce.number().positive().default(20),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
   PAYMENT_DEADLINE_MS: z.coerce.number().int().positive().default(5000),
   PAYMENT_SLOW_MS: z.coerce.number().int().positive().default(15000),

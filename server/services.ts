@@ -39,6 +39,7 @@ export function createServices(opts: ServiceOptions = {}): Services {
   const prefix = opts.prefix ?? e.REDIS_PREFIX;
   const waiter = new PositionWaiter(read.sql, write.db);
   const cache = new QueryCache(redis, prefix);
+  cache.onResult = (query, hit) => metrics().cache.inc({ query, result: hit ? 'hit' : 'miss' });
   const redisUrl = opts.redisUrl ?? e.REDIS_URL;
   let queues: Queues | undefined;
   return {
@@ -60,9 +61,7 @@ export function services(): Services {
   const g = globalThis as unknown as Record<symbol, Services | undefined>;
   if (!g[globalKey]) {
     initTracing('ledgerline-web', { endpoint: env().OTEL_EXPORTER_OTLP_ENDPOINT });
-    const s = createServices({ appName: 'ledgerline-web' });
-    s.cache.onResult = (query, hit) => metrics().cache.inc({ query, result: hit ? 'hit' : 'miss' });
-    g[globalKey] = s;
+    g[globalKey] = createServices({ appName: 'ledgerline-web' });
   }
   return g[globalKey]!;
 }

@@ -1,9 +1,6 @@
 import type { Services } from '@/server/services';
 import { projectionStatus } from './ops';
 
-/** Seconds without a heartbeat after which a worker counts as dead or stuck. */
-export const HEARTBEAT_STALE_SECONDS = 20;
-
 export interface Alerts { status: 'ok' | 'degraded'; reasons: string[]; workers: number }
 
 /**
@@ -12,11 +9,12 @@ export interface Alerts { status: 'ok' | 'degraded'; reasons: string[]; workers:
  */
 export async function systemAlerts(s: Services, opts: { ignoreWorker?: string } = {}): Promise<Alerts> {
   const reasons: string[] = [];
+  const stale = s.env.HEARTBEAT_STALE_SECONDS;
   const [live] = await s.read.sql<{ n: number }[]>`
     SELECT count(*)::int AS n FROM worker_heartbeats
-    WHERE beat_at > now() - ${HEARTBEAT_STALE_SECONDS} * interval '1 second' AND id <> ${opts.ignoreWorker ?? ''}`;
+    WHERE beat_at > now() - ${stale} * interval '1 second' AND id <> ${opts.ignoreWorker ?? ''}`;
   const workers = (live?.n ?? 0) + (opts.ignoreWorker ? 1 : 0);
-  if (workers === 0) reasons.push(`no worker has sent a heartbeat in the last ${HEARTBEAT_STALE_SECONDS} s`);
+  if (workers === 0) reasons.push(`no worker has sent a heartbeat in the last ${stale} s`);
   const { data } = await projectionStatus(s);
   for (const p of data) {
     if (p.status === 'failed') reasons.push(`projection ${p.name} has halted (see /ops/projections)`);

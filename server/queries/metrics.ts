@@ -3,7 +3,6 @@ import { AggregatorRegistry, Gauge, Registry } from 'prom-client';
 import type { Services } from '@/server/services';
 import type { Metrics } from '@/server/metrics';
 import { projectionStatus } from './ops';
-import { HEARTBEAT_STALE_SECONDS } from './alerts';
 
 const workersKey = (prefix: string) => `${prefix}:metrics:workers`;
 
@@ -30,7 +29,7 @@ async function systemRegistry(s: Services): Promise<Registry> {
   }
   const [sagas] = await s.write.sql<{ n: string }[]>`SELECT count(*) AS n FROM order_sagas WHERE done = 0`;
   gauge('ledgerline_sagas_in_flight', 'Orders whose saga has not finished').set(Number(sagas?.n ?? 0));
-  const [workers] = await s.read.sql<{ n: string }[]>`SELECT count(*) AS n FROM worker_heartbeats WHERE beat_at > now() - ${HEARTBEAT_STALE_SECONDS} * interval '1 second'`;
+  const [workers] = await s.read.sql<{ n: string }[]>`SELECT count(*) AS n FROM worker_heartbeats WHERE beat_at > now() - ${s.env.HEARTBEAT_STALE_SECONDS} * interval '1 second'`;
   gauge('ledgerline_workers_alive', 'Workers with a fresh heartbeat').set(Number(workers?.n ?? 0));
   const jobs = gauge('ledgerline_queue_jobs', 'BullMQ jobs per queue and state', ['queue', 'state']);
   await Promise.all(Object.entries(s.queues().byName).map(async ([name, q]) => {
@@ -43,7 +42,7 @@ async function systemRegistry(s: Services): Promise<Registry> {
 /** Prometheus text for /api/metrics: this process, every live worker, and the system gauges. */
 export async function renderMetrics(s: Services, local: Metrics): Promise<{ contentType: string; body: string }> {
   const self = `${os.hostname()}:${process.pid}:`;
-  const ids = (await s.redis.zrangebyscore(workersKey(s.prefix), Date.now() - HEARTBEAT_STALE_SECONDS * 1000, '+inf').catch(() => [] as string[]))
+  const ids = (await s.redis.zrangebyscore(workersKey(s.prefix), Date.now() - s.env.HEARTBEAT_STALE_SECONDS * 1000, '+inf').catch(() => [] as string[]))
     .filter((id) => !id.startsWith(self)); // a worker inside this process is already in `local`
   const published = ids.length ? await s.redis.mget(ids.map((id) => `${s.prefix}:metrics:worker:${id}`)).catch(() => []) : [];
   const parts: object[][] = [await local.registry.getMetricsAsJSON(), await (await systemRegistry(s)).getMetricsAsJSON()];

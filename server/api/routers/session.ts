@@ -1,7 +1,7 @@
-import { router, publicProcedure } from '../trpc';
+import { router, staffProcedure } from '../trpc';
 
 export const sessionRouter = router({
-  /** Who is signed in (null when nobody is): the portal shell shows it. */
-  me: publicProcedure.query(({ ctx }) =>
-    ctx.principal ? { id: ctx.principal.id, name: ctx.principal.name, role: ctx.principal.role, kind: ctx.principal.kind } : null),
+  /** Who is signed in: the portal shell shows it. Like every procedure, it needs a session or a token (DESIGN 6). */
+  me: staffProcedure.query(({ ctx }) =>
+    ({ id: ctx.principal.id, name: ctx.principal.name, role: ctx.principal.role, kind: ctx.principal.kind })),
 });

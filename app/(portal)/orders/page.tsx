@@ -1,0 +1,10 @@
+import type { Metadata } from 'next';
+import { requireStaff } from '@/lib/auth/current-staff';
+import { OrdersView } from '@/components/orders/orders-view';
+
+export const metadata: Metadata = { title: 'Orders' };
+
+export default async function OrdersPage() {
+  await requireStaff();
+  return <OrdersView />;
+}

@@ -1,0 +1,10 @@
+import type { Metadata } from 'next';
+import { requireStaff } from '@/lib/auth/current-staff';
+import { UsersView } from '@/components/users/users-view';
+
+export const metadata: Metadata = { title: 'Users' };
+
+export default async function UsersPage() {
+  await requireStaff();
+  return <UsersView />;
+}

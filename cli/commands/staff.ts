@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { createStaff } from '@/server/auth/store';
+import { roles, type Role } from '@/server/auth/principal';
+import { UsageError, type CliCommand } from '../command';
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** A random password of 16 URL-safe characters. */
+export const generatePassword = () => randomBytes(12).toString('base64url');
+
+export const staffCreate: CliCommand = {
+  path: ['staff', 'create'],
+  summary: 'Creates a staff member who signs in to the portal; generates and prints a password when none is given.',
+  options: {
+    email: { description: 'the sign-in email', required: true },
+    role: { description: 'what they may do', required: true, choices: roles },
+    name: { description: 'display name (default: the part of the email before @)' },
+    password: { description: `at least ${MIN_PASSWORD_LENGTH} characters (default: generated and printed)` },
+  },
+  async run(opts, ctx) {
+    const email = opts.email!.trim();
+    if (!z.string().email().safeParse(email).success) throw new UsageError(`--email must be a valid email address, got "${email}"`);
+    if (opts.password !== undefined && opts.password.length < MIN_PASSWORD_LENGTH) {
+      throw new UsageError(`--password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    }
+    const password = opts.password ?? generatePassword();
+    const id = await createStaff(ctx.services().db, { email, name: opts.name?.trim() || undefined, role: opts.role as Role, password });
+    ctx.out(`Created ${opts.role} ${email} (id ${id}).`);
+    if (opts.password === undefined) ctx.out(`Password (shown only this once): ${password}`);
+  },
+};

@@ -1,0 +1,22 @@
+'use client';
+
+import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
+import { money } from '@/lib/format';
+import { ChartCard, chartColors, moneyTick } from './chart-card';
+
+type Product = { productId: string; name: string; unitsSold: number; revenueCents: number };
+
+export function TopProductsChart({ data }: { data: Product[] }) {
+  const points = data.map((p) => ({ name: p.name, revenue: p.revenueCents / 100, units: p.unitsSold }));
+  return (
+    <ChartCard title="Top products" description="By revenue from completed orders" testId="chart-top-products" empty={points.length === 0}>
+      <BarChart responsive layout="vertical" style={{ width: '100%', height: Math.max(160, points.length * 34 + 40) }} data={points} margin={{ top: 4, right: 12, left: 4, bottom: 0 }}>
+        <CartesianGrid stroke={chartColors.grid} horizontal={false} />
+        <XAxis type="number" tickFormatter={moneyTick} stroke={chartColors.axis} fontSize={12} />
+        <YAxis type="category" dataKey="name" width={110} stroke={chartColors.axis} fontSize={12} tickFormatter={(n: string) => (n.length > 16 ? `${n.slice(0, 15)}…` : n)} />
+        <Tooltip formatter={(v, _k, item) => [`${money(Math.round(Number(v) * 100))} · ${(item?.payload as { units?: number } | undefined)?.units ?? 0} units`, 'Revenue']} />
+        <Bar dataKey="revenue" fill={chartColors.primary} radius={[0, 3, 3, 0]} isAnimationActive={false} />
+      </BarChart>
+    </ChartCard>
+  );
+}

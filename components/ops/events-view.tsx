@@ -1,0 +1,65 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { usePathname } from 'next/navigation';
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '@/lib/trpc';
+import { useDebounced } from '@/lib/use-debounced';
+import { Card, CardContent } from '@/components/ui/card';
+import { PageHeader } from '@/components/common/page-header';
+import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
+import { EmptyState, ErrorState, LoadingBlock } from '@/components/common/states';
+import { EventFilters, type EventFilter } from './event-filters';
+import { EventsTable } from './events-table';
+
+/** The events explorer. Filters live in the URL so a filtered view can be linked and shared. */
+export function EventsView({ initial }: { initial: EventFilter }) {
+  const trpc = useTRPC();
+  const pathname = usePathname();
+  const [filter, setFilter] = useState<EventFilter>(initial);
+  const applied = useDebounced(filter, 300);
+  const pages = useCursorPages();
+  const { reset } = pages;
+
+  useEffect(() => {
+    reset();
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(applied)) if (v.trim()) params.set(k, v.trim());
+    const qs = params.toString();
+    // The History API, not router.replace: no server round trip, and typing keeps its focus.
+    window.history.replaceState(null, '', qs ? `${pathname}?${qs}` : pathname);
+  }, [applied, reset, pathname]);
+
+  const opt = (s: string) => s.trim() || undefined;
+  const events = useQuery({
+    ...trpc.ops.events.queryOptions({
+      streamId: opt(applied.streamId), type: opt(applied.type), correlationId: opt(applied.correlationId), limit: 50, cursor: pages.cursor,
+    }),
+    placeholderData: (prev) => prev,
+    refetchInterval: pages.cursor ? false : 5000,
+  });
+  const items = events.data?.data.items ?? [];
+
+  return (
+    <>
+      <PageHeader title="Events" description="The event log, newest first. Click a stream, type or correlation id to filter by it." />
+      <Card className="min-w-0">
+        <CardContent className="flex flex-col gap-4 pt-4">
+          <EventFilters value={filter} onChange={setFilter} />
+          {events.isError ? (
+            <ErrorState error={events.error} onRetry={() => events.refetch()} />
+          ) : events.isPending ? (
+            <LoadingBlock rows={8} label="Loading events…" />
+          ) : items.length === 0 ? (
+            <EmptyState title="No events match" />
+          ) : (
+            <div aria-busy={events.isPlaceholderData || undefined} className={events.isPlaceholderData ? 'opacity-60' : undefined}>
+              <EventsTable events={items} onFilter={(patch) => setFilter((f) => ({ ...f, ...patch }))} />
+            </div>
+          )}
+          <CursorPager pages={pages} nextCursor={events.data?.data.nextCursor} busy={events.isFetching} />
+        </CardContent>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+'use client';
+
+import Link from 'next/link';
+import type { ColumnDef } from '@tanstack/react-table';
+import type { RouterOutputs } from '@/lib/trpc';
+import { dateTime, money, shortId } from '@/lib/format';
+import { DataTable } from '@/components/common/data-table';
+import { StatusBadge } from './status-badge';
+
+export type OrderRow = RouterOutputs['orders']['list']['data']['items'][number];
+
+const base: ColumnDef<OrderRow, unknown>[] = [
+  {
+    header: 'Order', accessorKey: 'orderId',
+    cell: ({ row }) => (
+      <Link className="font-mono text-primary hover:underline" href={`/orders/${row.original.orderId}`} aria-label={`Order ${row.original.orderId}`}>
+        {shortId(row.original.orderId)}
+      </Link>
+    ),
+  },
+  { header: 'Status', accessorKey: 'status', cell: ({ row }) => <StatusBadge status={row.original.status} /> },
+  { header: 'Total', accessorKey: 'totalCents', cell: ({ row }) => <span className="tabular-nums">{money(row.original.totalCents, row.original.currency)}</span> },
+  { header: 'Items', id: 'items', cell: ({ row }) => row.original.lines.reduce((n, l) => n + l.quantity, 0) },
+  { header: 'Placed', accessorKey: 'placedAt', cell: ({ row }) => dateTime(row.original.placedAt) },
+];
+
+const customer: ColumnDef<OrderRow, unknown> = {
+  header: 'Customer', accessorKey: 'userId',
+  cell: ({ row }) => <Link className="font-mono text-primary hover:underline" href={`/users/${row.original.userId}`}>{shortId(row.original.userId)}</Link>,
+};
+
+export function OrdersTable({ orders, showCustomer = false }: { orders: OrderRow[]; showCustomer?: boolean }) {
+  const columns = showCustomer ? [...base.slice(0, 2), customer, ...base.slice(2)] : base;
+  return <DataTable columns={columns} data={orders} rowId={(o) => o.orderId} caption="Orders" testId="orders-table" />;
+}

@@ -1,0 +1,38 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '@/lib/trpc';
+import { pollWhileStale } from '@/lib/freshness';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
+import { EmptyState, ErrorState, LoadingBlock, ProcessingNotice } from '@/components/common/states';
+import { OrdersTable } from '@/components/orders/orders-table';
+
+export function UserOrders({ userId, minPosition }: { userId: string; minPosition?: number }) {
+  const trpc = useTRPC();
+  const pages = useCursorPages();
+  const orders = useQuery({
+    ...trpc.users.orders.queryOptions({ userId, limit: 10, cursor: pages.cursor, minPosition }),
+    refetchInterval: pollWhileStale(),
+    placeholderData: (prev) => prev,
+  });
+  const items = orders.data?.data.items ?? [];
+  return (
+    <Card>
+      <CardHeader><CardTitle>Order history</CardTitle></CardHeader>
+      <CardContent className="flex flex-col gap-3">
+        <ProcessingNotice show={Boolean(orders.data?.freshness.stale)} />
+        {orders.isError ? (
+          <ErrorState error={orders.error} onRetry={() => orders.refetch()} />
+        ) : orders.isPending ? (
+          <LoadingBlock rows={3} label="Loading orders…" />
+        ) : items.length === 0 ? (
+          <EmptyState title="No orders yet" />
+        ) : (
+          <OrdersTable orders={items} />
+        )}
+        <CursorPager pages={pages} nextCursor={orders.data?.data.nextCursor} busy={orders.isFetching} />
+      </CardContent>
+    </Card>
+  );
+}
