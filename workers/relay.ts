@@ -11,15 +11,17 @@ export interface Route { name: string; handles: readonly string[] }
 
 /**
  * Moves committed events, in safe order, into work for their consumers: it reads past its
- * checkpoint (only events older than every running transaction), enqueues one job per consumer
- * that has new events, then saves its checkpoint. Enqueuing before saving makes it at-least-once;
+ * checkpoint (only events older than every running transaction), enqueues one job per consumer,
+ * then saves its checkpoint. Enqueuing before saving makes it at-least-once;
  * consumers read from their own checkpoints, so a repeated signal changes nothing.
  */
 export class Relay {
   private byType = new Map<string, string[]>();
+  private names: string[];
 
   constructor(private db: Db, routes: Route[], private enqueue: (names: string[]) => Promise<void>, private log: Logger) {
     for (const r of routes) for (const t of r.handles) this.byType.set(t, [...(this.byType.get(t) ?? []), r.name]);
+    this.names = routes.map((r) => r.name);
   }
 
   async ensureCheckpoint() {
@@ -48,9 +50,9 @@ export class Relay {
           if (last && after(last, next)) next = last;
         }
         if (!after(next, from)) return { scanned: 0, more: false };
-        const names = new Set<string>();
-        for (const r of rows) for (const n of this.byType.get(r.type) ?? []) names.add(n);
-        if (names.size) await this.enqueue([...names]);
+        // Every consumer is signalled, not only those that handle these types: each must move its
+        // checkpoint past the events it ignores, or a read-your-writes wait on it would never end.
+        await this.enqueue(this.names);
         for (const r of rows) eventSpan(`relay ${r.type}`, r.traceparent ?? undefined, { 'ledgerline.position': Number(r.position), 'ledgerline.consumers': this.byType.get(r.type)?.join(',') ?? '' }, started);
         await tx.execute(sql`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
           last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`);

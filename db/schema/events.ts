@@ -17,6 +17,8 @@ export const events = pgTable('events', {
   data: jsonb('data').notNull(),
   metadata: jsonb('metadata').notNull(),
   occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'string' }).notNull(),
+  /** When the row was written (occurred_at may be historical: imports, demo data); lag is measured on it. */
+  recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'string' }).notNull().default(sql`clock_timestamp()`),
 }, (t) => [
   uniqueIndex('events_stream_version_key').on(t.streamId, t.streamVersion),
   uniqueIndex('events_event_id_key').on(t.eventId),

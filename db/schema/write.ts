@@ -60,11 +60,14 @@ export const sagas = pgTable('order_sagas', {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
 }, (t) => [index('order_sagas_deadline_idx').on(t.deadlineAt)]);
 
-/** The simulated payment gateway's ledger: one charge per order, so a retry never charges twice. */
+/**
+ * The simulated payment gateway's ledger: one row per order, so a retry never charges twice.
+ * `voided`: refunded before any charge arrived, so a late charge for the order is declined.
+ */
 export const gatewayCharges = pgTable('gateway_charges', {
   orderId: uuid('order_id').primaryKey(),
   amountCents: integer('amount_cents').notNull(),
-  status: text('status', { enum: ['charged', 'declined', 'refunded'] }).notNull(),
+  status: text('status', { enum: ['charged', 'declined', 'refunded', 'voided'] }).notNull(),
   chargeId: text('charge_id').notNull(),
   chargedAt: timestamp('charged_at', { withTimezone: true, mode: 'date' }).notNull(),
   refundedAt: timestamp('refunded_at', { withTimezone: true, mode: 'date' }),

@@ -94,7 +94,8 @@ function spread(rng: Rng, days: CalendarDay[], weights: number[], total: number)
   const exact = weights.map((w) => (sum > 0 ? (w / sum) * total : 0));
   const counts = exact.map(Math.floor);
   const order = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (let k = 0; k < total - counts.reduce((a, b) => a + b, 0); k++) counts[order[k % order.length]!.i]! += 1;
+  const missing = total - counts.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < missing; k++) counts[order[k % order.length]!.i]! += 1;
   const times: number[] = [];
   days.forEach((d, i) => {
     for (let n = 0; n < counts[i]!; n++) times.push(timeIn(rng, d));

@@ -3,6 +3,7 @@ import type { Services } from '@/server/services';
 import { decodeCursor, type Answer } from './read-model';
 import { pageOf, normalizeTimes } from './rows';
 import { upcast } from '@/server/domain/upcasters';
+import { projections } from '@/server/projections/registry';
 
 export interface ProjectionStatus {
   name: string; version: number; position: number; head: number; lagEvents: number; lagSeconds: number; status: string;
@@ -11,8 +12,9 @@ export interface ProjectionStatus {
 }
 
 /**
- * Lag against the true head of the log: events after each checkpoint and the age of the oldest of
- * them. A stopped worker therefore shows lag that grows, never a frozen zero. Not cached.
+ * Lag against the true head of the log: the events a projection handles that lie after its
+ * checkpoint, and the age of the oldest of them. A stopped worker therefore shows lag that grows,
+ * never a frozen zero. Not cached.
  */
 export async function projectionStatus(s: Services): Promise<Answer<ProjectionStatus[]>> {
   const cks = await s.readDb.execute<{ name: string; version: number; tx_id: string; position: string; status: string; last_error: string | null; events_applied: string; updated_at: Date; rebuild: ProjectionStatus['rebuild'] }>(sql`
@@ -20,8 +22,10 @@ export async function projectionStatus(s: Services): Promise<Answer<ProjectionSt
     WHERE name NOT LIKE '$%' ORDER BY name`);
   const [head] = await s.db.execute<{ head: string | null }>(sql`SELECT max(position) AS head FROM events`);
   const data = await Promise.all(cks.map(async (c) => {
+    const handles = projections.find((p) => p.name === c.name)?.handles;
     const [lag] = await s.db.execute<{ n: string; oldest: Date | null }>(sql`
-      SELECT count(*) AS n, min(occurred_at) AS oldest FROM events WHERE (tx_id, position) > (${c.tx_id}::xid8, ${c.position})`);
+      SELECT count(*) AS n, min(recorded_at) AS oldest FROM events WHERE (tx_id, position) > (${c.tx_id}::xid8, ${c.position})
+        AND ${handles ? sql`type IN (${sql.join(handles.map((t) => sql`${t}`), sql`, `)})` : sql`true`}`);
     const oldest = lag?.oldest ? new Date(lag.oldest) : null;
     return {
       name: c.name, version: c.version, position: Number(c.position), head: Number(head?.head ?? 0),

@@ -1,0 +1,1 @@
+ALTER TABLE "events" ADD COLUMN "recorded_at" timestamp with time zone DEFAULT clock_timestamp() NOT NULL;
