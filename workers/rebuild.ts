@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle, Tx } from '@/db/client';
 import type { ProjectionDefinition } from '@/server/projections/types';
-import { readEvents, safeHorizon } from '@/server/projections/log';
+import { after, readEvents, safeHorizon } from '@/server/projections/log';
 import { PROJECTIONS_CHANNEL } from '@/server/queries/checkpoints';
 import type { Logger } from '@/server/log';
 
 const BATCH = 5000;
+const pointOf = (r: { tx_id: string; position: string }) => ({ txId: BigInt(r.tx_id), position: Number(r.position) });
 
 /**
  * Rebuilds a read model from the log into shadow tables in schema `rebuild_<name>` while the live
@@ -51,7 +52,8 @@ export async function rebuildProjection(read: DbHandle, source: DbHandle, def: P
     }
     const processed = await read.db.transaction(async (tx) => {
       // Hold the live projection still, finish the last events, swap, and move its checkpoint.
-      await tx.execute(sql`SELECT 1 FROM projection_checkpoints WHERE name = ${def.name} FOR UPDATE`);
+      const [live] = await tx.execute<{ tx_id: string; position: string }>(sql`
+        SELECT tx_id::text, position FROM projection_checkpoints WHERE name = ${def.name} FOR UPDATE`);
       let r = await tx.transaction(shadowStep);
       while (r.applied > 0) r = await tx.transaction(shadowStep);
       await tx.execute(sql.raw('SET LOCAL search_path TO public'));
@@ -59,9 +61,12 @@ export async function rebuildProjection(read: DbHandle, source: DbHandle, def: P
         await tx.execute(sql.raw(`DROP TABLE public.${q(t)}`));
         await tx.execute(sql.raw(`ALTER TABLE ${q(schema)}.${q(t)} SET SCHEMA public`));
       }
-      const [ck] = await tx.execute<{ tx_id: string; position: string }>(sql.raw(`SELECT tx_id::text, position FROM ${q(schema)}._checkpoint WHERE id = 1`));
+      const [shadow] = await tx.execute<{ tx_id: string; position: string }>(sql.raw(`SELECT tx_id::text, position FROM ${q(schema)}._checkpoint WHERE id = 1`));
+      // The shadow has applied every handled event below a horizon at least as recent as the one the
+      // live checkpoint was taken under; the live one may stand further on, past events it ignores.
+      const ck = live && after(pointOf(live), pointOf(shadow!)) ? live : shadow!;
       await tx.execute(sql`
-        UPDATE projection_checkpoints SET tx_id = ${ck!.tx_id}::xid8, position = ${ck!.position}, version = ${def.version},
+        UPDATE projection_checkpoints SET tx_id = ${ck.tx_id}::xid8, position = ${ck.position}, version = ${def.version},
           status = 'running', last_error = NULL, failing_position = NULL, failing_attempts = 0, retry_after = NULL,
           events_applied = ${r.processed}, updated_at = now(),
           rebuild = ${JSON.stringify({ state: 'done', processed: r.processed, total, startedAt, finishedAt: new Date().toISOString() })}::jsonb
