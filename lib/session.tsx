@@ -1,8 +1,9 @@
 'use client';
 
 import { createContext, useContext } from 'react';
+import type { Role } from '@/server/auth/principal';
 
-export type Role = 'admin' | 'operator' | 'analyst';
+export type { Role };
 export interface SessionInfo { name: string; role: Role }
 
 const SessionContext = createContext<SessionInfo | null>(null);

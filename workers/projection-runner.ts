@@ -13,7 +13,7 @@ export type StepOutcome =
   | { kind: 'retry'; afterMs: number };
 
 type CheckpointRow = {
-  tx_id: string; position: string; status: string; failing_position: string | null; failing_attempts: number; retry_after: Date | null;
+  tx_id: string; position: string; status: string; failing_position: string | null; failing_attempts: number; retry_in_ms: number | null;
 };
 
 const pointOf = (e: StoredEvent): LogPoint => ({ txId: BigInt(e.txId), position: e.position });
@@ -78,11 +78,12 @@ export class ProjectionRunner {
       // Another worker applying this projection holds the row: wait for it, then go on from its checkpoint.
       await tx.execute(sql`SET LOCAL lock_timeout = '30s'`);
       const [ck] = await tx.execute<CheckpointRow>(sql`
-        SELECT tx_id::text, position, status, failing_position, failing_attempts, retry_after
+        SELECT tx_id::text, position, status, failing_position, failing_attempts,
+          ceil(extract(epoch FROM retry_after - now()) * 1000)::int AS retry_in_ms
         FROM projection_checkpoints WHERE name = ${name} FOR UPDATE`);
       if (!ck) throw new Error(`No checkpoint row for projection ${name}`);
       if (ck.status === 'failed') return { kind: 'failed' } as const;
-      if (ck.retry_after && ck.retry_after.getTime() > Date.now()) return { kind: 'retry', afterMs: ck.retry_after.getTime() - Date.now() } as const;
+      if (ck.retry_in_ms !== null && ck.retry_in_ms > 0) return { kind: 'retry', afterMs: ck.retry_in_ms } as const;
       const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
       const log = this.source === this.read ? tx : this.source.db;
       const horizon = await safeHorizon(log);

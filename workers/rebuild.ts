@@ -24,7 +24,7 @@ export async function rebuildProjection(read: DbHandle, source: DbHandle, def: P
   const total = Number(count?.n ?? 0);
   const startedAt = new Date().toISOString();
   const progress = (state: string, processed: number, error?: string) => read.sql`
-    UPDATE projection_checkpoints SET rebuild = ${JSON.stringify({ state, processed, total, startedAt, ...(error ? { error } : {}) })}::jsonb
+    UPDATE projection_checkpoints SET rebuild = ${JSON.stringify({ state, processed, total: Math.max(total, processed), startedAt, ...(error ? { error } : {}) })}::jsonb
     WHERE name = ${def.name}`;
   await progress('running', 0);
   log.info({ projection: def.name, total }, 'rebuild started');
@@ -69,7 +69,7 @@ export async function rebuildProjection(read: DbHandle, source: DbHandle, def: P
         UPDATE projection_checkpoints SET tx_id = ${ck.tx_id}::xid8, position = ${ck.position}, version = ${def.version},
           status = 'running', last_error = NULL, failing_position = NULL, failing_attempts = 0, retry_after = NULL,
           events_applied = ${r.processed}, updated_at = now(),
-          rebuild = ${JSON.stringify({ state: 'done', processed: r.processed, total, startedAt, finishedAt: new Date().toISOString() })}::jsonb
+          rebuild = ${JSON.stringify({ state: 'done', processed: r.processed, total: Math.max(total, r.processed), startedAt, finishedAt: new Date().toISOString() })}::jsonb
         WHERE name = ${def.name}`);
       await tx.execute(sql.raw(`DROP SCHEMA ${q(schema)} CASCADE`));
       await tx.execute(sql`SELECT pg_notify(${PROJECTIONS_CHANNEL}, ${def.name})`);

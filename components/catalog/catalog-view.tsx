@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
 import { useDebounced } from '@/lib/use-debounced';
@@ -11,7 +11,7 @@ import { Field, Input, Label } from '@/components/ui/input';
 import { PageHeader } from '@/components/common/page-header';
 import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
 import { EmptyState, ErrorState, LoadingBlock, ProcessingNotice, StaleFrame } from '@/components/common/states';
-import { CreateProductForm } from './create-product-form';
+import { CreateProductDialog } from './create-product-form';
 import { LOW_STOCK, ProductsTable } from './products-table';
 
 export function CatalogView() {
@@ -21,9 +21,7 @@ export function CatalogView() {
   const [lowStock, setLowStock] = useState(false);
   const [minPosition, setMinPosition] = useState<number>();
   const query = useDebounced(q.trim(), 250);
-  const pages = useCursorPages();
-  const { reset } = pages;
-  useEffect(() => reset(), [query, lowStock, reset]);
+  const pages = useCursorPages(`${query}|${lowStock}`);
 
   const products = useQuery({
     ...trpc.catalog.products.queryOptions({ q: query || undefined, lowStock: lowStock || undefined, limit: 25, cursor: pages.cursor, minPosition }),
@@ -36,36 +34,37 @@ export function CatalogView() {
 
   return (
     <>
-      <PageHeader title="Catalog" description="Prices and stock: on hand, reserved by orders in progress, and available." />
-      <div className={canCommand ? 'grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]' : 'grid gap-6'}>
-        <Card className="min-w-0">
-          <CardContent className="flex flex-col gap-4 pt-4">
-            <div className="flex flex-wrap items-end gap-4">
-              <Field label="Search products" htmlFor="product-search" className="w-full sm:w-64">
-                <Input id="product-search" type="search" placeholder="SKU or name" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
-              </Field>
-              <div className="flex h-9 items-center gap-2">
-                <input id="low-stock" type="checkbox" className="size-4 accent-primary" checked={lowStock} onChange={(e) => setLowStock(e.target.checked)} />
-                <Label htmlFor="low-stock">Low stock only (under {LOW_STOCK} available)</Label>
-              </div>
+      <PageHeader
+        title="Catalog"
+        description="Prices and stock: on hand, reserved by orders in progress, and available."
+        actions={canCommand ? <CreateProductDialog onWritten={onWritten} /> : null}
+      />
+      <Card>
+        <CardContent className="flex flex-col gap-4 pt-4">
+          <div className="flex flex-wrap items-end gap-4">
+            <Field label="Search products" htmlFor="product-search" className="w-full sm:w-64">
+              <Input id="product-search" type="search" placeholder="SKU or name" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
+            </Field>
+            <div className="flex h-9 items-center gap-2">
+              <input id="low-stock" type="checkbox" className="size-4 accent-primary" checked={lowStock} onChange={(e) => setLowStock(e.target.checked)} />
+              <Label htmlFor="low-stock">Low stock only ({LOW_STOCK} or fewer available)</Label>
             </div>
-            <ProcessingNotice show={stale} />
-            {products.isError ? (
-              <ErrorState error={products.error} onRetry={() => products.refetch()} />
-            ) : products.isPending ? (
-              <LoadingBlock rows={6} label="Loading products…" />
-            ) : items.length === 0 ? (
-              <EmptyState title={lowStock || query ? 'No products match' : 'No products yet'} />
-            ) : (
-              <StaleFrame stale={stale || products.isPlaceholderData}>
-                <ProductsTable products={items} onWritten={canCommand ? onWritten : undefined} />
-              </StaleFrame>
-            )}
-            <CursorPager pages={pages} nextCursor={products.data?.data.nextCursor} busy={products.isFetching} />
-          </CardContent>
-        </Card>
-        {canCommand ? <div><CreateProductForm onWritten={onWritten} /></div> : null}
-      </div>
+          </div>
+          <ProcessingNotice show={stale} />
+          {products.isError ? (
+            <ErrorState error={products.error} onRetry={() => products.refetch()} />
+          ) : products.isPending ? (
+            <LoadingBlock rows={6} label="Loading products…" />
+          ) : items.length === 0 ? (
+            <EmptyState title={lowStock || query ? 'No products match' : 'No products yet'} />
+          ) : (
+            <StaleFrame stale={stale || products.isPlaceholderData}>
+              <ProductsTable products={items} onWritten={canCommand ? onWritten : undefined} />
+            </StaleFrame>
+          )}
+          <CursorPager pages={pages} nextCursor={products.data?.data.nextCursor} busy={products.isFetching} />
+        </CardContent>
+      </Card>
     </>
   );
 }

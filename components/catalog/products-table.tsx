@@ -9,14 +9,14 @@ import { ProductActions } from './product-actions';
 
 type Product = RouterOutputs['catalog']['products']['data']['items'][number];
 
-/** Matches the server's low-stock filter (LOW_STOCK_THRESHOLD). */
+/** The server's low-stock filter keeps products with at most this many available (LOW_STOCK_THRESHOLD). */
 export const LOW_STOCK = 10;
 
 const num = (n: number) => <span className="tabular-nums">{count(n)}</span>;
 
 export function ProductsTable({ products, onWritten }: { products: Product[]; onWritten?: (position: number) => void }) {
   const columns: ColumnDef<Product, unknown>[] = [
-    { header: 'SKU', accessorKey: 'sku', cell: ({ row }) => <span className="font-mono text-xs">{row.original.sku}</span> },
+    { header: 'SKU', accessorKey: 'sku', cell: ({ row }) => <span className="font-mono text-xs whitespace-nowrap">{row.original.sku}</span> },
     { header: 'Name', accessorKey: 'name', cell: ({ row }) => <span className="font-medium">{row.original.name}</span> },
     { header: 'Price', accessorKey: 'priceCents', cell: ({ row }) => <span className="tabular-nums">{money(row.original.priceCents)}</span> },
     { header: 'On hand', accessorKey: 'onHand', cell: ({ row }) => num(row.original.onHand) },
@@ -26,7 +26,7 @@ export function ProductsTable({ products, onWritten }: { products: Product[]; on
       cell: ({ row }) => (
         <span className="flex items-center gap-2">
           {num(row.original.available)}
-          {row.original.available < LOW_STOCK ? <Badge variant={row.original.available === 0 ? 'destructive' : 'warning'}>{row.original.available === 0 ? 'out' : 'low'}</Badge> : null}
+          {row.original.available <= LOW_STOCK ? <Badge variant={row.original.available === 0 ? 'destructive' : 'warning'}>{row.original.available === 0 ? 'out' : 'low'}</Badge> : null}
         </span>
       ),
     },

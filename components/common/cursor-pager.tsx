@@ -4,14 +4,16 @@ import { useCallback, useState } from 'react';
 import { ChevronLeft, ChevronRight } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 
-/** Cursor paging state: a stack of the cursors of the pages visited so far. */
-export function useCursorPages() {
-  const [stack, setStack] = useState<(string | undefined)[]>([undefined]);
-  const cursor = stack[stack.length - 1];
-  const next = useCallback((c: string) => setStack((s) => [...s, c]), []);
-  const previous = useCallback(() => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s)), []);
-  const reset = useCallback(() => setStack([undefined]), []);
-  return { cursor, page: stack.length, next, previous, reset, hasPrevious: stack.length > 1 };
+/**
+ * Cursor paging state: the cursors of the pages visited so far. A new `resetKey` (the search or
+ * filter the pages belong to) starts again from the first page, in the same render.
+ */
+export function useCursorPages(resetKey = '') {
+  const [state, setState] = useState<{ key: string; stack: (string | undefined)[] }>({ key: resetKey, stack: [undefined] });
+  const stack = state.key === resetKey ? state.stack : [undefined];
+  const next = useCallback((c: string) => setState({ key: resetKey, stack: [...stack, c] }), [resetKey, stack]);
+  const previous = useCallback(() => setState({ key: resetKey, stack: stack.length > 1 ? stack.slice(0, -1) : stack }), [resetKey, stack]);
+  return { cursor: stack[stack.length - 1], page: stack.length, next, previous, hasPrevious: stack.length > 1 };
 }
 
 export function CursorPager({ pages, nextCursor, busy }: {

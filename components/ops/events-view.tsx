@@ -18,17 +18,15 @@ export function EventsView({ initial }: { initial: EventFilter }) {
   const pathname = usePathname();
   const [filter, setFilter] = useState<EventFilter>(initial);
   const applied = useDebounced(filter, 300);
-  const pages = useCursorPages();
-  const { reset } = pages;
+  const pages = useCursorPages(JSON.stringify(applied));
 
   useEffect(() => {
-    reset();
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(applied)) if (v.trim()) params.set(k, v.trim());
     const qs = params.toString();
     // The History API, not router.replace: no server round trip, and typing keeps its focus.
     window.history.replaceState(null, '', qs ? `${pathname}?${qs}` : pathname);
-  }, [applied, reset, pathname]);
+  }, [applied, pathname]);
 
   const opt = (s: string) => s.trim() || undefined;
   const events = useQuery({

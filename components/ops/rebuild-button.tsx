@@ -6,7 +6,10 @@ import { useTRPC } from '@/lib/trpc';
 import { errorMessage } from '@/lib/errors';
 import { Button } from '@/components/ui/button';
 
-/** Admin only: rebuild a projection from the event log; progress shows in the table. */
+/**
+ * Admin only: rebuild a projection from the event log; progress shows in the table. No confirmation:
+ * a rebuild is safe, the old rows keep answering until the new ones are swapped in.
+ */
 export function RebuildButton({ name, busy }: { name: string; busy: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -18,7 +21,7 @@ export function RebuildButton({ name, busy }: { name: string; busy: boolean }) {
       <Button
         variant="outline" size="sm" disabled={busy || rebuild.isPending}
         aria-label={`Rebuild ${name}`}
-        onClick={() => { if (window.confirm(`Rebuild the ${name} projection from the event log?`)) rebuild.mutate({ name }); }}
+        onClick={() => rebuild.mutate({ name })}
       >
         <RefreshCw className={rebuild.isPending ? 'animate-spin' : undefined} aria-hidden="true" /> Rebuild
       </Button>

@@ -21,7 +21,7 @@ const base: ColumnDef<OrderRow, unknown>[] = [
   { header: 'Status', accessorKey: 'status', cell: ({ row }) => <StatusBadge status={row.original.status} /> },
   { header: 'Total', accessorKey: 'totalCents', cell: ({ row }) => <span className="tabular-nums">{money(row.original.totalCents, row.original.currency)}</span> },
   { header: 'Items', id: 'items', cell: ({ row }) => row.original.lines.reduce((n, l) => n + l.quantity, 0) },
-  { header: 'Placed', accessorKey: 'placedAt', cell: ({ row }) => dateTime(row.original.placedAt) },
+  { header: 'Placed', accessorKey: 'placedAt', cell: ({ row }) => <span className="whitespace-nowrap">{dateTime(row.original.placedAt)}</span> },
 ];
 
 const customer: ColumnDef<OrderRow, unknown> = {

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
 import { useCanCommand } from '@/lib/session';
@@ -17,9 +17,7 @@ export function OrdersView() {
   const trpc = useTRPC();
   const canCommand = useCanCommand();
   const [filter, setFilter] = useState<OrderFilter>({});
-  const pages = useCursorPages();
-  const { reset } = pages;
-  useEffect(() => reset(), [filter, reset]);
+  const pages = useCursorPages(JSON.stringify(filter));
 
   // A half-typed date is not sent; a reversed range is not sent either.
   const from = filter.from && isDay(filter.from) ? filter.from : undefined;

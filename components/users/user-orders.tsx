@@ -5,7 +5,7 @@ import { useTRPC } from '@/lib/trpc';
 import { pollWhileStale } from '@/lib/freshness';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
-import { EmptyState, ErrorState, LoadingBlock, ProcessingNotice } from '@/components/common/states';
+import { EmptyState, ErrorState, LoadingBlock, ProcessingNotice, StaleFrame } from '@/components/common/states';
 import { OrdersTable } from '@/components/orders/orders-table';
 
 export function UserOrders({ userId, minPosition }: { userId: string; minPosition?: number }) {
@@ -17,20 +17,23 @@ export function UserOrders({ userId, minPosition }: { userId: string; minPositio
     placeholderData: (prev) => prev,
   });
   const items = orders.data?.data.items ?? [];
+  const stale = Boolean(orders.data?.freshness.stale);
   return (
     <Card>
       <CardHeader><CardTitle>Order history</CardTitle></CardHeader>
       <CardContent className="flex flex-col gap-3">
-        <ProcessingNotice show={Boolean(orders.data?.freshness.stale)} />
-        {orders.isError ? (
-          <ErrorState error={orders.error} onRetry={() => orders.refetch()} />
-        ) : orders.isPending ? (
-          <LoadingBlock rows={3} label="Loading orders…" />
-        ) : items.length === 0 ? (
-          <EmptyState title="No orders yet" />
-        ) : (
-          <OrdersTable orders={items} />
-        )}
+        <ProcessingNotice show={stale} />
+        <StaleFrame stale={stale}>
+          {orders.isError ? (
+            <ErrorState error={orders.error} onRetry={() => orders.refetch()} />
+          ) : orders.isPending ? (
+            <LoadingBlock rows={3} label="Loading orders…" />
+          ) : items.length === 0 ? (
+            <EmptyState title="No orders yet" />
+          ) : (
+            <OrdersTable orders={items} />
+          )}
+        </StaleFrame>
         <CursorPager pages={pages} nextCursor={orders.data?.data.nextCursor} busy={orders.isFetching} />
       </CardContent>
     </Card>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
@@ -30,12 +30,11 @@ export function UsersView() {
   const canCommand = useCanCommand();
   const [q, setQ] = useState('');
   const query = useDebounced(q.trim(), 250);
-  const pages = useCursorPages();
-  const { reset } = pages;
-  useEffect(() => reset(), [query, reset]);
+  const pages = useCursorPages(query);
 
   const search = useQuery({
     ...trpc.users.search.queryOptions({ q: query, limit: 20, cursor: pages.cursor }),
+    enabled: query.length > 0,
     placeholderData: (prev) => prev,
   });
   const items = search.data?.data.items ?? [];
@@ -53,18 +52,20 @@ export function UsersView() {
                 <Input id="user-search" type="search" className="pl-8" placeholder="Name or email" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
               </div>
             </div>
-            {search.isError ? (
+            {!query ? (
+              <EmptyState title="Type a name or email to find users">Words and prefixes match, best first.</EmptyState>
+            ) : search.isError ? (
               <ErrorState error={search.error} onRetry={() => search.refetch()} />
             ) : search.isPending ? (
               <LoadingBlock rows={5} label="Searching…" />
             ) : items.length === 0 ? (
-              <EmptyState title={query ? `No users match “${query}”` : 'No users yet'} />
+              <EmptyState title={`No users match “${query}”`} />
             ) : (
               <div aria-busy={search.isPlaceholderData || undefined} className={search.isPlaceholderData ? 'opacity-60' : undefined}>
                 <DataTable columns={columns} data={items} rowId={(u) => u.userId} caption="Users" testId="users-table" />
               </div>
             )}
-            <CursorPager pages={pages} nextCursor={search.data?.data.nextCursor} busy={search.isFetching} />
+            {query ? <CursorPager pages={pages} nextCursor={search.data?.data.nextCursor} busy={search.isFetching} /> : null}
           </CardContent>
         </Card>
         {canCommand ? <div><CreateUserForm /></div> : null}
