@@ -13,12 +13,42 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function connect(url: string, opts: { max?: number; appName?: string } = {}): DbHandle {
+export function connect(url: string, opts: { max?: number; appName?: string; prepare?: boolean } = {}): DbHandle {
   const client = postgres(url, {
     max: opts.max ?? 10,
     onnotice: () => {},
     connection: { application_name: opts.appName ?? 'ledgerline' },
   });
-  const db = drizzle(client, { schema });
+  const db = drizzle(opts.prepare === false ? client : preparedStatements(client), { schema });
   return { db, sql: client, close: () => client.end({ timeout: 5 }) };
+}
+
+/**
+ * Drizzle runs every query as `client.unsafe(text, params, { prepare: false })` (drizzle-orm#6096),
+ * and postgres.js then describes each statement that has parameters before running it: two round
+ * trips per statement, parsed and planned by the server every time. With prepare on, a statement
+ * is described once per connection and then runs in one round trip, as postgres.js's own tagged
+ * templates do. Queries without parameters still use the simple protocol (DDL, several statements).
+ * Pass `prepare: false` to `connect` behind a pooler that cannot keep prepared statements.
+ */
+function preparedStatements(client: postgres.Sql): postgres.Sql {
+  type Unsafe = (query: string, params?: unknown[], options?: Record<string, unknown>) => unknown;
+  type Scoped = (...args: unknown[]) => unknown;
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') {
+        const unsafe = target.unsafe as unknown as Unsafe;
+        return (query: string, params?: unknown[], options?: Record<string, unknown>) => unsafe(query, params, { ...options, prepare: true });
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        // A transaction (or savepoint) runs on its own `sql`: wrap that one too.
+        const scoped = (target as unknown as Record<string, Scoped>)[prop]!;
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: postgres.Sql) => unknown;
+          return scoped.call(target, ...args, (tx: postgres.Sql) => fn(preparedStatements(tx)));
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { connect, type Db, type DbHandle } from '@/db/client';
+import { relayWakesSettled } from '@/server/commands/append';
 import { env, type Env } from './env';
 import { PositionWaiter } from './queries/wait';
 import { QueryCache } from './queries/cache';
@@ -49,6 +50,7 @@ export function createServices(opts: ServiceOptions = {}): Services {
       await queues?.close();
       await waiter.close();
       redis.disconnect();
+      await relayWakesSettled(write.db); // a NOTIFY still in flight after the last command
       await write.close();
       if (read !== write) await read.close();
     },

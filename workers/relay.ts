@@ -6,6 +6,8 @@ import { eventSpan, tracingEnabled } from '@/server/tracing';
 
 export const RELAY_CHECKPOINT = '$relay';
 const SCAN = 10_000;
+/** How long one run keeps looking again while committed events wait behind an older open transaction. */
+const BLOCKED_WAIT_MS = 2000;
 
 export interface Route { name: string; handles: readonly string[] }
 
@@ -31,6 +33,8 @@ export class Relay {
   /** Relays everything up to the safe horizon; returns how many events it moved. */
   async run(): Promise<number> {
     let moved = 0;
+    let waited = 0;
+    let retries = 0;
     for (;;) {
       const n = await this.db.transaction(async (tx) => {
         const [ck] = await tx.execute<{ tx_id: string; position: string }>(sql`
@@ -38,6 +42,9 @@ export class Relay {
         if (!ck) throw new Error('relay checkpoint missing');
         const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
         const horizon = await safeHorizon(tx);
+        // Rows this statement sees are committed: any at or past the horizon wait for an older open transaction.
+        const [waiting] = await tx.execute<{ blocked: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM events WHERE tx_id >= ${horizon.toString()}::xid8) AS blocked`);
+        const blocked = !!waiting?.blocked;
         const started = Date.now();
         const rows = await tx.execute<{ type: string; tx_id: string; position: string; traceparent: string | null }>(sql`
           SELECT type, tx_id::text, position, ${tracingEnabled() ? sql`metadata->>'traceparent'` : sql`NULL`} AS traceparent FROM events
@@ -49,20 +56,28 @@ export class Relay {
           const last = await lastBefore(tx, horizon);
           if (last && after(last, next)) next = last;
         }
-        if (!after(next, from)) return { scanned: 0, more: false };
+        if (!after(next, from)) return { scanned: 0, more: false, blocked };
         // Every consumer is signalled, not only those that handle these types: each must move its
         // checkpoint past the events it ignores, or a read-your-writes wait on it would never end.
         await this.enqueue(this.names);
         for (const r of rows) eventSpan(`relay ${r.type}`, r.traceparent ?? undefined, { 'ledgerline.position': Number(r.position), 'ledgerline.consumers': this.byType.get(r.type)?.join(',') ?? '' }, started);
         await tx.execute(sql`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
           last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`);
-        return { scanned: rows.length, more: rows.length === SCAN };
+        return { scanned: rows.length, more: rows.length === SCAN, blocked };
       });
       moved += n.scanned;
-      if (!n.more) {
-        if (moved) this.log.debug({ moved }, 'relayed');
-        return moved;
+      if (n.more) continue;
+      // Nothing signals when that older transaction (of any database on the server, even one that
+      // writes no events) ends; without looking again, these events would wait for the next commit
+      // or the timer sweep (seconds), and a read-your-writes wait would time out stale.
+      if (n.blocked && waited < BLOCKED_WAIT_MS) {
+        const ms = Math.min(50, 2 ** retries++);
+        await new Promise((r) => setTimeout(r, ms));
+        waited += ms;
+        continue;
       }
+      if (moved) this.log.debug({ moved }, 'relayed');
+      return moved;
     }
   }
 }

@@ -8,6 +8,7 @@ import { actorOf, type Principal, type Role } from '@/server/auth/principal';
 import type { CommandContext } from '@/server/commands/context';
 import { metrics } from '@/server/metrics';
 import { inSpan } from '@/server/tracing';
+import { createLogger } from '@/server/log';
 
 export interface Context {
   services: Services;
@@ -20,10 +21,17 @@ export async function createContext(services: Services, headers: Headers): Promi
   return { services, principal, headers };
 }
 
+const log = createLogger('ledgerline-api');
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path, ctx }) {
     const cause = error.cause;
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      // Logged here in full; the caller learns only that it failed, never the SQL or its parameters.
+      log.error({ err: cause ?? error, path, correlationId: ctx?.headers.get('x-correlation-id') ?? undefined }, 'procedure failed');
+      return { ...shape, message: 'Internal server error', data: { ...shape.data, zodIssues: undefined, stack: undefined } };
+    }
     return {
       ...shape,
       data: { ...shape.data, zodIssues: cause instanceof ZodError ? cause.issues : undefined, stack: undefined },

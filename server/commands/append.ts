@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Tx } from '@/db/client';
+import type { Db, Tx } from '@/db/client';
+import { createLogger } from '@/server/log';
 import { currentVersion, type DomainEvent, type EventMetadata } from '@/server/domain/events';
 
 export const EVENTS_CHANNEL = 'ledgerline_events';
@@ -8,7 +9,10 @@ export const EVENTS_CHANNEL = 'ledgerline_events';
 /**
  * Appends events to one stream after `expectedVersion`, in the caller's transaction. The unique
  * (stream_id, stream_version) index turns a lost race into an error, never a silent overwrite.
- * `pg_notify` is transactional: the relay is woken only when the transaction commits.
+ * `pg_notify` is transactional: the relay is woken only when the transaction commits. With
+ * `notify: false` the caller wakes the relay itself after its commit (`wakeRelay`), as runCommand
+ * does: every NOTIFY takes a cluster-wide lock held through the commit's WAL flush, so notifying
+ * inside each command serialises all command commits (see docs/benchmarks.md, "Commands").
  * Returns the position of the last event appended (0 when there were none).
  */
 export async function appendToStream(
@@ -18,6 +22,7 @@ export async function appendToStream(
   events: DomainEvent[],
   metadata: EventMetadata,
   occurredAt: Date,
+  opts: { notify?: boolean } = {},
 ): Promise<number> {
   if (events.length === 0) return 0;
   const at = occurredAt.toISOString();
@@ -28,6 +33,43 @@ export async function appendToStream(
       VALUES ${sql.join(rows, sql`, `)}
       RETURNING position
     )
-    SELECT max(position)::text AS position, pg_notify(${EVENTS_CHANNEL}, '') FROM ins`);
+    SELECT max(position)::text AS position${opts.notify === false ? sql`` : sql`, pg_notify(${EVENTS_CHANNEL}, '')`} FROM ins`);
   return Number(result[0]?.position ?? 0);
+}
+
+const log = createLogger('ledgerline-commands');
+const wakes = new WeakMap<Db, { running: boolean; again: boolean; done: Promise<void> }>();
+
+/** Resolves when no wake of this pool is in flight (before closing the pool). */
+export function relayWakesSettled(db: Db): Promise<void> {
+  return wakes.get(db)?.done ?? Promise.resolve();
+}
+
+/**
+ * Wakes the relay after a commit, without waiting. At most one NOTIFY per pool is in flight; wakes
+ * asked for meanwhile are folded into one more NOTIFY sent after it, so every commit is followed by
+ * a NOTIFY that started after it. Should this process die before the NOTIFY, the worker's periodic
+ * sweep (2 s) relays the events: the events themselves are already committed (DESIGN 1).
+ */
+export function wakeRelay(db: Db): void {
+  let w = wakes.get(db);
+  if (!w) wakes.set(db, (w = { running: false, again: false, done: Promise.resolve() }));
+  if (w.running) {
+    w.again = true;
+    return;
+  }
+  const state = w;
+  state.running = true;
+  state.done = (async () => {
+    try {
+      do {
+        state.again = false;
+        await db.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, '')`);
+      } while (state.again);
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not wake the relay; its sweep will relay the events');
+    } finally {
+      state.running = false;
+    }
+  })();
 }

@@ -20,7 +20,9 @@ export async function placeOrder(deps: CommandDeps, ctx: CommandContext, input: 
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, input.userId));
     if (!user) throw notFound(`User ${input.userId} does not exist`);
     const ids = [...new Set(input.items.map((i) => i.productId))];
-    const found = await tx.select().from(products).where(inArray(products.id, ids));
+    // Key-share locks in id order, as every other locker of products (stock moves, restocks) takes
+    // them: the order lines' foreign-key checks would otherwise lock them in line order and deadlock.
+    const found = await tx.select().from(products).where(inArray(products.id, ids)).orderBy(products.id).for('key share');
     const orderId = randomUUID();
     const events = decideOrder({
       type: 'PlaceOrder',

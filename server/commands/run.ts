@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import type { DomainEvent, EventMetadata } from '@/server/domain/events';
 import { DomainError, conflict } from '@/server/domain/errors';
-import { appendToStream } from './append';
+import { appendToStream, wakeRelay } from './append';
 import { activeTraceparent, contextOf, inSpan } from '@/server/tracing';
 import type { CommandContext, CommandDeps } from './context';
 
@@ -33,12 +33,16 @@ export function runCommand<R>(
 
 async function execute<R>(deps: CommandDeps, ctx: CommandContext, commandType: string, handler: (scope: CommandScope) => Promise<R>): Promise<R> {
   try {
-    return await deps.db.transaction(async (tx) => {
-      const outcome = await within(tx, ctx, commandType, handler);
+    const appended = { events: false };
+    const result = await deps.db.transaction(async (tx) => {
+      const outcome = await within(tx, ctx, commandType, handler, appended);
       // A replay wrote nothing worth keeping: roll back rather than commit an empty transaction.
       if (outcome instanceof Replayed) throw outcome;
       return outcome;
     });
+    // Committed: now wake the relay (outside the transaction, coalesced; see wakeRelay).
+    if (appended.events) wakeRelay(deps.db);
+    return result;
   } catch (err) {
     if (err instanceof Replayed) return err.result as R;
     throw translatePgError(err);
@@ -63,8 +67,13 @@ export function runCommandInTx<R>(tx: Tx, ctx: CommandContext, commandType: stri
   }, parent);
 }
 
-/** The body shared by both: idempotency claim, the handler with this command's metadata, the stored result. */
-async function within<R>(tx: Tx, ctx: CommandContext, commandType: string, handler: (scope: CommandScope) => Promise<R>): Promise<R | Replayed<R>> {
+/**
+ * The body shared by both: idempotency claim, the handler with this command's metadata, the stored
+ * result. With `appended` (runCommand, which owns the commit) the appends do not notify and
+ * `appended.events` tells the caller to wake the relay after committing; without it (a caller's
+ * transaction) each append notifies in the transaction, as appendToStream does by default.
+ */
+async function within<R>(tx: Tx, ctx: CommandContext, commandType: string, handler: (scope: CommandScope) => Promise<R>, appended?: { events: boolean }): Promise<R | Replayed<R>> {
   const commandId = ctx.commandId ?? randomUUID();
   const metadata: EventMetadata = {
     correlationId: ctx.correlationId ?? commandId,
@@ -86,7 +95,11 @@ async function within<R>(tx: Tx, ctx: CommandContext, commandType: string, handl
   }
   const result = await handler({
     tx, now,
-    append: (stream, expectedVersion, events) => appendToStream(tx, stream, expectedVersion, events, metadata, now),
+    append: (stream, expectedVersion, events) => {
+      if (!appended) return appendToStream(tx, stream, expectedVersion, events, metadata, now);
+      if (events.length > 0) appended.events = true;
+      return appendToStream(tx, stream, expectedVersion, events, metadata, now, { notify: false });
+    },
   });
   if (ctx.commandId) {
     await tx.execute(sql`UPDATE command_results SET result = ${JSON.stringify(result)}::jsonb WHERE command_id = ${commandId}`);

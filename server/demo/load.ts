@@ -21,7 +21,7 @@ export interface DemoLoadOptions extends DemoSize {
 
 export type DemoLoadResult =
   | { loaded: false; reason: 'not-empty' }
-  | { loaded: true; plan: DemoPlan; commands: number; seconds: number };
+  | { loaded: true; plan: DemoPlan; commands: number; newEvents: number; seconds: number };
 
 export const DEMO_ACTOR = 'system:demo';
 
@@ -43,11 +43,12 @@ export async function loadDemo(db: Db, opts: DemoLoadOptions): Promise<DemoLoadR
     }
   }
   const started = performance.now();
+  const eventsBefore = await countEvents(db);
   const end = opts.end ?? (await earlierEnd(db, opts)) ?? new Date();
   const plan = planDemo(opts, end);
   out(`Demo history from ${plan.start.toISOString().slice(0, 10)} to ${plan.end.toISOString().slice(0, 10)} (seed "${opts.seed}"): `
     + `${plan.products.length} products, ${plan.users.length} users, ${plan.activities.filter((a) => a.kind === 'order').length} orders, `
-    + `${plan.activities.length} activities in all.`);
+    + `${plan.activities.length} activities (orders, restocks, logins, email changes).`);
   const concurrency = opts.concurrency ?? 8;
   const every = opts.progressEvery ?? 500;
   const ctx = (at: Date, ...id: (string | number)[]): CommandContext => ({ actor: DEMO_ACTOR, commandId: demoCommandId(opts.seed, ...id), now: () => at });
@@ -74,7 +75,7 @@ export async function loadDemo(db: Db, opts: DemoLoadOptions): Promise<DemoLoadR
   })), concurrency);
   users.print();
 
-  const activity = new Progress('orders, restocks, logins, email changes', plan.activities.length, out, every);
+  const activity = new Progress('activity', plan.activities.length, out, every);
   const run = (a: Activity): Promise<unknown> => {
     switch (a.kind) {
       case 'order':
@@ -99,9 +100,15 @@ export async function loadDemo(db: Db, opts: DemoLoadOptions): Promise<DemoLoadR
   activity.print();
 
   const commands = plan.products.length + plan.users.length + plan.activities.length;
+  const newEvents = (await countEvents(db)) - eventsBefore;
   const seconds = (performance.now() - started) / 1000;
-  out(`Recorded ${commands} commands in ${seconds.toFixed(1)} s.`);
-  return { loaded: true, plan, commands, seconds };
+  out(`Ran ${commands} commands in ${seconds.toFixed(1)} s: ${newEvents} new events${newEvents === 0 ? ' (all of it was already there)' : ''}.`);
+  return { loaded: true, plan, commands, newEvents, seconds };
+}
+
+async function countEvents(db: Db): Promise<number> {
+  const [row] = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM events`);
+  return row?.n ?? 0;
 }
 
 /**

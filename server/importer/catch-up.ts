@@ -8,7 +8,7 @@ export type CatchUp =
   | { kind: 'empty' }
   | { kind: 'no-worker' }
   | { kind: 'failed'; projection: string; error: string }
-  | { kind: 'timeout'; remaining: number };
+  | { kind: 'stalled'; remaining: number };
 
 /** A worker counts as running when its heartbeat is this recent. */
 const LIVE_WORKER_MS = 15_000;
@@ -24,7 +24,7 @@ export async function workerRunning(s: Services): Promise<boolean> {
  * read model has applied the last event of the log, printing how many events are still to go. Says
  * so and returns at once when no worker is running, since nothing would build the read models.
  */
-export async function waitForProjections(s: Services, out: (line: string) => void, opts: { timeoutMs?: number; requireWorker?: boolean } = {}): Promise<CatchUp> {
+export async function waitForProjections(s: Services, out: (line: string) => void, opts: { stallMs?: number; requireWorker?: boolean } = {}): Promise<CatchUp> {
   const started = performance.now();
   const [last] = await s.db.execute<{ position: string }>(sql`SELECT position FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
   if (!last) return { kind: 'empty' };
@@ -33,7 +33,8 @@ export async function waitForProjections(s: Services, out: (line: string) => voi
     return { kind: 'no-worker' };
   }
   const target = Number(last.position);
-  const deadline = Date.now() + (opts.timeoutMs ?? 10 * 60_000);
+  let best = Infinity;
+  let progressAt = Date.now();
   for (;;) {
     const { freshness } = await s.waiter.waitFor(projectionNames, target, 2000);
     if (!freshness.stale) {
@@ -48,9 +49,10 @@ export async function waitForProjections(s: Services, out: (line: string) => voi
       return { kind: 'failed', projection: failed.name, error: failed.error ?? '' };
     }
     const slowest = behind.reduce((a, b) => (b.lag > a.lag ? b : a), behind[0] ?? { name: '-', lag: 0, status: '', error: null });
-    if (Date.now() > deadline) {
-      out(`Still ${slowest.lag} events to project; the worker goes on in the background.`);
-      return { kind: 'timeout', remaining: slowest.lag };
+    if (slowest.lag < best) { best = slowest.lag; progressAt = Date.now(); }
+    if (Date.now() - progressAt > (opts.stallMs ?? 60_000)) {
+      out(`No progress for ${Math.round((Date.now() - progressAt) / 1000)} s with ${slowest.lag} events still to project: check the worker's log and ops/projections.`);
+      return { kind: 'stalled', remaining: slowest.lag };
     }
     out(`projections catching up: ${slowest.lag} events to go (slowest: ${slowest.name})`);
   }

@@ -21,6 +21,8 @@ export interface ImportOptions {
   out?: (line: string) => void;
   /** Rows per progress line; default a tenth of each table, between 50 and 500. */
   progressEvery?: number;
+  /** Legacy rows read per query (default 500). */
+  pageSize?: number;
 }
 
 export interface TableReport { total: number; imported: number; alreadyDone: number; failed: number; skipped: number }
@@ -55,7 +57,7 @@ export async function importCrud(db: Db, legacyUrl: string, opts: ImportOptions 
   const out = opts.out ?? (() => {});
   const concurrency = opts.concurrency ?? 8;
   const started = performance.now();
-  const legacy = new LegacySource(legacyUrl);
+  const legacy = new LegacySource(legacyUrl, opts.pageSize);
   try {
     await legacy.check();
     const counts = await legacy.counts();

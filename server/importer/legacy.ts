@@ -56,11 +56,11 @@ export class LegacySource {
   async *users(): AsyncGenerator<LegacyUser[]> {
     let after: Key | null = null;
     for (;;) {
-      const rows: { key: Key; id: string; email: string; name: string; created_ms: number }[] = await this.sql`
-        SELECT id AS key, id::text AS id, email, name, floor(extract(epoch FROM created_at) * 1000)::float8 AS created_ms
-        FROM users WHERE ${after === null ? this.sql`true` : this.sql`id > ${after}`} ORDER BY id LIMIT ${this.pageSize}`;
+      const rows: { key: Key; legacy_id: string; email: string; name: string; created_ms: number }[] = await this.sql`
+        SELECT id AS key, id::text AS legacy_id, email, name, floor(extract(epoch FROM created_at) * 1000)::float8 AS created_ms
+        FROM users WHERE ${after === null ? this.sql`true` : this.sql`id > ${after}`} ORDER BY key LIMIT ${this.pageSize}`;
       if (rows.length === 0) return;
-      yield rows.map((r) => ({ id: r.id, email: r.email, name: r.name, createdAt: ms(r.created_ms) }));
+      yield rows.map((r) => ({ id: r.legacy_id, email: r.email, name: r.name, createdAt: ms(r.created_ms) }));
       after = rows[rows.length - 1]!.key;
     }
   }
@@ -69,14 +69,14 @@ export class LegacySource {
   async *products(): AsyncGenerator<LegacyProduct[]> {
     let after: Key | null = null;
     for (;;) {
-      const rows: { key: Key; id: string; sku: string; name: string; price_cents: number; stock: number; created_ms: number; sold: number }[] = await this.sql`
-        SELECT p.id AS key, p.id::text AS id, p.sku, p.name, p.price_cents::int AS price_cents, p.stock::int AS stock,
+      const rows: { key: Key; legacy_id: string; sku: string; name: string; price_cents: number; stock: number; created_ms: number; sold: number }[] = await this.sql`
+        SELECT p.id AS key, p.id::text AS legacy_id, p.sku, p.name, p.price_cents::int AS price_cents, p.stock::int AS stock,
           floor(extract(epoch FROM p.created_at) * 1000)::float8 AS created_ms,
           COALESCE((SELECT sum(i.quantity) FROM order_items i JOIN orders o ON o.id = i.order_id
                     WHERE i.product_id = p.id AND lower(o.status) = ANY(${[...COMPLETED_STATUSES]})), 0)::int AS sold
-        FROM products p WHERE ${after === null ? this.sql`true` : this.sql`p.id > ${after}`} ORDER BY p.id LIMIT ${this.pageSize}`;
+        FROM products p WHERE ${after === null ? this.sql`true` : this.sql`p.id > ${after}`} ORDER BY key LIMIT ${this.pageSize}`;
       if (rows.length === 0) return;
-      yield rows.map((r) => ({ id: r.id, sku: r.sku, name: r.name, priceCents: r.price_cents, stock: r.stock, createdAt: ms(r.created_ms), soldUnits: r.sold }));
+      yield rows.map((r) => ({ id: r.legacy_id, sku: r.sku, name: r.name, priceCents: r.price_cents, stock: r.stock, createdAt: ms(r.created_ms), soldUnits: r.sold }));
       after = rows[rows.length - 1]!.key;
     }
   }
@@ -84,10 +84,10 @@ export class LegacySource {
   async *orders(): AsyncGenerator<LegacyOrder[]> {
     let after: Key | null = null;
     for (;;) {
-      const rows: { key: Key; id: string; user_id: string; status: string; total_cents: number; created_ms: number; updated_ms: number }[] = await this.sql`
-        SELECT id AS key, id::text AS id, user_id::text AS user_id, status, total_cents::int AS total_cents,
+      const rows: { key: Key; legacy_id: string; user_id: string; status: string; total_cents: number; created_ms: number; updated_ms: number }[] = await this.sql`
+        SELECT id AS key, id::text AS legacy_id, user_id::text AS user_id, status, total_cents::int AS total_cents,
           floor(extract(epoch FROM created_at) * 1000)::float8 AS created_ms, floor(extract(epoch FROM updated_at) * 1000)::float8 AS updated_ms
-        FROM orders WHERE ${after === null ? this.sql`true` : this.sql`id > ${after}`} ORDER BY id LIMIT ${this.pageSize}`;
+        FROM orders WHERE ${after === null ? this.sql`true` : this.sql`id > ${after}`} ORDER BY key LIMIT ${this.pageSize}`;
       if (rows.length === 0) return;
       const keys = rows.map((r) => r.key);
       const items = await this.sql<{ order_id: string; product_id: string; quantity: number; unit_price_cents: number }[]>`
@@ -99,8 +99,8 @@ export class LegacySource {
         list.push({ productId: i.product_id, quantity: i.quantity, unitPriceCents: i.unit_price_cents });
       }
       yield rows.map((r) => ({
-        id: r.id, userId: r.user_id, status: r.status, totalCents: r.total_cents,
-        createdAt: ms(r.created_ms), updatedAt: ms(r.updated_ms), items: byOrder.get(r.id) ?? [],
+        id: r.legacy_id, userId: r.user_id, status: r.status, totalCents: r.total_cents,
+        createdAt: ms(r.created_ms), updatedAt: ms(r.updated_ms), items: byOrder.get(r.legacy_id) ?? [],
       }));
       after = rows[rows.length - 1]!.key;
     }
