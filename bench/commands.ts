@@ -2,10 +2,11 @@
  * Commands benchmark: how many commands per second the write side completes, next to what
  * Postgres itself does with the same transaction.
  *
- *   npx tsx bench/commands.ts [--runs 3] [--seconds 10] [--concurrency 32] [--pool N] [--no-http]
+ *   npx tsx bench/commands.ts [--runs 3] [--seconds 10] [--concurrency 32] [--pool N] [--pools 20,32] [--no-http] [--only text]
  *
  * In one run, interleaved so that drift hits every scenario alike:
- *   - users.create in-process (server/commands/users.ts called directly), `concurrency` callers;
+ *   - users.create in-process (server/commands/users.ts called directly), `concurrency` callers,
+ *     and the same command in its earlier shape (see docs/benchmarks.md, "Commands") for comparison;
  *   - catalog.restock in-process on a set of products;
  *   - the same users.create transaction written by hand with postgres.js (BEGIN; INSERT users;
  *     INSERT events; COMMIT), same pool — and its variant with pg_notify inside the transaction;
@@ -22,8 +23,6 @@ import { createServer, Socket } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { drizzle } from 'drizzle-orm/postgres-js';
-import * as schema from '@/db/schema';
 import { Redis } from 'ioredis';
 import { env } from '@/server/env';
 import { connect, type DbHandle } from '@/db/client';
@@ -31,7 +30,11 @@ import { migrateDatabase } from '@/db/migrate';
 import { createUser } from '@/server/commands/users';
 import { createProduct, restock } from '@/server/commands/catalog';
 import { createToken } from '@/server/auth/store';
-import { relayWakesSettled } from '@/server/commands/append';
+import { appendToStream, relayWakesSettled } from '@/server/commands/append';
+import { runCommand } from '@/server/commands/run';
+import { users } from '@/db/schema';
+import { decideUser } from '@/server/domain/user';
+import { streamId } from '@/server/domain/events';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,6 +48,8 @@ const CONCURRENCY = arg('concurrency', 32);
 const POOL = arg('pool', env().DB_POOL_MAX);
 const PRODUCTS = arg('products', 1000);
 const WITH_HTTP = !process.argv.includes('--no-http');
+/** `--pools 20,32`: also run users.create in-process with these pool sizes. */
+const EXTRA_POOLS = process.argv.includes('--pools') ? (process.argv[process.argv.indexOf('--pools') + 1] ?? '').split(',').filter(Boolean).map(Number) : [];
 /** `--only <text>`: run only the scenarios whose name contains it (for quick comparisons). */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] ?? '' : '';
 
@@ -129,9 +134,11 @@ async function profileRoundTrips(url: string) {
     writes++;
     return originalWrite.apply(this, args);
   } as Socket['write'];
-  const client = postgres(url, { max: 1, onnotice: () => {}, debug: (_conn, query) => statements.push(query.replace(/\s+/g, ' ').trim()) });
+  // The application's own client (db/client.ts), with a debug hook that records each statement.
+  const handle = connect(url, { max: 1, appName: 'll-bench-profile' });
+  (handle.sql.options as { debug?: unknown }).debug = (_conn: number, query: string) => statements.push(query.replace(/\s+/g, ' ').trim());
   try {
-    const db = drizzle(client, { schema });
+    const db = handle.db;
     const deps = { db };
     const N = 200;
     const measure = async (label: string, op: (i: number) => Promise<unknown>) => {
@@ -155,7 +162,7 @@ async function profileRoundTrips(url: string) {
     await measure('catalog.restock', () => restock(deps, { actor: 'bench' }, { productId, quantity: 1 }));
   } finally {
     Socket.prototype.write = originalWrite;
-    await client.end();
+    await handle.close();
   }
 }
 
@@ -260,10 +267,11 @@ async function main() {
      * Each scenario opens its own pool and closes it afterwards: the server's max_connections is
      * shared with whatever else runs on the machine, and pgbench needs its 32 connections.
      */
-    const withApp = async <T>(fn: (deps: { db: DbHandle['db'] }) => Promise<T>): Promise<T> => {
-      const h = connect(url.toString(), { max: POOL, appName: 'll-bench-commands' });
+    const withApp = async <T>(fn: (deps: { db: DbHandle['db'] }) => Promise<T>, opts: { pool?: number; prepare?: boolean } = {}): Promise<T> => {
+      const pool = opts.pool ?? POOL;
+      const h = connect(url.toString(), { max: pool, appName: 'll-bench-commands', prepare: opts.prepare });
       try {
-        await Promise.all(Array.from({ length: POOL }, () => h.sql`SELECT 1`)); // open the pool before the clock starts
+        await Promise.all(Array.from({ length: pool }, () => h.sql`SELECT 1`)); // open the pool before the clock starts
         return await fn({ db: h.db });
       } finally {
         await relayWakesSettled(h.db);
@@ -306,6 +314,27 @@ async function main() {
         name: 'users.create in-process',
         run: (r) => withApp((deps) => closedLoop('users.create in-process', SECONDS, CONCURRENCY, (w, n) =>
           createUser(deps, { actor: 'bench' }, { email: `u-${r}-${w}-${n}@example.com`, name: `Bench ${w}` }))),
+      },
+      ...EXTRA_POOLS.map((pool) => ({
+        name: `users.create in-process, pool ${pool}`,
+        run: (r: number) => withApp((deps) => closedLoop(`users.create in-process, pool ${pool}`, SECONDS, CONCURRENCY, (w, n) =>
+          createUser(deps, { actor: 'bench' }, { email: `u${pool}-${r}-${w}-${n}@example.com`, name: `Bench ${w}` })), { pool }),
+      })),
+      {
+        // The handler as it was before the changes in docs/benchmarks.md: statements not prepared,
+        // the row then the event one after the other, pg_notify inside the transaction.
+        name: 'users.create in-process, earlier shape',
+        run: (r) => withApp((deps) => closedLoop('users.create in-process, earlier shape', SECONDS, CONCURRENCY, (w, n) =>
+          runCommand(deps, { actor: 'bench' }, 'users.create', async ({ tx, now }) => {
+            const email = `e-${r}-${w}-${n}@example.com`;
+            const userId = randomUUID();
+            const events = decideUser({ type: 'CreateUser', data: { userId, email, name: 'Bench' } }, null);
+            const inserted = await tx.insert(users).values({ id: userId, email, name: 'Bench', createdAt: now, version: 1 }).onConflictDoNothing().returning({ id: users.id });
+            if (inserted.length === 0) throw new Error('duplicate');
+            const commandId = randomUUID();
+            const position = await appendToStream(tx, streamId.user(userId), 0, events, { correlationId: commandId, causationId: null, commandId, actor: 'bench' }, now);
+            return { userId, position };
+          })), { prepare: false }),
       },
       {
         name: `catalog.restock in-process (${PRODUCTS} products)`,

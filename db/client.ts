@@ -40,9 +40,9 @@ function preparedStatements(client: postgres.Sql): postgres.Sql {
         const unsafe = target.unsafe as unknown as Unsafe;
         return (query: string, params?: unknown[], options?: Record<string, unknown>) => unsafe(query, params, { ...options, prepare: true });
       }
-      if (prop === 'begin' || prop === 'savepoint') {
+      const scoped = (target as unknown as Record<string | symbol, Scoped | undefined>)[prop];
+      if ((prop === 'begin' || prop === 'savepoint') && typeof scoped === 'function') {
         // A transaction (or savepoint) runs on its own `sql`: wrap that one too.
-        const scoped = (target as unknown as Record<string, Scoped>)[prop]!;
         return (...args: unknown[]) => {
           const fn = args.pop() as (tx: postgres.Sql) => unknown;
           return scoped.call(target, ...args, (tx: postgres.Sql) => fn(preparedStatements(tx)));

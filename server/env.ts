@@ -16,7 +16,8 @@ const schema = z.object({
   LAG_ALERT_EVENTS: z.coerce.number().int().positive().default(1000),
   LAG_ALERT_SECONDS: z.coerce.number().positive().default(30),
   HEARTBEAT_STALE_SECONDS: z.coerce.number().positive().default(20),
-  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** Saga jobs (payment calls, mostly waiting on the gateway) run at once per worker. */
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(32),
   PAYMENT_DEADLINE_MS: z.coerce.number().int().positive().default(5000),
   PAYMENT_SLOW_MS: z.coerce.number().int().positive().default(15000),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),

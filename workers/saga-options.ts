@@ -14,6 +14,7 @@ export function sagaWorkerOptions(env: Env, overrides: Partial<SagaRuntimeOption
   const runtime: SagaRuntimeOptions = {
     policy: { stepMs: env.PAYMENT_DEADLINE_MS, maxPaymentAttempts: PAYMENT_ATTEMPTS },
     slowMs: env.PAYMENT_SLOW_MS,
+    concurrency: env.WORKER_CONCURRENCY,
     ...overrides,
   };
   return { writeSide: [orderSagaProcess], extra: (ctx) => startSaga(ctx, runtime) };

@@ -24,6 +24,9 @@ export function UserProfileView({ userId, initialPosition }: { userId: string; i
   const profile = useQuery({
     ...trpc.users.profile.queryOptions({ userId, minPosition }),
     refetchInterval: pollWhileStale(),
+    // Keep showing the profile (and the change-email form with its confirmation) while a raised
+    // minPosition is fetched, instead of unmounting both behind a loading block.
+    placeholderData: (prev) => prev,
   });
   const data = profile.data?.data;
   const stale = Boolean(profile.data?.freshness.stale);
@@ -41,7 +44,7 @@ export function UserProfileView({ userId, initialPosition }: { userId: string; i
           <Card>
             <CardHeader><CardTitle>Profile</CardTitle></CardHeader>
             <CardContent>
-              <StaleFrame stale={stale}><UserProfileCard profile={data} /></StaleFrame>
+              <StaleFrame stale={stale || profile.isPlaceholderData}><UserProfileCard profile={data} /></StaleFrame>
             </CardContent>
           </Card>
           {canCommand ? (

@@ -38,6 +38,7 @@ export async function appendToStream(
 }
 
 const log = createLogger('ledgerline-commands');
+const wakeStatement = sql.raw(`NOTIFY ${EVENTS_CHANNEL}`);
 const wakes = new WeakMap<Db, { running: boolean; again: boolean; done: Promise<void> }>();
 
 /** Resolves when no wake of this pool is in flight (before closing the pool). */
@@ -64,7 +65,7 @@ export function wakeRelay(db: Db): void {
     try {
       do {
         state.again = false;
-        await db.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, '')`);
+        await db.execute(wakeStatement); // no parameters: one round trip
       } while (state.again);
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not wake the relay; its sweep will relay the events');

@@ -34,10 +34,13 @@ async function changeProduct(deps: CommandDeps, ctx: CommandContext, type: strin
     const events = decideProduct(command, state);
     if (events.length === 0) return { position: 0 };
     const next = events.reduce<ProductState | null>((s, e) => evolveProduct(s, e), state)!;
-    await tx.update(products)
-      .set({ priceCents: next.priceCents, onHand: next.onHand, version: state.version + events.length })
-      .where(eq(products.id, productId));
-    const position = await append(streamId.product(productId), state.version, events);
+    // The row is locked: the update and the append go out together, in one round trip.
+    const [, position] = await Promise.all([
+      tx.update(products)
+        .set({ priceCents: next.priceCents, onHand: next.onHand, version: state.version + events.length })
+        .where(eq(products.id, productId)),
+      append(streamId.product(productId), state.version, events),
+    ]);
     return { position };
   });
 }

@@ -19,13 +19,16 @@ export async function createUser(deps: CommandDeps, ctx: CommandContext, input: 
     const userId = randomUUID();
     const command: UserCommand = { type: 'CreateUser', data: { userId, email: input.email, name: input.name } };
     const events = decideUser(command, null);
-    // The unique index on lower(email) decides races: exactly one insert wins.
-    const inserted = await tx.insert(users)
-      .values({ id: userId, email: input.email, name: input.name, createdAt: now, version: events.length })
-      .onConflictDoNothing()
-      .returning({ id: users.id });
+    // The unique index on lower(email) decides races: exactly one insert wins. The row and the
+    // event are sent together (one round trip); when the email is taken, throwing rolls back both.
+    const [inserted, position] = await Promise.all([
+      tx.insert(users)
+        .values({ id: userId, email: input.email, name: input.name, createdAt: now, version: events.length })
+        .onConflictDoNothing()
+        .returning({ id: users.id }),
+      append(streamId.user(userId), 0, events),
+    ]);
     if (inserted.length === 0) throw conflict(`A user with email ${input.email} already exists`);
-    const position = await append(streamId.user(userId), 0, events);
     return { userId, position };
   });
 }

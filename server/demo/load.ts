@@ -92,9 +92,12 @@ export async function loadDemo(db: Db, opts: DemoLoadOptions): Promise<DemoLoadR
       }
     }
   };
-  // One user's logins and email changes run in their order, so the last login stays the last.
+  // One user's logins and email changes run in their order, so the last login stays the last. A
+  // restock runs between the orders before and after it, as planned, so no order finds the shelf
+  // empty whatever the concurrency.
   await runPool(plan.activities.map((a): PoolTask => ({
     key: a.kind === 'login' || a.kind === 'email' ? `user:${a.user}` : undefined,
+    barrier: a.kind === 'restock',
     run: async () => { await run(a); activity.tick(); },
   })), concurrency);
   activity.print();

@@ -33,7 +33,7 @@ export interface DemoPlan {
 
 export const DECLINED_SHARE = 0.06;
 export const OUT_OF_STOCK_SHARE = 0.03;
-/** Stock kept back for orders that run concurrently with a restock (8 in flight × 5 units at most). */
+/** The fewest units a product keeps on the shelf: it is restocked before an order would take it lower. */
 export const STOCK_SAFETY = 40;
 
 // Shoppers are busiest in the (UTC) evening; sign-ups dip at weekends, orders peak on them.

@@ -1,5 +1,8 @@
-/** One unit of work; tasks with the same `key` run one after another, in the order given. */
-export interface PoolTask { key?: string; run(): Promise<void> }
+/**
+ * One unit of work. Tasks with the same `key` run one after another, in the order given; a
+ * `barrier` task runs alone, after every task before it and before any task after it.
+ */
+export interface PoolTask { key?: string; barrier?: boolean; run(): Promise<void> }
 
 /**
  * Runs tasks with at most `concurrency` in flight, taking them lazily from a (possibly async)
@@ -11,8 +14,12 @@ export async function runPool(tasks: Iterable<PoolTask> | AsyncIterable<PoolTask
   const lanes = new Map<string, Promise<void>>();
   let failure: { error: unknown } | null = null;
   for await (const task of tasks) {
-    while (inFlight.size >= concurrency) await Promise.race(inFlight);
+    while (inFlight.size >= (task.barrier ? 1 : concurrency)) await Promise.race(inFlight);
     if (failure) break;
+    if (task.barrier) {
+      try { await task.run(); } catch (error) { failure = { error }; break; }
+      continue;
+    }
     const before = task.key ? lanes.get(task.key) : undefined;
     const done: Promise<void> = (async () => {
       if (before) await before;

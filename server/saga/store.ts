@@ -23,8 +23,12 @@ export async function lockSaga(tx: Tx, orderId: string): Promise<SagaRow | null>
   return row ? toRow(row) : null;
 }
 
+/**
+ * Reads a saga row once no transaction holds it: a job sent by a sweep that has not committed yet
+ * waits for that commit instead of reading the step as it was before.
+ */
 export async function readSaga(db: DbOrTx, orderId: string): Promise<SagaRow | null> {
-  const [row] = await db.select().from(sagas).where(eq(sagas.orderId, orderId));
+  const [row] = await db.select().from(sagas).where(eq(sagas.orderId, orderId)).for('share');
   return row ? toRow(row) : null;
 }
 

@@ -5,6 +5,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '@/server/demo/plan';
 import { loadDemo } from '@/server/demo/load';
+import { createLogger } from '@/server/log';
+import { waitForProjections } from '@/server/importer/catch-up';
+import { revenueBetween } from '@/server/queries/reports';
+import { startWorker } from '@/workers/worker';
+import { sagaWorkerOptions } from '@/workers/saga-options';
 import { createTestEnv, serverEnv, type TestEnv } from './support/harness';
 import { root } from './support/server';
 
@@ -55,6 +60,26 @@ describe('demo load', () => {
 
     expect(lines.some((l) => /^users 40\/40/.test(l))).toBe(true);
     expect(lines.some((l) => /^activity 50\/\d+/.test(l))).toBe(true);
+  });
+
+  it('is projected like live traffic, and the live saga leaves every historical order alone', async () => {
+    const worker = await startWorker(t.services, createLogger('demo-test', 'error'), { ...sagaWorkerOptions(t.services.env), sweepMs: 500 });
+    try {
+      expect((await waitForProjections(t.services, () => {})).kind).toBe('caught-up');
+      const [last] = await t.services.db.execute<{ position: number }>(sql`SELECT position::int FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
+      expect((await t.services.waiter.waitFor(['order_saga'], last!.position, 10_000)).freshness.stale).toBe(false);
+    } finally {
+      await worker.stop();
+    }
+    const [untouched] = await t.services.db.execute<{ sagas: number; charges: number; foreign: number }>(sql`
+      SELECT (SELECT count(*) FROM order_sagas)::int AS sagas, (SELECT count(*) FROM gateway_charges)::int AS charges,
+        (SELECT count(*) FROM events WHERE metadata->>'actor' <> 'system:demo')::int AS foreign`);
+    expect(untouched).toEqual({ sagas: 0, charges: 0, foreign: 0 });
+    const days = await revenueBetween(t.services, { from: new Date(Date.now() - 8 * DAY_MS).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) });
+    const [completed] = await t.services.db.execute<{ n: number; cents: number }>(sql`SELECT count(*)::int AS n, sum(total_cents)::float8 AS cents FROM orders WHERE status = 'completed'`);
+    expect(days.reduce((s, d) => s + d.completedCount, 0)).toBe(91);
+    expect(days.reduce((s, d) => s + d.revenueCents, 0)).toBe(completed!.cents);
+    expect(days.filter((d) => d.completedCount > 0).length).toBeGreaterThanOrEqual(6);
   });
 
   it('run again with the same seed, adds nothing', async () => {

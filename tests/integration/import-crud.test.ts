@@ -12,6 +12,7 @@ import { importCrud } from '@/server/importer/crud';
 import { waitForProjections } from '@/server/importer/catch-up';
 import { registrationsBetween, revenueBetween } from '@/server/queries/reports';
 import { startWorker } from '@/workers/worker';
+import { sagaWorkerOptions } from '@/workers/saga-options';
 import type { Db } from '@/db/client';
 import { createTestEnv, dropDatabase, serverEnv, type TestEnv } from './support/harness';
 import { root } from './support/server';
@@ -117,13 +118,20 @@ describe('import crud', () => {
       expect(report.totalMismatches).toBe(0);
       expect(lines.some((l) => /^orders 50\/400/.test(l))).toBe(true);
 
-      const worker = await startWorker(t.services, createLogger('import-test', 'error'), { sweepMs: 500 });
+      // A worker with the live saga: it builds the read models and must leave the history alone.
+      const worker = await startWorker(t.services, createLogger('import-test', 'error'), { ...sagaWorkerOptions(t.services.env), sweepMs: 500 });
       try {
         const caught = await waitForProjections(t.services, () => {});
         expect(caught.kind).toBe('caught-up');
+        const [last] = await t.services.db.execute<{ position: number }>(sql`SELECT position::int FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
+        expect((await t.services.waiter.waitFor(['order_saga'], last!.position, 10_000)).freshness.stale).toBe(false);
       } finally {
         await worker.stop();
       }
+      const [untouched] = await t.services.db.execute<{ sagas: number; charges: number; foreign: number }>(sql`
+        SELECT (SELECT count(*) FROM order_sagas)::int AS sagas, (SELECT count(*) FROM gateway_charges)::int AS charges,
+          (SELECT count(*) FROM events WHERE metadata->>'actor' <> 'system:import')::int AS foreign`);
+      expect(untouched).toEqual({ sagas: 0, charges: 0, foreign: 0 });
 
       const from = new Date(Date.now() - 70 * DAY).toISOString().slice(0, 10);
       const to = new Date(Date.now() + DAY).toISOString().slice(0, 10);

@@ -13,7 +13,8 @@ import { processPayment } from '@/server/commands/saga';
 import { DomainError } from '@/server/domain/errors';
 import { streamId } from '@/server/domain/events';
 import { createLogger } from '@/server/log';
-import { getOrder } from '@/server/queries/orders';
+import { getOrder, listOrders } from '@/server/queries/orders';
+import { userOrders } from '@/server/queries/users';
 import { projectionNames } from '@/server/projections/registry';
 import { SimulatedGateway } from '@/server/payments/simulated';
 import type { ChargeResult, PaymentGateway } from '@/server/payments/gateway';
@@ -107,7 +108,8 @@ async function shown(orderId: string) {
 describe('the order saga', () => {
   it('completes a paid order whose stock is there: charged once, stock shipped, every step caused by the one before', async () => {
     const p = await product(5);
-    const { orderId } = await place('tok_ok', [{ productId: p, quantity: 2 }]);
+    const buyer = (await createUser(t.services, actor, { email: 'happy@example.test', name: 'Happy' })).userId;
+    const { orderId } = await place('tok_ok', [{ productId: p, quantity: 2 }], buyer);
     await settled([orderId]);
 
     const events = await stream(orderId);
@@ -119,6 +121,11 @@ describe('the order saga', () => {
     expect(await ledger(orderId)).toMatchObject({ status: 'charged', amount_cents: 2 * 1250, charge_id: events[1]!.data.chargeId });
     expect(await stock(p)).toEqual({ on_hand: 3, reserved: 0 });
     expect(await shown(orderId)).toMatchObject({ status: 'completed', sagaStep: 'done', cancelReason: null, totalCents: 2500 });
+    // The same state through users.orders and orders.list.
+    const mine = await userOrders(t.services, { userId: buyer, limit: 10 });
+    expect(mine.data.items).toEqual([expect.objectContaining({ orderId, status: 'completed', sagaStep: 'done' })]);
+    const listed = await listOrders(t.services, { status: 'completed', limit: 100 });
+    expect(listed.data.items.map((o) => o.orderId)).toContain(orderId);
   });
 
   it('cancels a declined payment with reason payment_failed, touching no stock', async () => {

@@ -7,6 +7,8 @@ import { retryDeadLetter } from '@/server/projections/dead-letters';
 import { projections, projectionNames } from '@/server/projections/registry';
 import { requestRebuild } from '@/server/projections/rebuild-request';
 import { systemAlerts } from '@/server/queries/alerts';
+import { resumeProjection } from '@/server/projections/resume';
+import { orderSagaProcess } from '@/server/saga/process-manager';
 
 export const opsRouter = router({
   projections: queryProcedure.input(z.object({ ...readOptions }).default({})).query(({ ctx }) => projectionStatus(ctx.services)),
@@ -19,6 +21,10 @@ export const opsRouter = router({
   retryDeadLetter: adminProcedure
     .input(z.object({ id: z.number().int().positive() }))
     .mutation(({ ctx, input }) => retryDeadLetter(ctx.services.read, ctx.services.write, projections, input.id)),
+  /** After the fix for a halted projection (or the saga) is deployed: retry its poison event and go on. */
+  resumeProjection: adminProcedure
+    .input(z.object({ name: z.enum([orderSagaProcess.name, ...projectionNames] as [string, ...string[]]) }))
+    .mutation(({ ctx, input }) => resumeProjection(ctx.services, input.name, input.name === orderSagaProcess.name ? 'write' : 'read')),
   rebuildProjection: adminProcedure
     .input(z.object({ name: z.enum(projectionNames as [string, ...string[]], { message: `name is one of ${projectionNames.join(', ')}` }) }))
     .mutation(({ ctx, input }) => requestRebuild(ctx.services, input.name)),

@@ -34,10 +34,12 @@ export async function placeOrder(api: Api, user: SeededUser, lines: { product: S
 }
 
 /** Polls orders.get until the saga has ended (completed or cancelled); returns the summary. */
-export async function waitForOrderToSettle(api: Api, orderId: string, timeout = 45_000): Promise<OrderSummary> {
+export async function waitForOrderToSettle(api: Api, placed: { orderId: string; position: number }, timeout = 45_000): Promise<OrderSummary> {
+  const { orderId, position } = placed;
   let order: OrderSummary | null = null;
   await expect.poll(async () => {
-    order = (await api.query<{ data: OrderSummary | null }>('orders.get', { orderId })).data;
+    // At the placing position the order exists in the read model (before it, NOT_FOUND is possible).
+    order = (await api.query<{ data: OrderSummary | null }>('orders.get', { orderId, minPosition: position })).data;
     return order?.status;
   }, { message: `order ${orderId} to complete or be cancelled`, timeout }).toMatch(/^(completed|cancelled)$/);
   return order!;
