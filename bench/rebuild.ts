@@ -57,7 +57,7 @@ await withBenchDatabase('rebuild', async (db) => {
       for (;;) {
         const rows = await h.sql<{ position: string; tx_id: string; stream_id: string; type: string; data: unknown }[]>`
           SELECT position, tx_id::text, stream_id, type, data FROM events
-          WHERE (tx_id, position) > (${from.tx}::xid8, ${from.pos}) ORDER BY tx_id, position LIMIT ${BATCH}`;
+          WHERE (tx_id, position) > (${from.tx}::xid8, ${from.pos}) ORDER BY events.tx_id, events.position LIMIT ${BATCH}`;
         if (rows.length === 0) break;
         const last = rows[rows.length - 1]!;
         from = { tx: last.tx_id, pos: Number(last.position) };

@@ -9,6 +9,8 @@ export interface OptionSpec {
   required?: boolean;
   /** When set, the value must be one of these. */
   choices?: readonly string[];
+  /** A bare switch (`--name`, no value); parsed as the value 'true'. */
+  flag?: boolean;
 }
 
 export interface CliContext {
@@ -28,6 +30,7 @@ export interface CliCommand {
 
 export function usageOf(cmd: CliCommand): string {
   const opts = Object.entries(cmd.options).map(([name, o]) => {
+    if (o.flag) return `[--${name}]`;
     const value = o.choices ? o.choices.join('|') : name.toUpperCase();
     return o.required ? `--${name} <${value}>` : `[--${name} <${value}>]`;
   });
@@ -40,7 +43,7 @@ export function usageOf(cmd: CliCommand): string {
 export function parseOptions(cmd: CliCommand, argv: string[]): Record<string, string | undefined> {
   let values: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries(Object.keys(cmd.options).map((name) => [name, { type: 'string' as const }]));
+    const options = Object.fromEntries(Object.entries(cmd.options).map(([name, o]) => [name, { type: o.flag ? 'boolean' as const : 'string' as const }]));
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -48,7 +51,7 @@ export function parseOptions(cmd: CliCommand, argv: string[]): Record<string, st
   const result: Record<string, string | undefined> = {};
   for (const [name, spec] of Object.entries(cmd.options)) {
     const v = values[name];
-    const value = typeof v === 'string' ? v : undefined;
+    const value = typeof v === 'string' ? v : v === true ? 'true' : undefined;
     if (spec.required && (value === undefined || value.trim() === '')) throw new UsageError(`Missing --${name}`);
     if (value !== undefined && spec.choices && !spec.choices.includes(value)) {
       throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')} (got "${value}")`);

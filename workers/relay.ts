@@ -49,7 +49,7 @@ export class Relay {
         const rows = await tx.execute<{ type: string; tx_id: string; position: string; traceparent: string | null }>(sql`
           SELECT type, tx_id::text, position, ${tracingEnabled() ? sql`metadata->>'traceparent'` : sql`NULL`} AS traceparent FROM events
           WHERE (tx_id, position) > (${ck.tx_id}::xid8, ${ck.position}) AND tx_id < ${horizon.toString()}::xid8
-          ORDER BY tx_id, position LIMIT ${SCAN}`);
+          ORDER BY events.tx_id, events.position LIMIT ${SCAN}`);
         const lastRow = rows[rows.length - 1];
         let next: LogPoint = lastRow ? { txId: BigInt(lastRow.tx_id), position: Number(lastRow.position) } : from;
         if (rows.length < SCAN) {

@@ -14,7 +14,7 @@ export function intOption(opts: Record<string, string | undefined>, name: string
 
 /**
  * Whether a yes/no option is on. The CLI's options take values, so until it has bare flags
- * `--if-empty=true` (or any value but false/no/0) turns it on.
+ * `--if-empty` turns it on.
  */
 export function flagOption(opts: Record<string, string | undefined>, name: string): boolean {
   const raw = opts[name];
@@ -30,7 +30,7 @@ export const demoLoad: CliCommand = {
     orders: { description: 'how many orders they place (default: twice the users)' },
     seed: { description: 'another seed gives another history (default "ledgerline")' },
     concurrency: { description: 'commands in flight at once (default 8)' },
-    'if-empty': { description: 'load only when the event log is empty (give it a value: --if-empty=true)' },
+    'if-empty': { description: 'load only when the event log is empty', flag: true },
   },
   async run(opts, ctx) {
     const days = intOption(opts, 'days', 90, 1, 3650);

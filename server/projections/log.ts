@@ -34,14 +34,18 @@ export async function safeHorizon(db: Queryable): Promise<bigint> {
   return BigInt(row!.x);
 }
 
-/** Events after `after`, below `horizon`, of the given types (all when null), in log order. */
+/**
+ * Events after `after`, below `horizon`, of the given types (all when null), in log order.
+ * ORDER BY names the table's columns: a bare `tx_id` would mean the output column `tx_id::text`,
+ * and text order puts 100000 before 99999 (events skipped and reordered when the ids gain a digit).
+ */
 export async function readEvents(db: Queryable, after: LogPoint, horizon: bigint, types: readonly string[] | null, limit: number): Promise<StoredEvent[]> {
   const rows = await db.execute<Row>(sql`
     SELECT position, tx_id::text, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at
     FROM events
     WHERE (tx_id, position) > (${after.txId.toString()}::xid8, ${after.position}) AND tx_id < ${horizon.toString()}::xid8
       AND ${types ? sql`type IN (${sql.join(types.map((t) => sql`${t}`), sql`, `)})` : sql`true`}
-    ORDER BY tx_id, position LIMIT ${limit}`);
+    ORDER BY events.tx_id, events.position LIMIT ${limit}`);
   return rows.map(toStoredEvent);
 }
 
@@ -49,7 +53,7 @@ export async function readEvents(db: Queryable, after: LogPoint, horizon: bigint
 export async function lastBefore(db: Queryable, horizon: bigint): Promise<LogPoint | null> {
   const [row] = await db.execute<{ tx_id: string; position: string }>(sql`
     SELECT tx_id::text, position FROM events WHERE tx_id < ${horizon.toString()}::xid8
-    ORDER BY tx_id DESC, position DESC LIMIT 1`);
+    ORDER BY events.tx_id DESC, events.position DESC LIMIT 1`);
   return row ? { txId: BigInt(row.tx_id), position: Number(row.position) } : null;
 }
 

@@ -92,7 +92,7 @@ describe('demo load', () => {
   it('from the CLI with --if-empty, leaves a database that has events alone', async () => {
     const before = await count();
     const { stdout } = await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'),
-      ['cli/main.ts', 'demo', 'load', '--days', '7', '--users', '10', '--seed', 'another', '--if-empty=true'],
+      ['cli/main.ts', 'demo', 'load', '--days', '7', '--users', '10', '--seed', 'another', '--if-empty'],
       { cwd: root, env: { ...process.env, ...serverEnv(t) } });
     expect(stdout).toContain('not empty');
     expect(await count()).toBe(before);

@@ -10,6 +10,7 @@ import { ProjectionRunner } from '@/workers/projection-runner';
 import { Relay, RELAY_CHECKPOINT } from '@/workers/relay';
 import { createUser } from '@/server/commands/users';
 import { userProfile } from '@/server/queries/users';
+import { getOrder } from '@/server/queries/orders';
 import { projectionStatus } from '@/server/queries/ops';
 import { createTestEnv, type TestEnv } from './support/harness';
 import {
@@ -204,5 +205,52 @@ describe('out-of-order commits', () => {
     const [gone] = await t.services.read.sql<{ n: string }[]>`SELECT count(*) AS n FROM events WHERE position = ${aEvent.position}`;
     expect(Number(gone!.n)).toBe(0);
     await expectEverythingAppliedOnceInOrder();
+  });
+});
+
+describe('transaction ids that gain a digit', () => {
+  let fresh: TestEnv;
+  beforeAll(async () => { fresh = await createTestEnv('readside_xid_digits', { poolMax: 4 }); });
+  afterAll(async () => { await fresh?.cleanup(); });
+
+  it('orders 9…9 before 10…0: no event skipped, none applied out of order, whatever the batch size', async () => {
+    const s = fresh.services;
+    // A log written by transactions …98, …99, 10…00, 10…01 (below the current id, so finished long
+    // ago): the counter gaining a digit is what a long-lived database meets, compressed.
+    const [cur] = await s.write.sql<{ x: string }[]>`SELECT pg_current_xact_id()::text AS x`;
+    const ten = 10n ** BigInt(cur!.x.length - 1);
+    expect(ten).toBeGreaterThan(100n);
+    const orderId = randomUUID();
+    const userId = randomUUID();
+    const productId = randomUUID();
+    const line = { productId, sku: 'SKU-X', name: 'Digit', quantity: 1, unitPriceCents: 500 };
+    const events: [bigint, string, string, object][] = [
+      [ten - 2n, `user-${userId}`, 'UserCreated', { userId, email: 'digits@example.test', name: 'Digits' }],
+      [ten - 1n, `order-${orderId}`, 'OrderPlaced', { orderId, userId, lines: [line], totalCents: 500, paymentToken: 'tok_ok', currency: 'USD' }],
+      [ten, `order-${orderId}`, 'PaymentProcessed', { orderId, amountCents: 500, chargeId: 'ch_1' }],
+      [ten + 1n, `order-${orderId}`, 'InventoryReserved', { orderId, lines: [{ productId, quantity: 1 }] }],
+      [ten + 1n, `order-${orderId}`, 'OrderCompleted', { orderId, userId, totalCents: 500, currency: 'USD', lines: [{ productId, name: 'Digit', quantity: 1, unitPriceCents: 500 }] }],
+    ];
+    const version = new Map<string, number>();
+    for (const [tx, stream, type, data] of events) {
+      const v = (version.get(stream) ?? 0) + 1;
+      version.set(stream, v);
+      await s.write.sql`
+        INSERT INTO events (tx_id, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
+        VALUES (${tx.toString()}::xid8, ${randomUUID()}, ${stream}, ${v}, ${type}, ${type === 'OrderPlaced' ? 2 : 1}, ${JSON.stringify(data)}::jsonb,
+          ${JSON.stringify({ correlationId: orderId, causationId: null, commandId: randomUUID(), actor: 'test:raw' })}::jsonb, '2025-02-01T10:00:00Z')`;
+    }
+    await createCountingTable(s.read.sql);
+    for (const batchSize of [1, 2, 1000]) {
+      const name = `counting_b${batchSize}`;
+      await s.read.sql`TRUNCATE applied_events`;
+      const r = new ProjectionRunner(s.write, s.read, [countingProjection({ name }), ...(batchSize === 1000 ? projections : [])], testLog, { batchSize });
+      await r.ensureCheckpoints();
+      for (const d of r.definitions) await r.catchUp(d.name);
+      expect({ batchSize, report: await countingReport(s.read.sql) }).toEqual({ batchSize, report: { rows: 5, duplicated: 0, missing: 0, unexpected: 0, outOfOrder: 0 } });
+    }
+    // In one batch, the order's events in log order: placed, then completed.
+    expect((await getOrder(s, { orderId })).data).toMatchObject({ status: 'completed', sagaStep: 'done', totalCents: 500 });
+    expect((await userProfile(s, { userId })).data).toMatchObject({ totalOrders: 1, totalSpentCents: 500 });
   });
 });

@@ -5,11 +5,9 @@ import type { Page, TestInfo } from '@playwright/test';
 
 const docsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 
-/** Attaches a full-page screenshot to the test's report (it lands under test-results/). */
+/** Attaches a full-page screenshot to the test's report (it lands under test-results/<test>/attachments/). */
 export async function attachScreenshot(page: Page, testInfo: TestInfo, name: string) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+  await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
 }
 
 /** Writes docs/screenshots/<name>.png and attaches it too. */

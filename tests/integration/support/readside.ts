@@ -31,7 +31,7 @@ const reached = (ck: Point, ev: Point) => ck.txId > ev.txId || (ck.txId === ev.t
 
 /** The last committed event in log order (tx_id, position). */
 export async function logEnd(sql: postgres.Sql): Promise<Point | null> {
-  const [row] = await sql<{ tx_id: string; position: string }[]>`SELECT tx_id::text, position FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`;
+  const [row] = await sql<{ tx_id: string; position: string }[]>`SELECT tx_id::text, position FROM events ORDER BY events.tx_id DESC, events.position DESC LIMIT 1`;
   return row ? { txId: BigInt(row.tx_id), position: Number(row.position) } : null;
 }
 
@@ -88,7 +88,7 @@ async function* eventsOf(sql: postgres.Sql, def: ProjectionDefinition, batch: nu
     const rows = await sql<Parameters<typeof toStoredEvent>[0][]>`
       SELECT position, tx_id::text, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at
       FROM events WHERE type = ANY(${def.handles as string[]}) AND (tx_id, position) > (${from.txId.toString()}::xid8, ${from.position})
-      ORDER BY tx_id, position LIMIT ${batch}`;
+      ORDER BY events.tx_id, events.position LIMIT ${batch}`;
     if (rows.length === 0) return;
     const events = rows.map(toStoredEvent);
     const last = events[events.length - 1]!;
