@@ -10,6 +10,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { PageHeader } from '@/components/common/page-header';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/common/states';
 import { RebuildButton } from './rebuild-button';
+import { ResumeButton } from './resume-button';
 
 type Projection = RouterOutputs['ops']['projections']['data'][number];
 
@@ -65,7 +66,14 @@ export function ProjectionsView() {
                     <TableCell><Badge variant={statusVariant(p.status)}>{p.status}</Badge><div className="text-xs text-muted-foreground">{dateTime(p.updatedAt)}</div></TableCell>
                     <TableCell className="max-w-64 text-xs break-words text-destructive">{p.lastError ?? <span className="text-muted-foreground">—</span>}</TableCell>
                     <TableCell><RebuildProgress r={p.rebuild} /></TableCell>
-                    {isAdmin ? <TableCell><RebuildButton name={p.name} busy={p.rebuild?.state === 'queued' || p.rebuild?.state === 'running'} /></TableCell> : null}
+                    {isAdmin ? (
+                      <TableCell>
+                        <div className="flex flex-wrap gap-2">
+                          {p.status === 'failed' ? <ResumeButton name={p.name} /> : null}
+                          {p.name === 'order_saga' ? null : <RebuildButton name={p.name} busy={p.rebuild?.state === 'queued' || p.rebuild?.state === 'running'} />}
+                        </div>
+                      </TableCell>
+                    ) : null}
                   </TableRow>
                 ))}
               </TableBody>

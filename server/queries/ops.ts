@@ -4,6 +4,9 @@ import { decodeCursor, type Answer } from './read-model';
 import { pageOf, normalizeTimes } from './rows';
 import { upcast } from '@/server/domain/upcasters';
 import { projections } from '@/server/projections/registry';
+import { orderSagaProcess } from '@/server/saga/process-manager';
+
+const consumers = [...projections, orderSagaProcess];
 
 export interface ProjectionStatus {
   name: string; version: number; position: number; head: number; lagEvents: number; lagSeconds: number; status: string;
@@ -22,7 +25,7 @@ export async function projectionStatus(s: Services): Promise<Answer<ProjectionSt
     WHERE name NOT LIKE '$%' ORDER BY name`);
   const [head] = await s.db.execute<{ head: string | null }>(sql`SELECT max(position) AS head FROM events`);
   const data = await Promise.all(cks.map(async (c) => {
-    const handles = projections.find((p) => p.name === c.name)?.handles;
+    const handles = consumers.find((p) => p.name === c.name)?.handles;
     const [lag] = await s.db.execute<{ n: string; oldest: Date | null }>(sql`
       SELECT count(*) AS n, min(recorded_at) AS oldest FROM events WHERE (tx_id, position) > (${c.tx_id}::xid8, ${c.position})
         AND ${handles ? sql`type IN (${sql.join(handles.map((t) => sql`${t}`), sql`, `)})` : sql`true`}`);
