@@ -18,7 +18,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -215,7 +215,7 @@ async function pgbench(url: string, seconds: number, file: string): Promise<Samp
       return pgbenchOnce(url, seconds, file);
     } catch (err) {
       const stderr = String((err as { stderr?: string }).stderr ?? '');
-      if (attempt >= 5 || !stderr.includes('too many clients')) throw new Error(stderr.trim() || (err as Error).message);
+      if (attempt >= 5 || !stderr.includes('too many clients')) throw new Error(stderr.trim() || (err as Error).message, { cause: err });
       await new Promise((r) => setTimeout(r, 3000));
     }
   }
@@ -353,6 +353,8 @@ async function main() {
         DATABASE_URL: url.toString(), READ_DATABASE_URL: url.toString(), REDIS_URL: e.REDIS_URL, REDIS_PREFIX: prefix,
         SESSION_SECRET: e.SESSION_SECRET, LOG_LEVEL: 'warn',
       });
+      const built = statSync(path.join(root, '.next', 'BUILD_ID')).mtime.toISOString();
+      console.log(`HTTP scenario: \`next start\` of the production build made ${built}; it serves the code of that build.\n`);
       const { token } = await createToken(admin.db, e.SESSION_SECRET, { name: 'bench', role: 'operator' });
       const endpoint = `${web.url}/api/trpc/users.create`;
       scenarios.push({
