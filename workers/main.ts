@@ -12,7 +12,9 @@ async function main() {
   const log = createLogger('worker', e.LOG_LEVEL);
   initTracing('ledgerline-worker', { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT });
   await migrateAll([e.DATABASE_URL, e.READ_DATABASE_URL]);
-  const services = createServices({ appName: 'ledgerline-worker', poolMax: Math.max(e.DB_POOL_MAX, 20) });
+  // No job needs two connections at once (a consumer reads the log in its own transaction), so the
+  // pool only bounds how many run together.
+  const services = createServices({ appName: 'ledgerline-worker', poolMax: e.DB_POOL_MAX });
   const worker = await startWorker(services, log, sagaWorkerOptions(e));
   let stopping = false;
   const stop = async (signal: string) => {

@@ -20,8 +20,9 @@ const pointOf = (e: StoredEvent): LogPoint => ({ txId: BigInt(e.txId), position:
 
 /**
  * Applies each projection's events in log order, in batches; rows and checkpoint commit together
- * on the read database. The checkpoint row is locked for the batch (SKIP LOCKED), so any number of
- * workers may call `catchUp` and exactly one applies a projection at a time.
+ * on the read database. A batch commits only while holding the checkpoint row (FOR UPDATE) and only
+ * if the row is unchanged since the batch was read, so any number of workers may call `catchUp`
+ * and each event is applied exactly once.
  */
 export class ProjectionRunner {
   private byName: Map<string, ProjectionDefinition>;
@@ -70,17 +71,30 @@ export class ProjectionRunner {
     }
   }
 
-  /** One batch in one read-side transaction. */
+  /**
+   * One batch in one read-side transaction. Until it writes, the step takes no transaction id: an
+   * open transaction with one holds back the safe horizon of every consumer (DESIGN 2), so the
+   * checkpoint row is locked only for the write, and the batch is dropped if the row moved meanwhile.
+   */
   async step(name: string): Promise<StepOutcome> {
     const def = this.definition(name);
     const started = performance.now();
+    if (this.source === this.read) {
+      // Most signals find nothing new: say so in one statement, without a transaction.
+      const [probe] = await this.read.db.execute<{ status: string; more: boolean }>(sql`
+        SELECT c.status, EXISTS (SELECT 1 FROM events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position)
+          AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())) AS more
+        FROM projection_checkpoints c WHERE c.name = ${name}`);
+      if (probe?.status === 'failed') return { kind: 'failed' };
+      if (probe && !probe.more) return { kind: 'idle' };
+    }
     return this.read.db.transaction(async (tx) => {
-      // Another worker applying this projection holds the row: wait for it, then go on from its checkpoint.
+      // Another worker applying this projection holds the row: wait for it (below), then start again from its checkpoint.
       await tx.execute(sql`SET LOCAL lock_timeout = '30s'`);
-      const [ck] = await tx.execute<CheckpointRow>(sql`
-        SELECT tx_id::text, position, status, failing_position, failing_attempts,
+      const [ck] = await tx.execute<CheckpointRow & { row_version: string }>(sql`
+        SELECT tx_id::text, position, status, failing_position, failing_attempts, xmin::text AS row_version,
           ceil(extract(epoch FROM retry_after - now()) * 1000)::int AS retry_in_ms
-        FROM projection_checkpoints WHERE name = ${name} FOR UPDATE`);
+        FROM projection_checkpoints WHERE name = ${name}`);
       if (!ck) throw new Error(`No checkpoint row for projection ${name}`);
       if (ck.status === 'failed') return { kind: 'failed' } as const;
       if (ck.retry_in_ms !== null && ck.retry_in_ms > 0) return { kind: 'retry', afterMs: ck.retry_in_ms } as const;
@@ -97,6 +111,10 @@ export class ProjectionRunner {
       }
       if (events.length === 0 && !after(next, from)) return { kind: 'idle' } as const;
 
+      const [locked] = await tx.execute<{ row_version: string }>(sql`
+        SELECT xmin::text AS row_version FROM projection_checkpoints WHERE name = ${name} FOR UPDATE`);
+      // Another worker moved the checkpoint (or a rebuild swapped the tables) since it was read.
+      if (locked?.row_version !== ck.row_version) return { kind: 'applied', events: 0, more: true } as const;
       const failure = await this.applyGuarded(tx, def, events);
       if (failure) return this.onFailure(tx, def, ck, from, events, failure);
       await this.saveCheckpoint(tx, name, next, events);
@@ -164,8 +182,8 @@ export class ProjectionRunner {
         last_event_at = COALESCE(${lastAt}::timestamptz, last_event_at), updated_at = now(),
         failing_position = NULL, failing_attempts = 0, retry_after = NULL, last_error = NULL,
         events_applied = events_applied + ${events.length}
-      WHERE name = ${name}`);
-    await tx.execute(sql`SELECT pg_notify(${PROJECTIONS_CHANNEL}, ${name})`);
+      WHERE name = ${name}
+      RETURNING pg_notify(${PROJECTIONS_CHANNEL}, ${name})`);
   }
 }
 

@@ -6,7 +6,7 @@ import { eventSpan, tracingEnabled } from '@/server/tracing';
 
 export const RELAY_CHECKPOINT = '$relay';
 const SCAN = 10_000;
-/** How long one run keeps looking again while committed events wait behind an older open transaction. */
+/** How long the relay keeps looking again, without progress, while committed events wait behind an older open transaction. */
 const BLOCKED_WAIT_MS = 2000;
 
 export interface Route { name: string; handles: readonly string[] }
@@ -30,11 +30,32 @@ export class Relay {
     await this.db.execute(sql`INSERT INTO projection_checkpoints (name, version) VALUES (${RELAY_CHECKPOINT}, 1) ON CONFLICT DO NOTHING`);
   }
 
+  private recheck: NodeJS.Timeout | null = null;
+  private recheckMs = 1;
+  private blockedSince = 0;
+
+  /**
+   * Committed events wait past the safe horizon behind an older open transaction (of any database
+   * on the server, even one that writes no events). Nothing signals when it ends: without looking
+   * again they would wait for the next commit or the timer sweep (seconds), and a read-your-writes
+   * wait would time out stale. So look again after 1 ms, doubling to 50 ms, for up to
+   * BLOCKED_WAIT_MS without progress; commits meanwhile still wake the relay at once.
+   */
+  private recheckIfBlocked(blocked: boolean, progressed: boolean) {
+    const now = Date.now();
+    if (!blocked || progressed) { this.recheckMs = 1; this.blockedSince = now; }
+    if (!blocked || this.recheck || now - this.blockedSince > BLOCKED_WAIT_MS) return;
+    this.recheck = setTimeout(() => {
+      this.recheck = null;
+      this.run().catch((err: Error) => this.log.warn({ err: err.message }, 'relay recheck failed'));
+    }, this.recheckMs);
+    this.recheck.unref();
+    this.recheckMs = Math.min(50, this.recheckMs * 2);
+  }
+
   /** Relays everything up to the safe horizon; returns how many events it moved. */
   async run(): Promise<number> {
     let moved = 0;
-    let waited = 0;
-    let retries = 0;
     for (;;) {
       const n = await this.db.transaction(async (tx) => {
         const [ck] = await tx.execute<{ tx_id: string; position: string }>(sql`
@@ -67,15 +88,7 @@ export class Relay {
       });
       moved += n.scanned;
       if (n.more) continue;
-      // Nothing signals when that older transaction (of any database on the server, even one that
-      // writes no events) ends; without looking again, these events would wait for the next commit
-      // or the timer sweep (seconds), and a read-your-writes wait would time out stale.
-      if (n.blocked && waited < BLOCKED_WAIT_MS) {
-        const ms = Math.min(50, 2 ** retries++);
-        await new Promise((r) => setTimeout(r, ms));
-        waited += ms;
-        continue;
-      }
+      this.recheckIfBlocked(n.blocked, moved > 0);
       if (moved) this.log.debug({ moved }, 'relayed');
       return moved;
     }

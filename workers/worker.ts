@@ -100,6 +100,10 @@ export async function startWorker(s: Services, log: Logger, opts: WorkerOptions 
       if (!c) throw new Error(`Unknown projection ${data.name}`);
       return rebuildProjection(c.runner === consumers.runners[0] ? s.read : s.write, s.write, c.def, log);
     }
+    // Already catching up here: it goes round once more, and this job is done. Waiting for it would
+    // hold one of the few slots, which fill with such duplicates under load while other projections' signals queue.
+    const current = running.get(data.name);
+    if (current) { current.again = true; return { kind: 'coalesced' }; }
     return catchUp(data.name);
   }, { connection, prefix, concurrency: consumers.consumers.length + 1 });
   for (const w of [relayWorker, projectionWorker]) w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));

@@ -9,22 +9,42 @@ export const MAX_WAIT_MS = 10_000;
 export interface Freshness { position: number; stale: boolean }
 export interface WaitResult { checkpoints: Checkpoint[]; freshness: Freshness }
 
+interface Waiting { projections: readonly string[]; offer(checkpoints: Checkpoint[]): void; fail(err: unknown): void }
+
 /**
  * Read-your-writes: waits until every named projection has applied the event at `minPosition`,
- * woken by the runner's NOTIFY (never a sleep loop), or until the timeout.
+ * woken by the runner's NOTIFY (never a sleep loop), or until the timeout. One read of the
+ * checkpoints per notification serves every waiting query.
  */
 export class PositionWaiter {
-  private waiters = new Set<() => void>();
+  private waiting = new Set<Waiting>();
   private listening: Promise<unknown> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
+  private reading = false;
+  private again = false;
 
   constructor(private readSql: postgres.Sql, private writeDb: Db) {}
 
   private listen() {
-    this.listening ??= this.readSql.listen(PROJECTIONS_CHANNEL, () => {
-      for (const w of [...this.waiters]) w();
-    }).then((meta) => { this.unlisten = meta.unlisten; });
+    this.listening ??= this.readSql.listen(PROJECTIONS_CHANNEL, () => this.refresh())
+      .then((meta) => { this.unlisten = meta.unlisten; });
     return this.listening;
+  }
+
+  /** Reads the checkpoints the waiting queries need, once, and offers them to each; a notification meanwhile makes it read again. */
+  private refresh() {
+    if (this.reading) { this.again = true; return; }
+    if (this.waiting.size === 0) return;
+    this.reading = true;
+    const waiting = [...this.waiting];
+    const names = [...new Set(waiting.flatMap((w) => w.projections))];
+    readCheckpoints(this.readSql, names).then(
+      (cks) => { for (const w of waiting) w.offer(cks.filter((c) => w.projections.includes(c.name))); },
+      (err) => { for (const w of waiting) w.fail(err); },
+    ).finally(() => {
+      this.reading = false;
+      if (this.again) { this.again = false; this.refresh(); }
+    });
   }
 
   private async eventAt(position: number): Promise<{ txId: bigint; position: number } | null> {
@@ -33,35 +53,32 @@ export class PositionWaiter {
   }
 
   async waitFor(projections: readonly string[], minPosition: number | undefined, timeoutMs = DEFAULT_WAIT_MS): Promise<WaitResult> {
-    const snapshot = async (): Promise<WaitResult & { ok: boolean }> => {
-      const checkpoints = await readCheckpoints(this.readSql, projections);
+    let target: { txId: bigint; position: number } | null = null;
+    const judge = (checkpoints: Checkpoint[]): WaitResult & { ok: boolean } => {
       const position = checkpoints.length ? Math.min(...checkpoints.map((c) => c.position)) : 0;
       if (!minPosition) return { checkpoints, ok: true, freshness: { position, stale: false } };
-      const ev = target ?? (target = await this.eventAt(minPosition));
-      const ok = !!ev && checkpoints.length === projections.length && checkpoints.every((c) => reached(c, ev));
+      const ok = !!target && checkpoints.length === projections.length && checkpoints.every((c) => reached(c, target!));
       return { checkpoints, ok, freshness: { position, stale: !ok } };
     };
-    let target: { txId: bigint; position: number } | null = null;
+    const snapshot = async () => {
+      const checkpoints = await readCheckpoints(this.readSql, projections);
+      if (minPosition) target ??= await this.eventAt(minPosition);
+      return judge(checkpoints);
+    };
     const first = await snapshot();
     if (first.ok || !minPosition) return first;
     await this.listen();
     const timeout = Math.min(Math.max(timeoutMs, 0), MAX_WAIT_MS);
     return new Promise<WaitResult>((resolve, reject) => {
-      let checking = false;
-      let again = false;
-      const finish = (r: WaitResult) => { clearTimeout(timer); this.waiters.delete(check); resolve(r); };
-      const check = () => {
-        if (checking) { again = true; return; }
-        checking = true;
-        snapshot().then((r) => {
-          checking = false;
-          if (r.ok) finish(r);
-          else if (again) { again = false; check(); }
-        }, (err) => { clearTimeout(timer); this.waiters.delete(check); reject(err); });
+      const done = (f: () => void) => { clearTimeout(timer); this.waiting.delete(w); f(); };
+      const w: Waiting = {
+        projections,
+        offer: (cks) => { const r = judge(cks); if (r.ok) done(() => resolve(r)); },
+        fail: (err) => done(() => reject(err)),
       };
-      const timer = setTimeout(() => { snapshot().then(finish, reject); this.waiters.delete(check); }, timeout);
-      this.waiters.add(check);
-      check(); // the projection may have advanced between the first snapshot and LISTEN
+      const timer = setTimeout(() => { this.waiting.delete(w); snapshot().then(resolve, reject); }, timeout);
+      this.waiting.add(w);
+      this.refresh(); // the projection may have advanced between the first snapshot and LISTEN
     });
   }
 
