@@ -27,7 +27,7 @@ import { createProduct, restock } from '@/server/commands/catalog';
 import { placeOrder } from '@/server/commands/orders';
 import { projections } from '@/server/projections/registry';
 import type { EventType } from '@/server/domain/events';
-import { arg, int, loadNow, machine, median, ms, quantile, sleep, withBenchDatabase } from './lib/readside';
+import { arg, int, loadNow, machine, median, ms, quantile, sleep, withBenchDatabase, within } from './lib/readside';
 
 const RATE = arg('rate', 300);
 /**
@@ -215,8 +215,8 @@ await withBenchDatabase('freshness', async (db) => {
     console.log(`target p50 ≤ 10 ms: ${p50 <= 10 ? 'met' : 'MISSED'} (${ms(p50)} ms); target p99 ≤ 40 ms: ${p99 <= 40 ? 'met' : 'MISSED'} (${ms(p99)} ms)`);
     console.log(loadNow());
   } finally {
-    await killWorker();
-    await s.close();
+    await within(15_000, 'stopping the worker', killWorker());
+    await within(10_000, 'closing the services', s.close());
   }
 });
 process.exit(0);

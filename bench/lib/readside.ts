@@ -100,9 +100,18 @@ export async function withBenchDatabase(what: string, main: (db: BenchDb) => Pro
     await main(db);
   } finally {
     await db.drop();
+    console.log(`dropped database ${db.name} and the keys ${db.prefix}:*`);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
 export const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
+
+/** `p`, or after `msec` a warning and on: a close that hangs must not keep the database from being dropped. */
+export async function within(msec: number, what: string, p: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((r) => { timer = setTimeout(() => { console.warn(`${what} did not finish within ${msec} ms; going on`); r(); }, msec); });
+  await Promise.race([p.then(() => undefined), late]);
+  clearTimeout(timer);
+}
