@@ -15,6 +15,7 @@
  *   - users.create over HTTP against `next start`, when a production build exists.
  * Prints every run and the medians. Makes its own database (ll_bench_commands_<random>) and drops it.
  */
+import { deleteKeys } from '../tests/integration/support/cleanup';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -23,7 +24,6 @@ import { createServer, Socket } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { Redis } from 'ioredis';
 import { env } from '@/server/env';
 import { connect, type DbHandle } from '@/db/client';
 import { migrateDatabase } from '@/db/migrate';
@@ -108,19 +108,6 @@ async function dropDatabase(adminUrl: string, name: string) {
   }
 }
 
-async function deleteKeys(redisUrl: string, prefix: string) {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /**
  * Counts, per command, the statements sent and the round trips: the writes to the database socket

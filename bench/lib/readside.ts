@@ -1,4 +1,5 @@
 /** What the read-side benchmarks share: the machine's name, a database of their own, arguments, statistics. */
+import { deleteKeys } from '../../tests/integration/support/cleanup';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
@@ -75,17 +76,7 @@ export async function benchDatabase(what: string): Promise<BenchDb> {
       } finally {
         await sql.end();
       }
-      const redis = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 2 });
-      try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length) await redis.unlink(...keys);
-        } while (cursor !== '0');
-      } finally {
-        redis.disconnect();
-      }
+      await deleteKeys(env().REDIS_URL, prefix);
     },
   };
 }
