@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The first command on a fresh clone: install, migrate, build, then run one worker and the web tier.
-# Needs Node 20+ and reachable Postgres and Redis (DATABASE_URL / REDIS_URL, defaults on localhost).
+# Needs Node 20+. Brings up Postgres and Redis first when they do not answer (scripts/services.sh):
+# starts installed ones, else docker compose, else apt-get on Debian/Ubuntu as root, else says what to install.
 # Ctrl-C stops both processes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ledgerline}"
-export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
+load_service_urls
 PORT="${PORT:-3000}"
 export PORT
 mkdir -p .ledgerline
@@ -19,17 +21,8 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-# Checks that a TCP service answers; explains what to do when it does not.
-reachable() { # name url default-port
-  node -e '
-    const u = new URL(process.argv[1]);
-    const s = require("net").connect({ host: u.hostname, port: Number(u.port || process.argv[2]) });
-    s.setTimeout(3000, () => process.exit(1));
-    s.on("connect", () => process.exit(0)).on("error", () => process.exit(1));
-  ' "$2" "$3" || { echo "Cannot reach $1 at $2 - start it, or set the URL variable." >&2; exit 1; }
-}
-reachable Postgres "$DATABASE_URL" 5432
-reachable Redis "$REDIS_URL" 6379
+step "Postgres and Redis"
+bring_up_services
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "Installing dependencies (npm ci)"
