@@ -1,0 +1,93 @@
+/**
+ * postgres.js 3.4.9 sent a transaction's BEGIN on a connection it had not reserved when the BEGIN
+ * was the query that filled that connection's pipeline (porsager/postgres#823, #1189; fix in PR
+ * #1218, carried here by patches/postgres+3.4.9.patch). The web tier and the workers queue work
+ * onto a pool of DB_POOL_MAX connections exactly like this under load. Unpatched, every
+ * transaction below fails with UNSAFE_TRANSACTION and its server-side transaction stays open on a
+ * connection that goes back to the pool, so unrelated queries run inside it.
+ */
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type DbHandle } from '@/db/client';
+import { env } from '@/server/env';
+import { dropDatabase, withDatabase } from './support/cleanup';
+
+const dbName = `ll_test_driver_${randomBytes(4).toString('hex')}`;
+const appName = `ll-test-${dbName}`;
+const url = withDatabase(env().DATABASE_URL, dbName);
+/** The project's pool size (env DB_POOL_MAX, 10 by default) and postgres.js's default max_pipeline. */
+const poolMax = env().DB_POOL_MAX;
+const MAX_PIPELINE = 100;
+let h: DbHandle;
+let admin: postgres.Sql;
+/** A session of the test database (advisory locks are per database) that holds LOCK. */
+let locker: postgres.Sql;
+
+beforeAll(async () => {
+  admin = postgres(withDatabase(env().DATABASE_URL, 'postgres'), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE "${dbName}"`);
+  h = connect(url, { max: poolMax, appName });
+  locker = postgres(url, { max: 1, onnotice: () => {} });
+});
+afterAll(async () => {
+  await h?.close();
+  await locker?.end();
+  await admin?.end();
+  await dropDatabase(env().DATABASE_URL, dbName);
+});
+
+/** Held by `admin` while the pool's connections must stay busy: a condition, not a sleep. */
+const LOCK = 4242;
+// Drizzle's queries are lazy: `then` starts them, so that they reach the pool in the order written.
+// No parameters: a statement not yet described on a connection is never pipelined onto.
+const started = <T>(query: PromiseLike<T>): Promise<T> => Promise.resolve(query.then((v) => v));
+const hold = () => started(h.db.execute(sql`SELECT pg_advisory_xact_lock_shared(4242)`));
+const filler = () => started(h.db.execute(sql`SELECT 1`));
+const transaction = (i: number) => h.db.transaction(async (tx) => {
+  await tx.execute(sql`SELECT 1`);
+  return i;
+});
+const sessions = async (where: 'all' | 'waiting' | 'idle in transaction') => {
+  const [row] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${appName}
+    AND (${where} = 'all' OR (${where} = 'waiting' AND wait_event_type = 'Lock') OR state LIKE ${where} || '%')`;
+  return row!.n;
+};
+async function until(what: () => Promise<boolean>) {
+  while (!(await what())) await new Promise((r) => setImmediate(r));
+}
+
+/** Every pooled connection busy on a query that waits for LOCK; resolves once all of them wait. */
+async function busyPool(): Promise<Promise<unknown>[]> {
+  await locker`SELECT pg_advisory_lock(${LOCK})`;
+  const busy = Array.from({ length: poolMax }, hold);
+  await until(async () => (await sessions('waiting')) === poolMax);
+  return busy;
+}
+
+describe('a transaction queued behind busy connections (postgres.js BEGIN pipelining)', () => {
+  it('reserves its connection: every transaction commits and no session is left inside one', async () => {
+    // Opens every connection of the pool (each blocked query takes its own).
+    const opening = await busyPool();
+    await locker`SELECT pg_advisory_unlock(${LOCK})`;
+    await Promise.all(opening);
+    expect(await sessions('all')).toBe(poolMax);
+
+    // Every connection busy, then MAX_PIPELINE - 1 queries pipelined onto each (round-robin), so
+    // that each connection's BEGIN is the query that fills its pipeline. The awaits between the
+    // steps let every query queued so far reach the pool first.
+    const busy = await busyPool();
+    const queued = Array.from({ length: poolMax * (MAX_PIPELINE - 1) }, filler);
+    await sessions('all');
+    const transactions = Array.from({ length: poolMax }, (_, i) => transaction(i));
+    const settled = Promise.allSettled([...busy, ...queued, ...transactions]);
+    await sessions('all');
+    await locker`SELECT pg_advisory_unlock(${LOCK})`;
+
+    const failures = (await settled).flatMap((s) => (s.status === 'rejected' ? [String((s.reason as Error).message)] : []));
+    // Unpatched, each failed BEGIN also leaves its server-side transaction open on a pooled connection.
+    expect({ failures, leftInTransaction: await sessions('idle in transaction') }).toEqual({ failures: [], leftInTransaction: 0 });
+    expect(await Promise.all(transactions)).toEqual(Array.from({ length: poolMax }, (_, i) => i));
+  });
+});
