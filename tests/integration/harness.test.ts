@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { env } from '@/server/env';
 import { anonymousCaller, callerFor, createTestEnv } from './support/harness';
+import { withDatabase } from './support/cleanup';
 
 describe('the integration test harness', () => {
   it('gives a file its own database and Redis prefix, and cleanup removes exactly those', async () => {
@@ -23,7 +24,8 @@ describe('the integration test harness', () => {
       await redis.del(neighbour);
       redis.disconnect();
     }
-    const admin = postgres(env().DATABASE_URL, { max: 1 });
+    // The maintenance database: DATABASE_URL's own database need not exist on a fresh machine.
+    const admin = postgres(withDatabase(env().DATABASE_URL, 'postgres'), { max: 1 });
     try {
       expect(await admin`SELECT 1 FROM pg_database WHERE datname = ${dbName}`).toHaveLength(0);
     } finally {
