@@ -1,5 +1,5 @@
 /**
- * Rebuild benchmark: how fast workers/rebuild.ts rebuilds each read model from the event log.
+ * Rebuild benchmark: how fast server/readside/rebuild.ts rebuilds each read model from the event log.
  *
  *   npx tsx bench/rebuild.ts [--events 1000000] [--runs 3] [--only user_profile]
  *
@@ -17,15 +17,15 @@ import { env } from '@/server/env';
 import { createLogger } from '@/server/log';
 import { projections } from '@/server/projections/registry';
 import type { ProjectionDefinition } from '@/server/projections/types';
-import { rebuildProjection } from '@/workers/rebuild';
-import { ProjectionRunner } from '@/workers/projection-runner';
+import { rebuildProjection } from '@/server/readside/rebuild';
+import { ProjectionRunner } from '@/server/readside/projection-runner';
 import { insertSyntheticLog, sizeFor } from '@/tests/fixtures/event-log';
 import { arg, int, loadNow, machine, median, textArg, withBenchDatabase } from './lib/readside';
 
 const EVENTS = arg('events', 1_000_000);
 const RUNS = arg('runs', 3);
 const ONLY = textArg('only', '');
-const BATCH = 5000; // as workers/rebuild.ts
+const BATCH = 5000; // as server/readside/rebuild.ts
 const TARGET = 40_000;
 const log = createLogger('bench-rebuild', 'warn');
 
@@ -41,7 +41,7 @@ await withBenchDatabase('rebuild', async (db) => {
     console.log(`log: ${int(inserted)} events (${int(size.users)} users, ${int(size.products)} products, ${int(size.orders)} orders over 90 days), inserted by SQL in ${insertS.toFixed(1)} s`);
     const types = await h.sql<{ type: string; n: string }[]>`SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY 2 DESC`;
     console.log(`types: ${types.map((r) => `${r.type} ${int(Number(r.n))}`).join(', ')}`);
-    console.log(`batch ${BATCH} events (as workers/rebuild.ts); ${RUNS} runs each, median reported`);
+    console.log(`batch ${BATCH} events (as server/readside/rebuild.ts); ${RUNS} runs each, median reported`);
     console.log('');
 
     const runner = new ProjectionRunner(h, h, projections, log);

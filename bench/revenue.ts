@@ -8,7 +8,7 @@
  * products, `orders` orders over 90 days (90 % completed, 7 % declined, 3 % out of stock and
  * refunded) with their lines and gateway charges. The read model is then built the way production
  * builds it: the orders' events (OrderPlaced, OrderCompleted, OrderCancelled, PaymentRefunded) are
- * written to the log and the analytics projection is rebuilt from it (workers/rebuild.ts), so the
+ * written to the log and the analytics projection is rebuilt from it (server/readside/rebuild.ts), so the
  * two answers come from independent code. `--read-model sql` fills daily_revenue by one INSERT …
  * SELECT … GROUP BY instead (quicker, but then the comparison only checks the query's shape).
  * Times, median of `runs`: reports.revenue with a cache miss (the read-model query), with a cache
@@ -20,8 +20,8 @@ import { createLogger } from '@/server/log';
 import { revenue } from '@/server/queries/reports';
 import type { RevenueDay } from '@/server/queries/reports';
 import { analyticsProjection } from '@/server/projections/analytics';
-import { ProjectionRunner } from '@/workers/projection-runner';
-import { rebuildProjection } from '@/workers/rebuild';
+import { ProjectionRunner } from '@/server/readside/projection-runner';
+import { rebuildProjection } from '@/server/readside/rebuild';
 import { uuidSql } from '@/tests/fixtures/event-log';
 import { arg, int, loadNow, machine, median, ms, textArg, withBenchDatabase } from './lib/readside';
 

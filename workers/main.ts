@@ -2,8 +2,8 @@ import { createServices } from '@/server/services';
 import { createLogger } from '@/server/log';
 import { env } from '@/server/env';
 import { migrateAll } from '@/db/migrate';
-import { startWorker } from './worker';
-import { sagaWorkerOptions } from './saga-options';
+import { startWorker } from '@/server/readside/worker';
+import { sagaWorkerOptions } from '@/server/saga/worker-options';
 import { initTracing } from '@/server/tracing';
 
 /** `npm run worker`: one worker process. Run as many as you like, on any machine. */

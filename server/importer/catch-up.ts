@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Services } from '@/server/services';
 import { projectionNames } from '@/server/projections/registry';
-import { readCheckpoints } from '@/server/queries/checkpoints';
+import { readCheckpoints } from '@/server/readside/checkpoints';
 
 export type CatchUp =
   | { kind: 'caught-up'; seconds: number }

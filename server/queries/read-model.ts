@@ -1,5 +1,5 @@
 import type { Services } from '@/server/services';
-import type { Freshness } from './wait';
+import type { Freshness } from '@/server/readside/wait';
 
 export interface ReadOptions { minPosition?: number; waitMs?: number }
 export interface Answer<T> { data: T; freshness: Freshness }

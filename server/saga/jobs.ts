@@ -3,7 +3,7 @@ import type { Db, Tx } from '@/db/client';
 import { orders } from '@/db/schema';
 import type { Logger } from '@/server/log';
 import type { PaymentGateway, RefundResult } from '@/server/payments/gateway';
-import { cancelOrder, loadOrderForUpdate, processPayment, refundPayment } from '@/server/commands/saga';
+import { cancelOrder, loadOrderForUpdate, processPayment, refundPayment } from '@/server/saga/commands';
 import type { SagaJob } from './decide';
 import { lockSaga, readSaga, settleStep } from './store';
 

@@ -3,7 +3,7 @@ import type { Tx } from '@/db/client';
 import { orderLines, orders, products } from '@/db/schema';
 import type { StoredEvent } from '@/server/domain/events';
 import type { ProjectionDefinition } from '@/server/projections/types';
-import { cancelOrder, completeOrder, reserveInventory, type SagaContext } from '@/server/commands/saga';
+import { cancelOrder, completeOrder, reserveInventory, type SagaContext } from '@/server/saga/commands';
 import { reactTo, sagaEvents, type SagaCommand, type SagaEventType } from './decide';
 import { lockSagas, saveSagas, type SagaRow, type SagaWrite } from './store';
 

@@ -8,8 +8,8 @@ import { loadDemo } from '@/server/demo/load';
 import { createLogger } from '@/server/log';
 import { waitForProjections } from '@/server/importer/catch-up';
 import { revenueBetween } from '@/server/queries/reports';
-import { startWorker } from '@/workers/worker';
-import { sagaWorkerOptions } from '@/workers/saga-options';
+import { startWorker } from '@/server/readside/worker';
+import { sagaWorkerOptions } from '@/server/saga/worker-options';
 import { createTestEnv, serverEnv, type TestEnv } from './support/harness';
 import { root } from './support/server';
 

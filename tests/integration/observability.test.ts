@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@/server/log';
 import { metrics } from '@/server/metrics';
-import { startWorker } from '@/workers/worker';
+import { startWorker } from '@/server/readside/worker';
 import { renderMetrics } from '@/server/queries/metrics';
 import { healthReport } from '@/server/queries/health';
 import { createTestEnv, callerFor, type TestEnv } from './support/harness';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '@/server/services';
 import { projections } from '@/server/projections/registry';
-import { startWorker } from '@/workers/worker';
+import { startWorker } from '@/server/readside/worker';
 import { QUEUE } from '@/server/queues';
 import { createTestEnv, type TestEnv } from './support/harness';
 import {

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projections } from '@/server/projections/registry';
-import { ProjectionRunner } from '@/workers/projection-runner';
-import { Relay, RELAY_CHECKPOINT } from '@/workers/relay';
+import { ProjectionRunner } from '@/server/readside/projection-runner';
+import { Relay, RELAY_CHECKPOINT } from '@/server/readside/relay';
 import { createUser } from '@/server/commands/users';
 import { userProfile } from '@/server/queries/users';
 import { getOrder } from '@/server/queries/orders';

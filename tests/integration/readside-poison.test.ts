@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectionNames, projections } from '@/server/projections/registry';
 import type { StoredEvent } from '@/server/domain/events';
-import { retryDeadLetter } from '@/server/projections/dead-letters';
+import { retryDeadLetter } from '@/server/readside/dead-letters';
 import { listDeadLetters, projectionStatus } from '@/server/queries/ops';
 import { userProfile } from '@/server/queries/users';
 import { createUser } from '@/server/commands/users';
-import { startWorker } from '@/workers/worker';
-import { rebuildProjection } from '@/workers/rebuild';
+import { startWorker } from '@/server/readside/worker';
+import { rebuildProjection } from '@/server/readside/rebuild';
 import { createTestEnv, type TestEnv } from './support/harness';
 import { checkpointRows, countingProjection, countingReport, createCountingTable, ctx, settle, testLog, waitUntil } from './support/readside';
 

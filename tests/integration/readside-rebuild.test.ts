@@ -1,5 +1,5 @@
 /**
- * A rebuild through the operator's path (ops.rebuildProjection → a job → workers/rebuild.ts) gives
+ * A rebuild through the operator's path (ops.rebuildProjection → a job → server/readside/rebuild.ts) gives
  * exactly the rows the incremental path built; queries keep answering while it runs; and a rebuild
  * during a stream of commands ends equal to the log.
  */
@@ -11,7 +11,7 @@ import { listOrders } from '@/server/queries/orders';
 import { listProducts } from '@/server/queries/catalog';
 import { revenue, dailyRegistrations } from '@/server/queries/reports';
 import { projectionStatus } from '@/server/queries/ops';
-import { startWorker } from '@/workers/worker';
+import { startWorker } from '@/server/readside/worker';
 import { insertSyntheticLog, sizeFor } from '@/tests/fixtures/event-log';
 import { callerFor, createTestEnv, type TestEnv } from './support/harness';
 import { checkpointRows, mismatchesWithLog, runCommands, seedShop, settle, testLog, waitUntil, type Shop } from './support/readside';

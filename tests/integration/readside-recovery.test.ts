@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '@/server/services';
 import { projections } from '@/server/projections/registry';
 import type { ProjectionDefinition } from '@/server/projections/types';
-import { ProjectionRunner } from '@/workers/projection-runner';
-import { startWorker } from '@/workers/worker';
+import { ProjectionRunner } from '@/server/readside/projection-runner';
+import { startWorker } from '@/server/readside/worker';
 import { QUEUE } from '@/server/queues';
 import { createTestEnv, deleteKeys, type TestEnv } from './support/harness';
 import {

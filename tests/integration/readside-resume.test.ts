@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '@/server/domain/events';
 import { createUser } from '@/server/commands/users';
-import { resumeProjection } from '@/server/projections/resume';
-import { startWorker } from '@/workers/worker';
+import { resumeProjection } from '@/server/readside/resume';
+import { startWorker } from '@/server/readside/worker';
 import { createTestEnv, type TestEnv } from './support/harness';
 import { checkpointRows, countingProjection, countingReport, createCountingTable, ctx, settle, testLog, waitUntil } from './support/readside';
 

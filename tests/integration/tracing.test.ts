@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
 import { initTracing } from '@/server/tracing';
 import { createLogger } from '@/server/log';
-import { startWorker } from '@/workers/worker';
+import { startWorker } from '@/server/readside/worker';
 import { userProfile } from '@/server/queries/users';
 
 import { createTestEnv, callerFor } from './support/harness';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@/server/log';
-import { ProjectionRunner } from '@/workers/projection-runner';
-import { rebuildProjection } from '@/workers/rebuild';
+import { ProjectionRunner } from '@/server/readside/projection-runner';
+import { rebuildProjection } from '@/server/readside/rebuild';
 import { orderSummaryProjection } from '@/server/projections/order-summary';
 import { analyticsProjection } from '@/server/projections/analytics';
 import { revenueBetween } from '@/server/queries/reports';
-import { safeHorizon } from '@/server/projections/log';
+import { safeHorizon } from '@/server/readside/log';
 import { createTestEnv, type TestEnv } from './support/harness';
 
 const log = createLogger('test', 'silent');

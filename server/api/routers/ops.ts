@@ -3,11 +3,11 @@ import { router, queryProcedure, adminProcedure } from '../trpc';
 import { cursor, limit } from '../schemas';
 import { readOptions } from './read-options';
 import { listDeadLetters, listEvents, projectionStatus } from '@/server/queries/ops';
-import { retryDeadLetter } from '@/server/projections/dead-letters';
+import { retryDeadLetter } from '@/server/readside/dead-letters';
 import { projections, projectionNames } from '@/server/projections/registry';
-import { requestRebuild } from '@/server/projections/rebuild-request';
+import { requestRebuild } from '@/server/readside/rebuild-request';
 import { systemAlerts } from '@/server/queries/alerts';
-import { resumeProjection } from '@/server/projections/resume';
+import { resumeProjection } from '@/server/readside/resume';
 import { orderSagaProcess } from '@/server/saga/process-manager';
 
 export const opsRouter = router({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_WAIT_MS } from '@/server/queries/wait';
+import { MAX_WAIT_MS } from '@/server/readside/wait';
 
 /** Every query may ask to read its own writes: wait until `minPosition` is applied, up to `waitMs`. */
 export const readOptions = {

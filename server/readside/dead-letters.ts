@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle } from '@/db/client';
 import { notFound, conflict } from '@/server/domain/errors';
 import { toStoredEvent } from './log';
-import type { ProjectionDefinition } from './types';
-import { PROJECTIONS_CHANNEL } from '@/server/queries/checkpoints';
+import type { ProjectionDefinition } from '@/server/projections/types';
+import { PROJECTIONS_CHANNEL } from '@/server/readside/checkpoints';
 
 /**
  * Applies a parked event again (after the fix is deployed). Holds the projection's checkpoint lock

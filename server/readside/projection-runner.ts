@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle, Tx } from '@/db/client';
 import type { ProjectionDefinition } from '@/server/projections/types';
 import type { StoredEvent } from '@/server/domain/events';
-import { PROJECTIONS_CHANNEL } from '@/server/queries/checkpoints';
-import { after, lastBefore, readEvents, safeHorizon, type LogPoint } from '@/server/projections/log';
+import { PROJECTIONS_CHANNEL } from '@/server/readside/checkpoints';
+import { after, lastBefore, readEvents, safeHorizon, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
 
 export interface RunnerOptions { batchSize?: number; maxAttempts?: number; backoffMs?: number }

@@ -1,13 +1,13 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { QUEUE, bullPrefix } from '@/server/queues';
-import { PROJECTIONS_CHANNEL } from '@/server/queries/checkpoints';
+import { PROJECTIONS_CHANNEL } from '@/server/readside/checkpoints';
 import type { PaymentGateway } from '@/server/payments/gateway';
 import { SimulatedGateway } from '@/server/payments/simulated';
 import { sagaJobSchema, type SagaJob, type SagaPolicy } from '@/server/saga/decide';
 import { runSagaJob } from '@/server/saga/jobs';
 import { SWEEP_LIMIT, sweepDueSagas } from '@/server/saga/sweeper';
 import { orderSagaProcess } from '@/server/saga/process-manager';
-import type { WorkerContext } from './worker';
+import type { WorkerContext } from '@/server/readside/worker';
 
 export interface SagaRuntimeOptions {
   policy: SagaPolicy;

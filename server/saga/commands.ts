@@ -8,8 +8,8 @@ import {
 import { streamId } from '@/server/domain/events';
 import { upcast } from '@/server/domain/upcasters';
 import { notFound } from '@/server/domain/errors';
-import { runCommandInTx } from './run';
-import type { CommandContext } from './context';
+import { runCommandInTx } from '@/server/commands/run';
+import type { CommandContext } from '@/server/commands/context';
 
 /**
  * The saga's commands on an order. Each runs inside the caller's transaction (the process

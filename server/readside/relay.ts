@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { lastBefore, safeHorizon, after, type LogPoint } from '@/server/projections/log';
+import { lastBefore, safeHorizon, after, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
 import { eventSpan, tracingEnabled } from '@/server/tracing';
 

@@ -1,7 +1,7 @@
 import type { Env } from '@/server/env';
 import { orderSagaProcess } from '@/server/saga/process-manager';
-import type { WorkerOptions } from './worker';
-import { startSaga, type SagaRuntimeOptions } from './saga';
+import type { WorkerOptions } from '@/server/readside/worker';
+import { startSaga, type SagaRuntimeOptions } from './runtime';
 
 /** Charge attempts before a payment that never answers is compensated. */
 export const PAYMENT_ATTEMPTS = 3;
