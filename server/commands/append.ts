@@ -3,8 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { createLogger } from '@/server/log';
 import { currentVersion, type DomainEvent, type EventMetadata } from '@/server/domain/events';
-
-export const EVENTS_CHANNEL = 'ledgerline_events';
+import { EVENTS_CHANNEL } from '@/server/readside/channels';
 
 /**
  * Appends events to one stream after `expectedVersion`, in the caller's transaction. The unique

@@ -1,7 +1,5 @@
 import type postgres from 'postgres';
 
-export const PROJECTIONS_CHANNEL = 'ledgerline_projections';
-
 export interface Checkpoint { name: string; version: number; txId: bigint; position: number }
 
 export async function readCheckpoints(sql: postgres.Sql, names: readonly string[]): Promise<Checkpoint[]> {

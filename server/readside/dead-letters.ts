@@ -3,7 +3,7 @@ import type { DbHandle } from '@/db/client';
 import { notFound, conflict } from '@/server/domain/errors';
 import { toStoredEvent } from './log';
 import type { ProjectionDefinition } from '@/server/projections/types';
-import { PROJECTIONS_CHANNEL } from '@/server/readside/checkpoints';
+import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 
 /**
  * Applies a parked event again (after the fix is deployed). Holds the projection's checkpoint lock

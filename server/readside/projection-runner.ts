@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle, Tx } from '@/db/client';
 import type { ProjectionDefinition } from '@/server/projections/types';
 import type { StoredEvent } from '@/server/domain/events';
-import { PROJECTIONS_CHANNEL } from '@/server/readside/checkpoints';
+import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { after, lastBefore, readEvents, safeHorizon, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle, Tx } from '@/db/client';
 import type { ProjectionDefinition } from '@/server/projections/types';
 import { after, readEvents, safeHorizon } from '@/server/readside/log';
-import { PROJECTIONS_CHANNEL } from '@/server/readside/checkpoints';
+import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import type { Logger } from '@/server/log';
 
 const BATCH = 5000;

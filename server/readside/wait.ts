@@ -1,7 +1,8 @@
 import type postgres from 'postgres';
 import { sql as dsql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { PROJECTIONS_CHANNEL, readCheckpoints, reached, type Checkpoint } from './checkpoints';
+import { PROJECTIONS_CHANNEL } from './channels';
+import { readCheckpoints, reached, type Checkpoint } from './checkpoints';
 
 export const DEFAULT_WAIT_MS = 2000;
 export const MAX_WAIT_MS = 10_000;

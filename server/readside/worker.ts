@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { Services } from '@/server/services';
 import type { Logger } from '@/server/log';
 import { QUEUE, bullPrefix, type ProjectionJob } from '@/server/queues';
-import { EVENTS_CHANNEL } from '@/server/commands/append';
+import { EVENTS_CHANNEL } from '@/server/readside/channels';
 import type { ProjectionDefinition } from '@/server/projections/types';
 import { buildConsumers, type ConsumerSet } from './consumers';
 import { Relay } from './relay';

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { QUEUE, bullPrefix } from '@/server/queues';
-import { PROJECTIONS_CHANNEL } from '@/server/readside/checkpoints';
+import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import type { PaymentGateway } from '@/server/payments/gateway';
 import { SimulatedGateway } from '@/server/payments/simulated';
 import { sagaJobSchema, type SagaJob, type SagaPolicy } from '@/server/saga/decide';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '@/db/schema';
 import { runCommand } from '@/server/commands/run';
 import { createUser } from '@/server/commands/users';
-import { EVENTS_CHANNEL } from '@/server/commands/append';
+import { EVENTS_CHANNEL } from '@/server/readside/channels';
 import { streamId } from '@/server/domain/events';
 import { callerFor, createTestEnv, type TestEnv } from './support/harness';
 import { causes, codeOf, rowCounts, streamEvents } from './support/foundation';

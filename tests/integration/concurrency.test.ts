@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env } from '@/server/env';
 import { migrateDatabase } from '@/db/migrate';
 import { streamId } from '@/server/domain/events';
-import { EVENTS_CHANNEL } from '@/server/commands/append';
+import { EVENTS_CHANNEL } from '@/server/readside/channels';
 import { callerFor, createTestEnv, dropDatabase, type TestEnv } from './support/harness';
 import { withDatabase } from './support/cleanup';
 import { codeOf, streamEvents } from './support/foundation';

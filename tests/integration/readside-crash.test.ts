@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectionNames, projections } from '@/server/projections/registry';
-import { PROJECTIONS_CHANNEL } from '@/server/readside/checkpoints';
+import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { insertSyntheticLog, sizeFor } from '@/tests/fixtures/event-log';
 import { createTestEnv, serverEnv, type TestEnv } from './support/harness';
 import {

@@ -12,7 +12,7 @@ import type postgres from 'postgres';
 import type { DbHandle } from '@/db/client';
 import type { Services } from '@/server/services';
 import { createLogger } from '@/server/log';
-import { PROJECTIONS_CHANNEL } from '@/server/readside/checkpoints';
+import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { toStoredEvent } from '@/server/readside/log';
 import type { ProjectionDefinition } from '@/server/projections/types';
 import { eventTypes, type StoredEvent } from '@/server/domain/events';
