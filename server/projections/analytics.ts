@@ -5,6 +5,8 @@ interface Day { day: string; currency: string; registrations: number; placed: nu
 
 /** reports.* and dashboard.summary: per-day (and per-currency) counters and per-product sales. Days are UTC. */
 export const analyticsProjection: ProjectionDefinition = {
+  kind: 'projection',
+  database: 'read',
   name: 'analytics',
   version: 1,
   handles: ['UserCreated', 'OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'PaymentRefunded'],

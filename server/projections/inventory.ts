@@ -5,6 +5,8 @@ interface Row { product_id: string; sku?: string; name?: string; price_cents?: n
 
 /** catalog.products: price, on hand, reserved and available per product. */
 export const inventoryProjection: ProjectionDefinition = {
+  kind: 'projection',
+  database: 'read',
   name: 'inventory',
   version: 1,
   handles: ['ProductCreated', 'ProductPriceChanged', 'InventoryRestocked', 'InventoryReserved', 'OrderCompleted', 'OrderCancelled'],

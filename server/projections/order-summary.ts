@@ -26,6 +26,8 @@ function change(e: StoredEvent): Omit<Row, 'order_id' | 'updated_at'> | null {
 
 /** orders.get, orders.list, users.orders: one denormalized row per order. */
 export const orderSummaryProjection: ProjectionDefinition = {
+  kind: 'projection',
+  database: 'read',
   name: 'order_summary',
   version: 1,
   handles: ['OrderPlaced', 'PaymentProcessed', 'PaymentFailed', 'InventoryReserved', 'InventoryUnavailable', 'OrderCompleted', 'PaymentRefunded', 'OrderCancelled'],

@@ -5,6 +5,8 @@ interface Patch { userId: string; created?: { email: string; name: string; membe
 
 /** users.profile: one row per user with completed-order totals. */
 export const userProfileProjection: ProjectionDefinition = {
+  kind: 'projection',
+  database: 'read',
   name: 'user_profile',
   version: 1,
   handles: ['UserCreated', 'UserEmailUpdated', 'UserLoggedIn', 'OrderCompleted'],

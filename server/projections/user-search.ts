@@ -3,6 +3,8 @@ import type { ProjectionDefinition } from './types';
 
 /** users.search: a full-text document and a trigram haystack per user. */
 export const userSearchProjection: ProjectionDefinition = {
+  kind: 'projection',
+  database: 'read',
   name: 'user_search',
   version: 1,
   handles: ['UserCreated', 'UserEmailUpdated'],

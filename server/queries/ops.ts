@@ -3,10 +3,7 @@ import type { Services } from '@/server/services';
 import { decodeCursor, type Answer } from './read-model';
 import { pageOf, normalizeTimes } from './rows';
 import { upcast } from '@/server/domain/upcasters';
-import { projections } from '@/server/projections/registry';
-import { orderSagaProcess } from '@/server/saga/process-manager';
-
-const consumers = [...projections, orderSagaProcess];
+import { consumers } from '@/server/consumers';
 
 export interface ProjectionStatus {
   name: string; version: number; position: number; head: number; lagEvents: number; lagSeconds: number; status: string;

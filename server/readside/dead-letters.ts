@@ -2,14 +2,14 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle } from '@/db/client';
 import { notFound, conflict } from '@/server/domain/errors';
 import { toStoredEvent } from './log';
-import type { ProjectionDefinition } from '@/server/projections/types';
+import type { ConsumerDefinition } from './consumer';
 import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 
 /**
  * Applies a parked event again (after the fix is deployed). Holds the projection's checkpoint lock
  * so it never runs beside a batch; marks the letter resolved in the same transaction.
  */
-export async function retryDeadLetter(read: DbHandle, source: DbHandle, defs: ProjectionDefinition[], id: number) {
+export async function retryDeadLetter(read: DbHandle, source: DbHandle, defs: ConsumerDefinition[], id: number) {
   return read.db.transaction(async (tx) => {
     const [letter] = await tx.execute<{ projection: string; position: string; resolved_at: Date | null }>(sql`
       SELECT projection, position, resolved_at FROM dead_letters WHERE id = ${id} FOR UPDATE`);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle, Tx } from '@/db/client';
-import type { ProjectionDefinition } from '@/server/projections/types';
+import type { ConsumerDefinition } from './consumer';
 import type { StoredEvent } from '@/server/domain/events';
 import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { after, lastBefore, readEvents, safeHorizon, type LogPoint } from '@/server/readside/log';
@@ -25,14 +25,14 @@ const pointOf = (e: StoredEvent): LogPoint => ({ txId: BigInt(e.txId), position:
  * and each event is applied exactly once.
  */
 export class ProjectionRunner {
-  private byName: Map<string, ProjectionDefinition>;
+  private byName: Map<string, ConsumerDefinition>;
   readonly batchSize: number;
   private maxAttempts: number;
   private backoffMs: number;
   /** Called after each committed batch, with its duration in seconds. */
   onApplied?: (name: string, events: StoredEvent[], seconds: number) => void;
 
-  constructor(private source: DbHandle, private read: DbHandle, defs: ProjectionDefinition[], private log: Logger, opts: RunnerOptions = {}) {
+  constructor(private source: DbHandle, private read: DbHandle, defs: ConsumerDefinition[], private log: Logger, opts: RunnerOptions = {}) {
     this.byName = new Map(defs.map((d) => [d.name, d]));
     this.batchSize = opts.batchSize ?? 1000;
     this.maxAttempts = opts.maxAttempts ?? 3;
@@ -41,7 +41,7 @@ export class ProjectionRunner {
 
   get definitions() { return [...this.byName.values()]; }
 
-  definition(name: string): ProjectionDefinition {
+  definition(name: string): ConsumerDefinition {
     const def = this.byName.get(name);
     if (!def) throw new Error(`Unknown projection ${name}`);
     return def;
@@ -124,7 +124,7 @@ export class ProjectionRunner {
   }
 
   /** Applies the batch in a savepoint; on error, applies one event at a time to find the poison one. */
-  private async applyGuarded(tx: Tx, def: ProjectionDefinition, events: StoredEvent[]) {
+  private async applyGuarded(tx: Tx, def: ConsumerDefinition, events: StoredEvent[]) {
     if (events.length === 0) return null;
     try {
       await tx.transaction((sp) => def.applyBatch(sp, events));
@@ -147,7 +147,7 @@ export class ProjectionRunner {
    * attempts are spent the projection either halts (`failed`, with the error) or parks it as a
    * dead letter and moves on.
    */
-  private async onFailure(tx: Tx, def: ProjectionDefinition, ck: CheckpointRow, from: LogPoint, events: StoredEvent[], failure: { index: number; error: unknown }): Promise<StepOutcome> {
+  private async onFailure(tx: Tx, def: ConsumerDefinition, ck: CheckpointRow, from: LogPoint, events: StoredEvent[], failure: { index: number; error: unknown }): Promise<StepOutcome> {
     const poison = events[failure.index]!;
     const applied = events.slice(0, failure.index);
     const prefixEnd = applied.length ? pointOf(applied[applied.length - 1]!) : from;

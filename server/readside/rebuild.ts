@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle, Tx } from '@/db/client';
-import type { ProjectionDefinition } from '@/server/projections/types';
+import type { ConsumerDefinition } from './consumer';
 import { after, readEvents, safeHorizon } from '@/server/readside/log';
 import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import type { Logger } from '@/server/log';
@@ -13,7 +13,7 @@ const pointOf = (r: { tx_id: string; position: string }) => ({ txId: BigInt(r.tx
  * tables keep answering (and keep being updated), then swaps them in under the projection's
  * checkpoint lock. Resumable: the shadow keeps its own checkpoint, so a retried job continues.
  */
-export async function rebuildProjection(read: DbHandle, source: DbHandle, def: ProjectionDefinition, log: Logger): Promise<{ events: number }> {
+export async function rebuildProjection(read: DbHandle, source: DbHandle, def: ConsumerDefinition, log: Logger): Promise<{ events: number }> {
   const schema = `rebuild_${def.name}`;
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   await read.sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);

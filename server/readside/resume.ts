@@ -2,13 +2,14 @@ import { sql } from 'drizzle-orm';
 import type { Services } from '@/server/services';
 import { QUEUE, type ProjectionJob } from '@/server/queues';
 import { conflict } from '@/server/domain/errors';
+import type { ConsumerDatabase } from './consumer';
 
 /**
  * Restarts a halted consumer after its fix is deployed: it retries the event that stopped it
  * (with fresh attempts) and goes on. Read models live in the read database; write-side consumers
  * (the order saga) keep their checkpoint in the write database.
  */
-export async function resumeProjection(s: Services, name: string, side: 'read' | 'write') {
+export async function resumeProjection(s: Services, name: string, side: ConsumerDatabase) {
   const db = side === 'read' ? s.readDb : s.db;
   const rows = await db.execute(sql`
     UPDATE projection_checkpoints SET status = 'running', failing_attempts = 0, retry_after = NULL, updated_at = now()

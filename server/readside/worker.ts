@@ -4,7 +4,7 @@ import type { Services } from '@/server/services';
 import type { Logger } from '@/server/log';
 import { QUEUE, bullPrefix, type ProjectionJob } from '@/server/queues';
 import { EVENTS_CHANNEL } from '@/server/readside/channels';
-import type { ProjectionDefinition } from '@/server/projections/types';
+import type { ConsumerDefinition } from './consumer';
 import { buildConsumers, type ConsumerSet } from './consumers';
 import { Relay } from './relay';
 import { rebuildProjection } from './rebuild';
@@ -14,8 +14,10 @@ import { eventSpan } from '@/server/tracing';
 import { metrics as processMetrics } from '@/server/metrics';
 
 export interface WorkerOptions {
-  projections?: ProjectionDefinition[];
-  writeSide?: ProjectionDefinition[];
+  /** Read models to keep (default: every one in the registry). */
+  projections?: ConsumerDefinition[];
+  /** Process managers to run (the saga's, from server/saga/worker-options.ts). */
+  processManagers?: ConsumerDefinition[];
   sweepMs?: number;
   batchSize?: number;
   maxAttempts?: number;
@@ -33,12 +35,13 @@ export interface WorkerContext { services: Services; log: Logger; consumers: Con
  * delay work, never lose it.
  */
 export async function startWorker(s: Services, log: Logger, opts: WorkerOptions = {}) {
-  const consumers = buildConsumers(s, log, { projections: opts.projections, writeSide: opts.writeSide, runner: { batchSize: opts.batchSize, maxAttempts: opts.maxAttempts, backoffMs: opts.backoffMs } });
+  const consumers = buildConsumers(s, log, { projections: opts.projections, processManagers: opts.processManagers, runner: { batchSize: opts.batchSize, maxAttempts: opts.maxAttempts, backoffMs: opts.backoffMs } });
   for (const r of consumers.runners) {
     const stale = await r.ensureCheckpoints();
     for (const name of stale) {
       log.warn({ projection: name }, 'projection version changed: rebuilding');
-      await rebuildProjection(r === consumers.runners[0] ? s.read : s.write, s.write, r.definition(name), log);
+      const c = consumers.byName.get(name)!;
+      await rebuildProjection(c.db, s.write, c.def, log);
     }
   }
   const m = processMetrics(`worker:${process.pid}`);
@@ -98,7 +101,7 @@ export async function startWorker(s: Services, log: Logger, opts: WorkerOptions 
     if (data.kind === 'rebuild') {
       const c = consumers.byName.get(data.name);
       if (!c) throw new Error(`Unknown projection ${data.name}`);
-      return rebuildProjection(c.runner === consumers.runners[0] ? s.read : s.write, s.write, c.def, log);
+      return rebuildProjection(c.db, s.write, c.def, log);
     }
     // Already catching up here: it goes round once more, and this job is done. Waiting for it would
     // hold one of the few slots, which fill with such duplicates under load while other projections' signals queue.

@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { orderLines, orders, products } from '@/db/schema';
 import type { StoredEvent } from '@/server/domain/events';
-import type { ProjectionDefinition } from '@/server/projections/types';
+import type { ConsumerDefinition } from '@/server/readside/consumer';
 import { cancelOrder, completeOrder, reserveInventory, type SagaContext } from '@/server/saga/commands';
 import { reactTo, sagaEvents, type SagaCommand, type SagaEventType } from './decide';
 import { lockSagas, saveSagas, type SagaRow, type SagaWrite } from './store';
@@ -36,7 +36,7 @@ async function lockStock(tx: Tx, orderIds: string[]) {
 }
 
 /**
- * The order saga's process manager, run by a ProjectionRunner on the WRITE database: its
+ * The order saga's process manager, a consumer on the WRITE database: its
  * checkpoint, its rows in `order_sagas` and the commands it issues commit in one transaction, so
  * each event moves the saga exactly once. The slow parts (the gateway) are jobs, sent by the
  * sweeper (server/saga/sweeper.ts) for rows this leaves due.
@@ -45,7 +45,14 @@ async function lockStock(tx: Tx, orderIds: string[]) {
  * and never shipped or refunded); stopping shows up in ops.projections with the error and loses
  * nothing. `version` must stay 1: a rebuild replays the log, and this definition issues commands.
  */
-export const orderSagaProcess: ProjectionDefinition = {
+export interface ProcessManagerDefinition extends ConsumerDefinition {
+  kind: 'process-manager';
+  database: 'write';
+}
+
+export const orderSagaProcess: ProcessManagerDefinition = {
+  kind: 'process-manager',
+  database: 'write',
   name: 'order_saga',
   version: 1,
   handles: sagaEvents,

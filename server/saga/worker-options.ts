@@ -17,5 +17,5 @@ export function sagaWorkerOptions(env: Env, overrides: Partial<SagaRuntimeOption
     concurrency: env.WORKER_CONCURRENCY,
     ...overrides,
   };
-  return { writeSide: [orderSagaProcess], extra: (ctx) => startSaga(ctx, runtime) };
+  return { processManagers: [orderSagaProcess], extra: (ctx) => startSaga(ctx, runtime) };
 }

@@ -8,7 +8,7 @@ import { projections, projectionNames } from '@/server/projections/registry';
 import { requestRebuild } from '@/server/readside/rebuild-request';
 import { systemAlerts } from '@/server/queries/alerts';
 import { resumeProjection } from '@/server/readside/resume';
-import { orderSagaProcess } from '@/server/saga/process-manager';
+import { consumerNamed, consumerNames } from '@/server/consumers';
 
 export const opsRouter = router({
   projections: queryProcedure.input(z.object({ ...readOptions }).default({})).query(({ ctx }) => projectionStatus(ctx.services)),
@@ -23,8 +23,8 @@ export const opsRouter = router({
     .mutation(({ ctx, input }) => retryDeadLetter(ctx.services.read, ctx.services.write, projections, input.id)),
   /** After the fix for a halted projection (or the saga) is deployed: retry its poison event and go on. */
   resumeProjection: adminProcedure
-    .input(z.object({ name: z.enum([orderSagaProcess.name, ...projectionNames] as [string, ...string[]]) }))
-    .mutation(({ ctx, input }) => resumeProjection(ctx.services, input.name, input.name === orderSagaProcess.name ? 'write' : 'read')),
+    .input(z.object({ name: z.enum(consumerNames as [string, ...string[]]) }))
+    .mutation(({ ctx, input }) => resumeProjection(ctx.services, input.name, consumerNamed(input.name)!.database)),
   rebuildProjection: adminProcedure
     .input(z.object({ name: z.enum(projectionNames as [string, ...string[]], { message: `name is one of ${projectionNames.join(', ')}` }) }))
     .mutation(({ ctx, input }) => requestRebuild(ctx.services, input.name)),

@@ -189,6 +189,8 @@ export function countingProjection(opts: CountingOptions = {}): ProjectionDefini
       ON CONFLICT (position) DO UPDATE SET applied = t.applied + 1`);
   };
   return {
+    kind: 'projection',
+    database: 'read',
     name: opts.name ?? 'counting',
     version: 1,
     handles: eventTypes,
