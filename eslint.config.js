@@ -9,7 +9,7 @@ const nodeGlobals = Object.fromEntries(
 export default defineConfig(
   {
     ignores: [
-      '.next/**', 'node_modules/**', 'examples/**', 'db/migrations/**', 'next-env.d.ts',
+      '.next/**', 'node_modules/**', 'dist/**', 'examples/**', 'db/migrations/**', 'next-env.d.ts',
       'test-results/**', 'playwright-report/**', '.ledgerline/**', 'bench/results/**',
     ],
   },

@@ -24,8 +24,10 @@ run() { # name command...
 
 run typecheck npx tsc --noEmit
 run lint npx eslint .
-# The client-example integration test and the e2e run against the production build.
+# The client-example integration test and the e2e run against the production build; the
+# client-example test also installs the packed dist/client outside the repository.
 run build npm run build
+run build-client npm run build:client
 run vitest npx vitest run
 if [ -d tests/e2e ] && find tests/e2e -name '*.spec.ts' -not -path '*/node_modules/*' | grep -q .; then
   run e2e npx playwright test

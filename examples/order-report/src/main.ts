@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createLedgerlineClient, type RouterOutputs } from 'ledgerline/client';
+import { createLedgerlineClient, type RouterOutputs } from '@ledgerline/client';
 
 type OrderAnswer = RouterOutputs['orders']['get'];
 
