@@ -11,7 +11,7 @@ import { createLogger } from '@/server/log';
 import { metrics } from '@/server/metrics';
 import { renderMetrics } from '@/server/queries/metrics';
 import { healthReport } from '@/server/queries/health';
-import { startWorker } from '@/workers/worker';
+import { startWorker } from '@/server/readside/worker';
 import { callerFor, createTestEnv, type TestEnv } from './support/harness';
 
 const ops = path.resolve(__dirname, '..', '..', 'ops');
