@@ -126,7 +126,7 @@ async function profileRoundTrips(url: string) {
   (handle.sql.options as { debug?: unknown }).debug = (_conn: number, query: string) => statements.push(query.replace(/\s+/g, ' ').trim());
   try {
     const db = handle.db;
-    const deps = { db };
+    const deps = { write: { db } };
     const N = 200;
     const measure = async (label: string, op: (i: number) => Promise<unknown>) => {
       await op(-1); // open the connection
@@ -246,7 +246,7 @@ async function main() {
     const productIds: string[] = [];
     for (let i = 0; i < PRODUCTS; i += 50) {
       const batch = await Promise.all(Array.from({ length: Math.min(50, PRODUCTS - i) }, (_, j) =>
-        createProduct({ db: admin.db }, { actor: 'bench' }, { sku: `BENCH-${i + j}`, name: `Bench product ${i + j}`, priceCents: 100 + j, stock: 0 })));
+        createProduct({ write: admin }, { actor: 'bench' }, { sku: `BENCH-${i + j}`, name: `Bench product ${i + j}`, priceCents: 100 + j, stock: 0 })));
       productIds.push(...batch.map((b) => b.productId));
     }
 
@@ -254,12 +254,12 @@ async function main() {
      * Each scenario opens its own pool and closes it afterwards: the server's max_connections is
      * shared with whatever else runs on the machine, and pgbench needs its 32 connections.
      */
-    const withApp = async <T>(fn: (deps: { db: DbHandle['db'] }) => Promise<T>, opts: { pool?: number; prepare?: boolean } = {}): Promise<T> => {
+    const withApp = async <T>(fn: (deps: { write: DbHandle }) => Promise<T>, opts: { pool?: number; prepare?: boolean } = {}): Promise<T> => {
       const pool = opts.pool ?? POOL;
       const h = connect(url.toString(), { max: pool, appName: 'll-bench-commands', prepare: opts.prepare });
       try {
         await Promise.all(Array.from({ length: pool }, () => h.sql`SELECT 1`)); // open the pool before the clock starts
-        return await fn({ db: h.db });
+        return await fn({ write: h });
       } finally {
         await relayWakesSettled(h.db);
         await h.close();

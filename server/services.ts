@@ -1,27 +1,20 @@
 import { Redis } from 'ioredis';
-import { connect, type Db, type DbHandle } from '@/db/client';
+import { connect } from '@/db/client';
 import { relayWakesSettled } from '@/server/commands/append';
-import { env, type Env } from './env';
+import { env } from './env';
+import type { EnvDeps, QueueDeps, ReadDeps, RedisDeps, WriteDeps } from './deps';
 import { PositionWaiter } from './readside/wait';
 import { QueryCache } from './readside/cache';
 import { createQueues, type Queues } from './queues';
 import { metrics } from './metrics';
 import { initTracing } from './tracing';
 
-/** Everything a request or a job needs, created once per process and passed down explicitly. */
-export interface Services {
-  env: Env;
-  db: Db;
-  readDb: Db;
-  write: DbHandle;
-  read: DbHandle;
-  redis: Redis;
-  prefix: string;
-  waiter: PositionWaiter;
-  cache: QueryCache;
-  redisUrl: string;
-  /** BullMQ queues, opened on first use. */
-  queues(): Queues;
+/**
+ * The composition root: everything a request or a job needs, created once per process and passed
+ * down explicitly. Functions take only the parts they use (the interfaces in `server/deps.ts`);
+ * nothing below this file imports it, so it can import what it wires without a cycle.
+ */
+export interface Services extends WriteDeps, ReadDeps, EnvDeps, RedisDeps, QueueDeps {
   close(): Promise<void>;
 }
 
@@ -44,7 +37,7 @@ export function createServices(opts: ServiceOptions = {}): Services {
   const redisUrl = opts.redisUrl ?? e.REDIS_URL;
   let queues: Queues | undefined;
   return {
-    env: e, db: write.db, readDb: read.db, write, read, redis, prefix, waiter, cache, redisUrl,
+    env: e, write, read, redis, prefix, waiter, cache, redisUrl,
     queues: () => (queues ??= createQueues(redisUrl, prefix)),
     async close() {
       await queues?.close();

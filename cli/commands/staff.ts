@@ -25,7 +25,7 @@ export const staffCreate: CliCommand = {
       throw new UsageError(`--password must be at least ${MIN_PASSWORD_LENGTH} characters`);
     }
     const password = opts.password ?? generatePassword();
-    const id = await createStaff(ctx.services().db, { email, name: opts.name?.trim() || undefined, role: opts.role as Role, password });
+    const id = await createStaff(ctx.services().write.db, { email, name: opts.name?.trim() || undefined, role: opts.role as Role, password });
     ctx.out(`Created ${opts.role} ${email} (id ${id}).`);
     if (opts.password === undefined) ctx.out(`Password (shown only this once): ${password}`);
   },

@@ -12,7 +12,7 @@ export const tokenCreate: CliCommand = {
   },
   async run(opts, ctx) {
     const s = ctx.services();
-    const { id, token } = await createToken(s.db, s.env.SESSION_SECRET, { name: opts.name!.trim(), role: opts.role as Role });
+    const { id, token } = await createToken(s.write.db, s.env.SESSION_SECRET, { name: opts.name!.trim(), role: opts.role as Role });
     ctx.out(`Created ${opts.role} token "${opts.name!.trim()}" (id ${id}). It is shown only this once:`);
     ctx.out(token);
   },
@@ -24,7 +24,7 @@ export const tokenRevoke: CliCommand = {
   options: { id: { description: 'the token id printed at creation', required: true } },
   async run(opts, ctx) {
     if (!z.string().uuid().safeParse(opts.id).success) throw new UsageError(`--id must be a token id (a UUID), got "${opts.id}"`);
-    const revoked = await revokeToken(ctx.services().db, opts.id!);
+    const revoked = await revokeToken(ctx.services().write.db, opts.id!);
     if (!revoked) throw new Error(`No active token with id ${opts.id}`);
     ctx.out(`Revoked token ${opts.id}`);
   },

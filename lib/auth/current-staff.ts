@@ -10,7 +10,7 @@ import { PATH_HEADER } from './path-header';
 /** The signed-in staff member of this request (once per request), or null. */
 export const currentPrincipal = cache(async (): Promise<Principal | null> => {
   const s = services();
-  return authenticate(s.db, s.env.SESSION_SECRET, await headers());
+  return authenticate(s.write.db, s.env.SESSION_SECRET, await headers());
 });
 
 /** The signed-in staff member; a signed-out visitor is sent to /sign-in and brought back after. */

@@ -17,7 +17,7 @@ export interface Context {
 }
 
 export async function createContext(services: Services, headers: Headers): Promise<Context> {
-  const principal = await authenticate(services.db, services.env.SESSION_SECRET, headers);
+  const principal = await authenticate(services.write.db, services.env.SESSION_SECRET, headers);
   return { services, principal, headers };
 }
 

@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import type { DbHandle } from '@/db/client';
 
 /** Who asked and why: copied into every event's metadata. */
 export interface CommandContext {
@@ -11,6 +11,7 @@ export interface CommandContext {
   now?: () => Date;
 }
 
-export interface CommandDeps { db: Db }
+/** A command needs only the write database (`services.write`, or `{ write: { db } }`). */
+export interface CommandDeps { write: Pick<DbHandle, 'db'> }
 
 export interface CommandResult { position: number }

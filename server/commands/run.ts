@@ -34,14 +34,14 @@ export function runCommand<R>(
 async function execute<R>(deps: CommandDeps, ctx: CommandContext, commandType: string, handler: (scope: CommandScope) => Promise<R>): Promise<R> {
   try {
     const appended = { events: false };
-    const result = await deps.db.transaction(async (tx) => {
+    const result = await deps.write.db.transaction(async (tx) => {
       const outcome = await within(tx, ctx, commandType, handler, appended);
       // A replay wrote nothing worth keeping: roll back rather than commit an empty transaction.
       if (outcome instanceof Replayed) throw outcome;
       return outcome;
     });
     // Committed: now wake the relay (outside the transaction, coalesced; see wakeRelay).
-    if (appended.events) wakeRelay(deps.db);
+    if (appended.events) wakeRelay(deps.write.db);
     return result;
   } catch (err) {
     if (err instanceof Replayed) return err.result as R;

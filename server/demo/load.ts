@@ -57,7 +57,7 @@ export async function loadDemo(db: Db, opts: DemoLoadOptions): Promise<DemoLoadR
   const products = new Progress('products', plan.products.length, out, every);
   await runPool(plan.products.map((p): PoolTask => ({
     run: async () => {
-      const r = await createProduct({ db }, ctx(p.at, 'product', p.index), { sku: p.sku, name: p.name, priceCents: p.priceCents, stock: p.stock });
+      const r = await createProduct({ write: { db } }, ctx(p.at, 'product', p.index), { sku: p.sku, name: p.name, priceCents: p.priceCents, stock: p.stock });
       productIds[p.index] = r.productId;
       products.tick();
     },
@@ -68,7 +68,7 @@ export async function loadDemo(db: Db, opts: DemoLoadOptions): Promise<DemoLoadR
   const users = new Progress('users', plan.users.length, out, every);
   await runPool(plan.users.map((u): PoolTask => ({
     run: async () => {
-      const r = await createUser({ db }, ctx(u.at, 'user', u.index), { email: u.email, name: u.name });
+      const r = await createUser({ write: { db } }, ctx(u.at, 'user', u.index), { email: u.email, name: u.name });
       userIds[u.index] = r.userId;
       users.tick();
     },
@@ -79,13 +79,13 @@ export async function loadDemo(db: Db, opts: DemoLoadOptions): Promise<DemoLoadR
   const run = (a: Activity): Promise<unknown> => {
     switch (a.kind) {
       case 'order':
-        return recordHistoricalOrder({ db }, ctx(a.at, 'order', a.index), {
+        return recordHistoricalOrder({ write: { db } }, ctx(a.at, 'order', a.index), {
           orderId: demoCommandId(opts.seed, 'order-id', a.index), userId: userIds[a.user]!, paymentToken: a.token, outcome: a.outcome,
           items: a.lines.map((l) => ({ productId: productIds[l.product]!, quantity: l.quantity })), settledAt: a.settledAt,
         });
-      case 'restock': return restock({ db }, ctx(a.at, 'restock', a.index), { productId: productIds[a.product]!, quantity: a.quantity });
-      case 'email': return updateUserEmail({ db }, ctx(a.at, 'email', a.index), { userId: userIds[a.user]!, email: a.email });
-      case 'login': return recordLogin({ db }, ctx(a.at, 'login', a.index), { userId: userIds[a.user]!, at: a.at.toISOString() });
+      case 'restock': return restock({ write: { db } }, ctx(a.at, 'restock', a.index), { productId: productIds[a.product]!, quantity: a.quantity });
+      case 'email': return updateUserEmail({ write: { db } }, ctx(a.at, 'email', a.index), { userId: userIds[a.user]!, email: a.email });
+      case 'login': return recordLogin({ write: { db } }, ctx(a.at, 'login', a.index), { userId: userIds[a.user]!, at: a.at.toISOString() });
       default: {
         const never: never = a;
         throw new Error(`Unknown activity ${(never as { kind: string }).kind}`);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Services } from '@/server/services';
+import type { ReadDeps, WriteDeps } from '@/server/deps';
 import { projectionNames } from '@/server/projections/registry';
 import { readCheckpoints } from '@/server/readside/checkpoints';
 
@@ -13,8 +13,8 @@ export type CatchUp =
 /** A worker counts as running when its heartbeat is this recent. */
 const LIVE_WORKER_MS = 15_000;
 
-export async function workerRunning(s: Services): Promise<boolean> {
-  const [row] = await s.readDb.execute<{ n: number }>(sql`
+export async function workerRunning(s: ReadDeps & WriteDeps): Promise<boolean> {
+  const [row] = await s.read.db.execute<{ n: number }>(sql`
     SELECT count(*)::int AS n FROM worker_heartbeats WHERE beat_at > now() - ${LIVE_WORKER_MS} * interval '1 millisecond'`);
   return (row?.n ?? 0) > 0;
 }
@@ -24,9 +24,9 @@ export async function workerRunning(s: Services): Promise<boolean> {
  * read model has applied the last event of the log, printing how many events are still to go. Says
  * so and returns at once when no worker is running, since nothing would build the read models.
  */
-export async function waitForProjections(s: Services, out: (line: string) => void, opts: { stallMs?: number; requireWorker?: boolean } = {}): Promise<CatchUp> {
+export async function waitForProjections(s: ReadDeps & WriteDeps, out: (line: string) => void, opts: { stallMs?: number; requireWorker?: boolean } = {}): Promise<CatchUp> {
   const started = performance.now();
-  const [last] = await s.db.execute<{ position: string }>(sql`SELECT position FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
+  const [last] = await s.write.db.execute<{ position: string }>(sql`SELECT position FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
   if (!last) return { kind: 'empty' };
   if ((opts.requireWorker ?? true) && !(await workerRunning(s))) {
     out('No worker is running, so the read models are not being built yet: start one with `npm run worker` and they will catch up from the log.');
@@ -58,7 +58,7 @@ export async function waitForProjections(s: Services, out: (line: string) => voi
   }
 }
 
-async function lagOf(s: Services) {
+async function lagOf(s: ReadDeps & WriteDeps) {
   const cks = await readCheckpoints(s.read.sql, projectionNames);
   const statusRows = await s.read.sql<{ name: string; status: string; last_error: string | null }[]>`
     SELECT name, status, last_error FROM projection_checkpoints WHERE name = ANY(${projectionNames})`;
@@ -66,8 +66,8 @@ async function lagOf(s: Services) {
   return Promise.all(projectionNames.map(async (name) => {
     const ck = cks.find((c) => c.name === name);
     const [row] = ck
-      ? await s.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM events WHERE (tx_id, position) > (${ck.txId.toString()}::xid8, ${ck.position})`)
-      : await s.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM events`);
+      ? await s.write.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM events WHERE (tx_id, position) > (${ck.txId.toString()}::xid8, ${ck.position})`)
+      : await s.write.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM events`);
     return { name, lag: row?.n ?? 0, status: status.get(name)?.status ?? 'missing', error: status.get(name)?.last_error ?? null };
   }));
 }

@@ -93,7 +93,7 @@ export async function importCrud(db: Db, legacyUrl: string, opts: ImportOptions 
         if (!row.success) fail(r.users, 'users', u.id, reasonOf(row.error));
         else {
           await attempt(r.users, 'users', u.id, async () => {
-            const res = await createUser({ db }, ctx(importId('users', u.id), u.createdAt), row.data);
+            const res = await createUser({ write: { db } }, ctx(importId('users', u.id), u.createdAt), row.data);
             userIds.set(u.id, res.userId);
           });
         }
@@ -112,7 +112,7 @@ export async function importCrud(db: Db, legacyUrl: string, opts: ImportOptions 
         if (!row.success) fail(r.products, 'products', p.id, reasonOf(row.error));
         else {
           await attempt(r.products, 'products', p.id, async () => {
-            const res = await createProduct({ db }, ctx(importId('products', p.id), p.createdAt), row.data);
+            const res = await createProduct({ write: { db } }, ctx(importId('products', p.id), p.createdAt), row.data);
             productIds.set(p.id, res.productId);
           });
         }
@@ -134,7 +134,7 @@ export async function importCrud(db: Db, legacyUrl: string, opts: ImportOptions 
         } else {
           if (plan.total !== o.totalCents) r.totalMismatches += 1;
           await attempt(r.orders, 'orders', o.id, async () => {
-            await recordHistoricalOrder({ db }, ctx(importId('order-commands', o.id), o.createdAt), {
+            await recordHistoricalOrder({ write: { db } }, ctx(importId('order-commands', o.id), o.createdAt), {
               orderId: importId('orders', o.id), userId: plan.userId, items: plan.items, paymentToken: `legacy_${o.id}`,
               outcome: plan.outcome, prices: 'given', settledAt: o.updatedAt < o.createdAt ? o.createdAt : o.updatedAt,
             });

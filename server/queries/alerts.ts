@@ -1,5 +1,7 @@
-import type { Services } from '@/server/services';
+import type { BothDbDeps, EnvDeps } from '@/server/deps';
 import { projectionStatus } from './ops';
+
+export type AlertDeps = BothDbDeps & EnvDeps;
 
 export interface Alerts { status: 'ok' | 'degraded'; reasons: string[]; workers: number }
 
@@ -7,7 +9,7 @@ export interface Alerts { status: 'ok' | 'degraded'; reasons: string[]; workers:
  * What an operator must know now: no live worker, a projection lagging past the thresholds
  * (LAG_ALERT_EVENTS, LAG_ALERT_SECONDS) or halted.
  */
-export async function systemAlerts(s: Services, opts: { ignoreWorker?: string } = {}): Promise<Alerts> {
+export async function systemAlerts(s: AlertDeps, opts: { ignoreWorker?: string } = {}): Promise<Alerts> {
   const reasons: string[] = [];
   const stale = s.env.HEARTBEAT_STALE_SECONDS;
   const [live] = await s.read.sql<{ n: number }[]>`

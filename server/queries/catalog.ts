@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Services } from '@/server/services';
+import type { ReadDeps } from '@/server/deps';
 import { decodeCursor, readModel, type ReadOptions } from './read-model';
 import { pageOf } from './rows';
 
@@ -8,12 +8,12 @@ export const LOW_STOCK_THRESHOLD = 10;
 export type ProductView = { productId: string; sku: string; name: string; priceCents: number; onHand: number; reserved: number; available: number };
 
 /** catalog.products, by SKU; `lowStock` keeps those with at most LOW_STOCK_THRESHOLD available. */
-export function listProducts(s: Services, input: { q?: string; lowStock?: boolean; limit: number; cursor?: string } & ReadOptions) {
+export function listProducts(s: ReadDeps, input: { q?: string; lowStock?: boolean; limit: number; cursor?: string } & ReadOptions) {
   const { minPosition: _m, waitMs: _w, ...key } = input;
   return readModel(s, 'catalog.products', ['inventory'], key, input, async () => {
     const after = decodeCursor(input.cursor);
     const q = input.q?.trim();
-    const rows = await s.readDb.execute<ProductView>(sql`
+    const rows = await s.read.db.execute<ProductView>(sql`
       SELECT product_id AS "productId", sku, name, price_cents AS "priceCents", on_hand AS "onHand", reserved, on_hand - reserved AS available
       FROM inventory
       WHERE ${q ? sql`(sku ILIKE ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'} OR name ILIKE ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'})` : sql`true`}

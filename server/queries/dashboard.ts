@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import type { Services } from '@/server/services';
+import type { ReadDeps } from '@/server/deps';
 import { readModel, type ReadOptions } from './read-model';
 import { registrationsBetween, revenueBetween } from './reports';
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /** KPIs for today and a period (default: the last 30 days), with the series the charts draw. */
-export function dashboardSummary(s: Services, input: { from?: string; to?: string } & ReadOptions) {
+export function dashboardSummary(s: ReadDeps, input: { from?: string; to?: string } & ReadOptions) {
   const today = isoDay(new Date());
   const to = input.to ?? today;
   const from = input.from ?? isoDay(new Date(Date.parse(to) - 29 * 86400_000));
@@ -14,10 +14,10 @@ export function dashboardSummary(s: Services, input: { from?: string; to?: strin
     const [revenue, registrations, byStatus, top] = await Promise.all([
       revenueBetween(s, { from, to }),
       registrationsBetween(s, { from, to }),
-      s.readDb.execute<{ status: string; count: number }>(sql`
+      s.read.db.execute<{ status: string; count: number }>(sql`
         SELECT status, count(*)::int AS count FROM order_summaries
         WHERE placed_at >= ${from}::date AND placed_at < ${to}::date + 1 GROUP BY status ORDER BY status`),
-      s.readDb.execute<{ productId: string; name: string; unitsSold: number; revenueCents: number }>(sql`
+      s.read.db.execute<{ productId: string; name: string; unitsSold: number; revenueCents: number }>(sql`
         SELECT product_id AS "productId", name, units_sold AS "unitsSold", revenue_cents::float8 AS "revenueCents"
         FROM product_sales ORDER BY revenue_cents DESC LIMIT 5`),
     ]);

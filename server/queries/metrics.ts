@@ -1,13 +1,15 @@
 import os from 'node:os';
 import { AggregatorRegistry, Gauge, Registry } from 'prom-client';
-import type { Services } from '@/server/services';
+import type { BothDbDeps, EnvDeps, QueueDeps, RedisDeps } from '@/server/deps';
 import type { Metrics } from '@/server/metrics';
 import { projectionStatus } from './ops';
+
+type MetricsDeps = BothDbDeps & EnvDeps & QueueDeps & Pick<RedisDeps, 'redis'>;
 
 const workersKey = (prefix: string) => `${prefix}:metrics:workers`;
 
 /** System-wide gauges read at scrape time from Postgres and Redis: true even when a worker is dead. */
-async function systemRegistry(s: Services): Promise<Registry> {
+async function systemRegistry(s: MetricsDeps): Promise<Registry> {
   const r = new Registry();
   const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [r] });
   const lagEvents = gauge('ledgerline_projection_lag_events', 'Events in the log not yet applied, per projection', ['projection']);
@@ -40,7 +42,7 @@ async function systemRegistry(s: Services): Promise<Registry> {
 }
 
 /** Prometheus text for /api/metrics: this process, every live worker, and the system gauges. */
-export async function renderMetrics(s: Services, local: Metrics): Promise<{ contentType: string; body: string }> {
+export async function renderMetrics(s: MetricsDeps, local: Metrics): Promise<{ contentType: string; body: string }> {
   const self = `${os.hostname()}:${process.pid}:`;
   const ids = (await s.redis.zrangebyscore(workersKey(s.prefix), Date.now() - s.env.HEARTBEAT_STALE_SECONDS * 1000, '+inf').catch(() => [] as string[]))
     .filter((id) => !id.startsWith(self)); // a worker inside this process is already in `local`

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Services } from '@/server/services';
+import type { BothDbDeps, ReadDbDeps, WriteDeps } from '@/server/deps';
 import { decodeCursor, type Answer } from './read-model';
 import { pageOf, normalizeTimes } from './rows';
 import { upcast } from '@/server/domain/upcasters';
@@ -16,14 +16,14 @@ export interface ProjectionStatus {
  * checkpoint, and the age of the oldest of them. A stopped worker therefore shows lag that grows,
  * never a frozen zero. Not cached.
  */
-export async function projectionStatus(s: Services): Promise<Answer<ProjectionStatus[]>> {
-  const cks = await s.readDb.execute<{ name: string; version: number; tx_id: string; position: string; status: string; last_error: string | null; events_applied: string; updated_at: Date; rebuild: ProjectionStatus['rebuild'] }>(sql`
+export async function projectionStatus(s: BothDbDeps): Promise<Answer<ProjectionStatus[]>> {
+  const cks = await s.read.db.execute<{ name: string; version: number; tx_id: string; position: string; status: string; last_error: string | null; events_applied: string; updated_at: Date; rebuild: ProjectionStatus['rebuild'] }>(sql`
     SELECT name, version, tx_id::text, position, status, last_error, events_applied, updated_at, rebuild FROM projection_checkpoints
     WHERE name NOT LIKE '$%' ORDER BY name`);
-  const [head] = await s.db.execute<{ head: string | null }>(sql`SELECT max(position) AS head FROM events`);
+  const [head] = await s.write.db.execute<{ head: string | null }>(sql`SELECT max(position) AS head FROM events`);
   const data = await Promise.all(cks.map(async (c) => {
     const handles = consumers.find((p) => p.name === c.name)?.handles;
-    const [lag] = await s.db.execute<{ n: string; oldest: Date | null }>(sql`
+    const [lag] = await s.write.db.execute<{ n: string; oldest: Date | null }>(sql`
       SELECT count(*) AS n, min(recorded_at) AS oldest FROM events WHERE (tx_id, position) > (${c.tx_id}::xid8, ${c.position})
         AND ${handles ? sql`type IN (${sql.join(handles.map((t) => sql`${t}`), sql`, `)})` : sql`true`}`);
     const oldest = lag?.oldest ? new Date(lag.oldest) : null;
@@ -40,9 +40,9 @@ export async function projectionStatus(s: Services): Promise<Answer<ProjectionSt
 export type EventView = { position: number; eventId: string; streamId: string; streamVersion: number; type: string; schemaVersion: number; data: unknown; metadata: Record<string, unknown>; occurredAt: string };
 
 /** The event log, newest first, for the explorer; data shown upcast to the current version. */
-export async function listEvents(s: Services, input: { streamId?: string; correlationId?: string; type?: string; limit: number; cursor?: string }) {
+export async function listEvents(s: WriteDeps, input: { streamId?: string; correlationId?: string; type?: string; limit: number; cursor?: string }) {
   const after = decodeCursor(input.cursor);
-  const rows = await s.db.execute<EventView>(sql`
+  const rows = await s.write.db.execute<EventView>(sql`
     SELECT position::float8 AS position, event_id AS "eventId", stream_id AS "streamId", stream_version AS "streamVersion", type,
       schema_version AS "schemaVersion", data, metadata, occurred_at AS "occurredAt"
     FROM events
@@ -56,12 +56,12 @@ export async function listEvents(s: Services, input: { streamId?: string; correl
     try { data = upcast(r.type, r.schemaVersion, r.data).data; } catch { /* show what is stored */ }
     return normalizeTimes({ ...r, data }, ['occurredAt']);
   });
-  const [head] = await s.db.execute<{ head: string | null }>(sql`SELECT max(position) AS head FROM events`);
+  const [head] = await s.write.db.execute<{ head: string | null }>(sql`SELECT max(position) AS head FROM events`);
   return { data: pageOf(items, input.limit, (e) => [e.position]), freshness: { position: Number(head?.head ?? 0), stale: false } };
 }
 
-export async function listDeadLetters(s: Services) {
-  const rows = await s.readDb.execute<{ id: number; projection: string; position: number; eventType: string; error: string; attempts: number; createdAt: string; resolvedAt: string | null }>(sql`
+export async function listDeadLetters(s: ReadDbDeps) {
+  const rows = await s.read.db.execute<{ id: number; projection: string; position: number; eventType: string; error: string; attempts: number; createdAt: string; resolvedAt: string | null }>(sql`
     SELECT id, projection, position::float8 AS position, event_type AS "eventType", error, attempts, created_at AS "createdAt", resolved_at AS "resolvedAt"
     FROM dead_letters ORDER BY resolved_at IS NOT NULL, id DESC LIMIT 500`);
   return { data: rows.map((r) => normalizeTimes(r, ['createdAt', 'resolvedAt'])), freshness: { position: 0, stale: false } };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Services } from '@/server/services';
+import type { ReadDeps } from '@/server/deps';
 import type { OrderLineView } from '@/db/schema';
 import { decodeCursor, readModel, type ReadOptions } from './read-model';
 import { normalizeOrder, pageOf } from './rows';
@@ -14,18 +14,18 @@ export const orderSummaryColumns = sql.raw(`order_id AS "orderId", user_id AS "u
   cancel_reason AS "cancelReason", total_cents AS "totalCents", currency, lines, placed_at AS "placedAt", paid_at AS "paidAt",
   completed_at AS "completedAt", cancelled_at AS "cancelledAt", refunded_cents AS "refundedCents", updated_at AS "updatedAt"`);
 
-export function getOrder(s: Services, input: { orderId: string } & ReadOptions) {
+export function getOrder(s: ReadDeps, input: { orderId: string } & ReadOptions) {
   return readModel(s, 'orders.get', ['order_summary'], input.orderId, input, async () => {
-    const rows = await s.readDb.execute<OrderSummary>(sql`SELECT ${orderSummaryColumns} FROM order_summaries WHERE order_id = ${input.orderId}`);
+    const rows = await s.read.db.execute<OrderSummary>(sql`SELECT ${orderSummaryColumns} FROM order_summaries WHERE order_id = ${input.orderId}`);
     return rows[0] ? normalizeOrder(rows[0]) : null;
   });
 }
 
-export function listOrders(s: Services, input: { status?: string; from?: string; to?: string; limit: number; cursor?: string } & ReadOptions) {
+export function listOrders(s: ReadDeps, input: { status?: string; from?: string; to?: string; limit: number; cursor?: string } & ReadOptions) {
   const { minPosition: _m, waitMs: _w, ...key } = input;
   return readModel(s, 'orders.list', ['order_summary'], key, input, async () => {
     const after = decodeCursor(input.cursor);
-    const rows = await s.readDb.execute<OrderSummary>(sql`
+    const rows = await s.read.db.execute<OrderSummary>(sql`
       SELECT ${orderSummaryColumns} FROM order_summaries
       WHERE ${input.status ? sql`status = ${input.status}` : sql`true`}
         AND ${input.from ? sql`placed_at >= ${input.from}::date` : sql`true`}

@@ -1,4 +1,4 @@
-import type { Services } from '@/server/services';
+import type { ReadDeps } from '@/server/deps';
 import type { Freshness } from '@/server/readside/wait';
 
 export interface ReadOptions { minPosition?: number; waitMs?: number }
@@ -9,7 +9,7 @@ export interface Answer<T> { data: T; freshness: Freshness }
  * then answer from the cache keyed by their checkpoints, or load and cache.
  */
 export async function readModel<T>(
-  s: Pick<Services, 'waiter' | 'cache'>,
+  s: Pick<ReadDeps, 'waiter' | 'cache'>,
   query: string,
   projections: readonly string[],
   input: unknown,

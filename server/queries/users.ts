@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
-import type { Services } from '@/server/services';
+import type { ReadDeps } from '@/server/deps';
 import { decodeCursor, encodeCursor, readModel, type ReadOptions } from './read-model';
 import { orderSummaryColumns, type OrderSummary } from './orders';
 import { normalizeOrder, normalizeTimes, pageOf } from './rows';
 
 export interface UserProfile { userId: string; email: string; name: string; memberSince: string; lastLoginAt: string | null; totalOrders: number; totalSpentCents: number }
 
-export function userProfile(s: Services, input: { userId: string } & ReadOptions) {
+export function userProfile(s: ReadDeps, input: { userId: string } & ReadOptions) {
   return readModel(s, 'users.profile', ['user_profile'], input.userId, input, async () => {
-    const rows = await s.readDb.execute<Record<string, unknown>>(sql`
+    const rows = await s.read.db.execute<Record<string, unknown>>(sql`
       SELECT user_id AS "userId", email, name, member_since AS "memberSince", last_login_at AS "lastLoginAt",
         total_orders AS "totalOrders", total_spent_cents::float8 AS "totalSpentCents"
       FROM user_profiles WHERE user_id = ${input.userId}`);
@@ -20,14 +20,14 @@ export function userProfile(s: Services, input: { userId: string } & ReadOptions
  * Words and prefixes of `q` (full text, `word:*`), then typos and fragments (trigram similarity),
  * ranked best first. Cursor paging by (rank, userId).
  */
-export function searchUsers(s: Services, input: { q: string; limit: number; cursor?: string } & ReadOptions) {
+export function searchUsers(s: ReadDeps, input: { q: string; limit: number; cursor?: string } & ReadOptions) {
   return readModel(s, 'users.search', ['user_search'], [input.q, input.limit, input.cursor], input, async () => {
     const words = input.q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
     if (words.length === 0) return { items: [], nextCursor: null };
     const tsq = words.map((w) => `${w}:*`).join(' & ');
     const haystackQ = input.q.toLowerCase().trim();
     const after = decodeCursor(input.cursor);
-    const rows = await s.readDb.execute<{ userId: string; email: string; name: string; memberSince: string; rank: number }>(sql`
+    const rows = await s.read.db.execute<{ userId: string; email: string; name: string; memberSince: string; rank: number }>(sql`
       WITH m AS (
         SELECT user_id, email, name, member_since,
           (ts_rank(document, to_tsquery('simple', ${tsq})) * 2 + word_similarity(${haystackQ}, haystack))::float8 AS rank
@@ -43,10 +43,10 @@ export function searchUsers(s: Services, input: { q: string; limit: number; curs
   });
 }
 
-export function userOrders(s: Services, input: { userId: string; limit: number; cursor?: string } & ReadOptions) {
+export function userOrders(s: ReadDeps, input: { userId: string; limit: number; cursor?: string } & ReadOptions) {
   return readModel(s, 'users.orders', ['order_summary'], [input.userId, input.limit, input.cursor], input, async () => {
     const after = decodeCursor(input.cursor);
-    const rows = await s.readDb.execute<OrderSummary>(sql`
+    const rows = await s.read.db.execute<OrderSummary>(sql`
       SELECT ${orderSummaryColumns} FROM order_summaries
       WHERE user_id = ${input.userId} AND ${after ? sql`(placed_at, order_id) < (${String(after[0])}::timestamptz, ${String(after[1])}::uuid)` : sql`true`}
       ORDER BY placed_at DESC, order_id DESC LIMIT ${input.limit + 1}`);

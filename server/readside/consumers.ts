@@ -1,4 +1,4 @@
-import type { Services } from '@/server/services';
+import type { BothDbDeps } from '@/server/deps';
 import type { DbHandle } from '@/db/client';
 import type { Logger } from '@/server/log';
 import { projections } from '@/server/projections/registry';
@@ -11,7 +11,7 @@ export interface Consumer { def: ConsumerDefinition; runner: ProjectionRunner; d
 export interface ConsumerSet { runners: ProjectionRunner[]; consumers: Consumer[]; byName: Map<string, Consumer> }
 
 /** One runner per database the consumers declare; every runner reads the log from the write database. */
-export function buildConsumers(s: Services, log: Logger, opts: { projections?: ConsumerDefinition[]; processManagers?: ConsumerDefinition[]; runner?: RunnerOptions } = {}): ConsumerSet {
+export function buildConsumers(s: BothDbDeps, log: Logger, opts: { projections?: ConsumerDefinition[]; processManagers?: ConsumerDefinition[]; runner?: RunnerOptions } = {}): ConsumerSet {
   const defs = [...(opts.projections ?? projections), ...(opts.processManagers ?? [])];
   const handles: Record<ConsumerDatabase, DbHandle> = { read: s.read, write: s.write };
   const runners: ProjectionRunner[] = [];

@@ -1,9 +1,9 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Services } from '@/server/services';
+import type { RedisDeps } from '@/server/deps';
 import type { Logger } from '@/server/log';
 import type { Metrics } from '@/server/metrics';
-import { systemAlerts } from '@/server/queries/alerts';
+import { systemAlerts, type AlertDeps } from '@/server/queries/alerts';
 
 export const HEARTBEAT_MS = 5000;
 export const metricsKey = (prefix: string) => `${prefix}:metrics:workers`;
@@ -13,7 +13,7 @@ export const metricsKey = (prefix: string) => `${prefix}:metrics:workers`;
  * so the web tier can tell even when no events arrive), publish this process's metrics for the web
  * tier to serve, and log a warning when projections lag past the configured thresholds.
  */
-export function startHeartbeat(s: Services, log: Logger, m: Metrics, intervalMs = HEARTBEAT_MS) {
+export function startHeartbeat(s: AlertDeps & RedisDeps, log: Logger, m: Metrics, intervalMs = HEARTBEAT_MS) {
   const id = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const startedAt = new Date();
   let lastWarning = '';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Services } from '@/server/services';
+import type { BothDbDeps, QueueDeps } from '@/server/deps';
 import { QUEUE, type ProjectionJob } from '@/server/queues';
 import { conflict } from '@/server/domain/errors';
 import type { ConsumerDatabase } from './consumer';
@@ -9,8 +9,8 @@ import type { ConsumerDatabase } from './consumer';
  * (with fresh attempts) and goes on. Read models live in the read database; write-side consumers
  * (the order saga) keep their checkpoint in the write database.
  */
-export async function resumeProjection(s: Services, name: string, side: ConsumerDatabase) {
-  const db = side === 'read' ? s.readDb : s.db;
+export async function resumeProjection(s: BothDbDeps & QueueDeps, name: string, side: ConsumerDatabase) {
+  const db = side === 'read' ? s.read.db : s.write.db;
   const rows = await db.execute(sql`
     UPDATE projection_checkpoints SET status = 'running', failing_attempts = 0, retry_after = NULL, updated_at = now()
     WHERE name = ${name} AND status = 'failed' RETURNING name`);

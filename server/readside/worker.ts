@@ -1,6 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Services } from '@/server/services';
+import type { BothDbDeps, EnvDeps, QueueDeps, RedisDeps } from '@/server/deps';
 import type { Logger } from '@/server/log';
 import { QUEUE, bullPrefix, type ProjectionJob } from '@/server/queues';
 import { EVENTS_CHANNEL } from '@/server/readside/channels';
@@ -12,6 +12,9 @@ import type { StepOutcome } from './projection-runner';
 import { startHeartbeat } from './heartbeat';
 import { eventSpan } from '@/server/tracing';
 import { metrics as processMetrics } from '@/server/metrics';
+
+/** What a worker needs: both databases, Redis and the queues, and the alert thresholds for its heartbeat. */
+export type WorkerDeps = BothDbDeps & EnvDeps & QueueDeps & RedisDeps;
 
 export interface WorkerOptions {
   /** Read models to keep (default: every one in the registry). */
@@ -27,14 +30,14 @@ export interface WorkerOptions {
   extra?: (ctx: WorkerContext) => Promise<{ close(): Promise<void> }>;
 }
 
-export interface WorkerContext { services: Services; log: Logger; consumers: ConsumerSet; connection: Redis; wakeRelay(): void }
+export interface WorkerContext { services: WorkerDeps; log: Logger; consumers: ConsumerSet; connection: Redis; wakeRelay(): void }
 
 /**
  * One worker process: the relay, every consumer's catch-up jobs and rebuilds. Woken by NOTIFY
  * after commits; a timer sweep re-signals everything so lost jobs (even a flushed Redis) only
  * delay work, never lose it.
  */
-export async function startWorker(s: Services, log: Logger, opts: WorkerOptions = {}) {
+export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOptions = {}) {
   const consumers = buildConsumers(s, log, { projections: opts.projections, processManagers: opts.processManagers, runner: { batchSize: opts.batchSize, maxAttempts: opts.maxAttempts, backoffMs: opts.backoffMs } });
   for (const r of consumers.runners) {
     const stale = await r.ensureCheckpoints();

@@ -30,7 +30,7 @@ export async function startSaga(ctx: WorkerContext, opts: SagaRuntimeOptions): P
   const { services: s, log } = ctx;
   const gateway = opts.gateway ?? new SimulatedGateway(s.write.sql, { slowMs: opts.slowMs });
   const queue = s.queues().byName[QUEUE.saga]!;
-  const deps = { db: s.db, gateway, log };
+  const deps = { db: s.write.db, gateway, log };
 
   const worker = new Worker(QUEUE.saga, async (job) => {
     const parsed = sagaJobSchema.safeParse(job.data);
@@ -61,7 +61,7 @@ export async function startSaga(ctx: WorkerContext, opts: SagaRuntimeOptions): P
       try {
         do {
           again = false;
-          while ((await sweepDueSagas(s.db, opts.policy, send, log)) === SWEEP_LIMIT) { /* more are due */ }
+          while ((await sweepDueSagas(s.write.db, opts.policy, send, log)) === SWEEP_LIMIT) { /* more are due */ }
         } while (again);
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'saga sweep failed; the next one retries');

@@ -139,7 +139,7 @@ describe('roles', () => {
 
   it('session.me names the caller and its role', async () => {
     for (const role of ['admin', 'operator', 'analyst'] as Role[]) {
-      const { id, token } = await createToken(t.services.db, t.services.env.SESSION_SECRET, { name: `me-${role}`, role });
+      const { id, token } = await createToken(t.services.write.db, t.services.env.SESSION_SECRET, { name: `me-${role}`, role });
       expect(await (await bearer(token)).session.me()).toEqual({ id, name: `me-${role}`, role, kind: 'token' });
     }
   });
@@ -147,12 +147,12 @@ describe('roles', () => {
 
 describe('API tokens', () => {
   it('a valid token works; once revoked it is UNAUTHORIZED', async () => {
-    const { id, token } = await createToken(t.services.db, t.services.env.SESSION_SECRET, { name: 'to-revoke', role: 'operator' });
+    const { id, token } = await createToken(t.services.write.db, t.services.env.SESSION_SECRET, { name: 'to-revoke', role: 'operator' });
     const created = await (await bearer(token)).users.create({ email: 'byToken@example.com', name: 'By token' });
     const [event] = await t.services.write.sql`SELECT metadata->>'actor' AS actor FROM events WHERE position = ${created.position}`;
     expect(event?.actor).toBe(`token:${id}`);
 
-    expect(await revokeToken(t.services.db, id)).toBe(true);
+    expect(await revokeToken(t.services.write.db, id)).toBe(true);
     const before = await rowCounts(t.services);
     expect(await codeOf((await bearer(token)).users.create({ email: 'afterRevoke@example.com', name: 'After' }))).toBe('UNAUTHORIZED');
     expect(await codeOf((await bearer(token)).users.profile({ userId: created.userId }))).toBe('UNAUTHORIZED');
@@ -186,14 +186,14 @@ describe('the staff session cookie', () => {
   let staffId: string;
 
   beforeAll(async () => {
-    staffId = await createStaff(t.services.db, { email: 'Olivia@Example.com', name: 'Olivia', role: 'operator', password });
-    await createStaff(t.services.db, { email: 'andy@example.com', name: 'Andy', role: 'analyst', password });
+    staffId = await createStaff(t.services.write.db, { email: 'Olivia@Example.com', name: 'Olivia', role: 'operator', password });
+    await createStaff(t.services.write.db, { email: 'andy@example.com', name: 'Andy', role: 'analyst', password });
   });
 
   const cookieFor = (secret: string) => ({ cookie: `theme=dark; ${SESSION_COOKIE}=${encodeURIComponent(secret)}; other=1` });
 
   it('signIn then the cookie authenticates: session.me, a query and a command, recorded as the staff member', async () => {
-    const session = await signIn(t.services.db, t.services.env.SESSION_SECRET, 'olivia@example.com', password);
+    const session = await signIn(t.services.write.db, t.services.env.SESSION_SECRET, 'olivia@example.com', password);
     expect(session).not.toBeNull();
     const caller = await callerWithHeaders(cookieFor(session!.secret));
     expect(await caller.session.me()).toMatchObject({ id: staffId, role: 'operator', kind: 'staff' });
@@ -205,27 +205,27 @@ describe('the staff session cookie', () => {
   });
 
   it('an analyst session may read but not command', async () => {
-    const session = await signIn(t.services.db, t.services.env.SESSION_SECRET, 'andy@example.com', password);
+    const session = await signIn(t.services.write.db, t.services.env.SESSION_SECRET, 'andy@example.com', password);
     const caller = await callerWithHeaders(cookieFor(session!.secret));
     expect(await caller.session.me()).toMatchObject({ role: 'analyst', kind: 'staff' });
     expect(await codeOf(caller.users.create({ email: 'andy-made@example.com', name: 'No' }))).toBe('FORBIDDEN');
   });
 
   it('a wrong password or an unknown email opens no session', async () => {
-    expect(await signIn(t.services.db, t.services.env.SESSION_SECRET, 'olivia@example.com', 'wrong password')).toBeNull();
-    expect(await signIn(t.services.db, t.services.env.SESSION_SECRET, 'nobody@example.com', password)).toBeNull();
+    expect(await signIn(t.services.write.db, t.services.env.SESSION_SECRET, 'olivia@example.com', 'wrong password')).toBeNull();
+    expect(await signIn(t.services.write.db, t.services.env.SESSION_SECRET, 'nobody@example.com', password)).toBeNull();
   });
 
   it('an altered, signed-out or expired session is UNAUTHORIZED', async () => {
     const key = t.services.env.SESSION_SECRET;
-    const a = (await signIn(t.services.db, key, 'olivia@example.com', password))!;
+    const a = (await signIn(t.services.write.db, key, 'olivia@example.com', password))!;
     const altered = a.secret.slice(0, -1) + (a.secret.endsWith('A') ? 'B' : 'A');
     expect(await codeOf((await callerWithHeaders(cookieFor(altered))).session.me())).toBe('UNAUTHORIZED');
 
-    await signOut(t.services.db, key, a.secret);
+    await signOut(t.services.write.db, key, a.secret);
     expect(await codeOf((await callerWithHeaders(cookieFor(a.secret))).session.me())).toBe('UNAUTHORIZED');
 
-    const b = (await signIn(t.services.db, key, 'olivia@example.com', password))!;
+    const b = (await signIn(t.services.write.db, key, 'olivia@example.com', password))!;
     expect(await codeOf((await callerWithHeaders(cookieFor(b.secret))).session.me())).toBe('OK');
     await t.services.write.sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE staff_id = ${staffId}`;
     expect(await codeOf((await callerWithHeaders(cookieFor(b.secret))).users.create({ email: 'expired@example.com', name: 'Exp' }))).toBe('UNAUTHORIZED');
@@ -294,7 +294,7 @@ describe('over HTTP (tRPC standalone adapter in this process, superjson)', () =>
   });
 
   it('a raw fetch with the session cookie is let through', async () => {
-    const session = (await signIn(t.services.db, t.services.env.SESSION_SECRET, 'olivia@example.com', 'correct horse battery'))!;
+    const session = (await signIn(t.services.write.db, t.services.env.SESSION_SECRET, 'olivia@example.com', 'correct horse battery'))!;
     const res = await fetch(`${base}/session.me`, { headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(session.secret)}` } });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ result: { data: { json: { role: 'operator', kind: 'staff' } } } });

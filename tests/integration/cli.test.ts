@@ -33,12 +33,12 @@ describe('npm run cli -- token', () => {
     expect(created.code, created.stderr).toBe(0);
     const token = lastLine(created.stdout);
     const key = t.services.env.SESSION_SECRET;
-    const principal = await principalFromToken(t.services.db, key, token);
+    const principal = await principalFromToken(t.services.write.db, key, token);
     expect(principal).toMatchObject({ kind: 'token', name: 'reports', role: 'analyst' });
 
     const revoked = await cli('token', 'revoke', '--id', principal!.id);
     expect(revoked.code, revoked.stderr).toBe(0);
-    expect(await principalFromToken(t.services.db, key, token)).toBeNull();
+    expect(await principalFromToken(t.services.write.db, key, token)).toBeNull();
 
     const again = await cli('token', 'revoke', '--id', principal!.id);
     expect(again.code).toBe(1);
@@ -64,7 +64,7 @@ describe('npm run cli -- staff create', () => {
     expect(res.code, res.stderr).toBe(0);
     const password = /Password \(shown only this once\): (\S+)/.exec(res.stdout)?.[1];
     expect(password).toBeDefined();
-    expect(await signIn(t.services.db, t.services.env.SESSION_SECRET, 'grace@ledgerline.test', password!)).not.toBeNull();
+    expect(await signIn(t.services.write.db, t.services.env.SESSION_SECRET, 'grace@ledgerline.test', password!)).not.toBeNull();
   });
 
   it('refuses a duplicate email (exit 1) and a short password (exit 2)', async () => {

@@ -25,7 +25,7 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-const deps = () => ({ db: t.services.db });
+const deps = () => (t.services);
 
 describe('atomic outbox: a failure before commit leaves neither state nor event', () => {
   it('a handler that writes the user and its event, then throws', async () => {

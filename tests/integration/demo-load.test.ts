@@ -20,7 +20,7 @@ beforeAll(async () => { t = await createTestEnv('demo_load'); });
 afterAll(async () => { await t?.cleanup(); });
 
 const count = async (where = sql`true`) => {
-  const [row] = await t.services.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM events WHERE ${where}`);
+  const [row] = await t.services.write.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM events WHERE ${where}`);
   return row!.n;
 };
 
@@ -28,20 +28,20 @@ describe('demo load', () => {
   it('writes a week of users, products, orders, declines and sold-out orders at past times, through the commands', async () => {
     const lines: string[] = [];
     const started = Date.now();
-    const result = await loadDemo(t.services.db, { ...size, concurrency: 4, out: (l) => lines.push(l), progressEvery: 50 });
+    const result = await loadDemo(t.services.write.db, { ...size, concurrency: 4, out: (l) => lines.push(l), progressEvery: 50 });
     expect(result.loaded).toBe(true);
 
-    const byType = Object.fromEntries((await t.services.db.execute<{ type: string; n: number }>(sql`
+    const byType = Object.fromEntries((await t.services.write.db.execute<{ type: string; n: number }>(sql`
       SELECT type, count(*)::int AS n FROM events GROUP BY type`)).map((r) => [r.type, r.n]));
     expect(byType).toMatchObject({ ProductCreated: 40, UserCreated: 40, OrderPlaced: 100, PaymentFailed: 6, InventoryUnavailable: 3, PaymentRefunded: 3, OrderCancelled: 9, OrderCompleted: 91 });
     expect(byType.UserLoggedIn).toBeGreaterThan(0);
 
-    const reasons = await t.services.db.execute<{ reason: string; n: number }>(sql`
+    const reasons = await t.services.write.db.execute<{ reason: string; n: number }>(sql`
       SELECT data->>'reason' AS reason, count(*)::int AS n FROM events WHERE type = 'OrderCancelled' GROUP BY 1 ORDER BY 1`);
     expect([...reasons]).toEqual([{ reason: 'out_of_stock', n: 3 }, { reason: 'payment_failed', n: 6 }]);
 
     // Spread over the past week, none in the future.
-    const [span] = await t.services.db.execute<{ first: string; last: string; days: number }>(sql`
+    const [span] = await t.services.write.db.execute<{ first: string; last: string; days: number }>(sql`
       SELECT min(occurred_at) AS first, max(occurred_at) AS last, count(DISTINCT (occurred_at AT TIME ZONE 'UTC')::date)::int AS days
       FROM events WHERE type IN ('UserCreated', 'OrderPlaced')`);
     expect(new Date(span!.first).getTime()).toBeGreaterThanOrEqual(started - 7 * DAY_MS);
@@ -49,13 +49,13 @@ describe('demo load', () => {
     expect(span!.days).toBeGreaterThanOrEqual(6);
 
     // The write model agrees with the log: stock is opening stock + restocks − what completed orders took.
-    const [stock] = await t.services.db.execute<{ on_hand: number; reserved: number; expected: number }>(sql`
+    const [stock] = await t.services.write.db.execute<{ on_hand: number; reserved: number; expected: number }>(sql`
       SELECT (SELECT sum(on_hand) FROM products)::int AS on_hand, (SELECT sum(reserved) FROM products)::int AS reserved,
         ((SELECT sum((data->>'stock')::int) FROM events WHERE type = 'ProductCreated')
          + (SELECT COALESCE(sum((data->>'quantity')::int), 0) FROM events WHERE type = 'InventoryRestocked')
          - (SELECT sum(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.status = 'completed'))::int AS expected`);
     expect(stock).toEqual({ on_hand: stock!.expected, reserved: 0, expected: stock!.expected });
-    const statuses = await t.services.db.execute<{ status: string; n: number }>(sql`SELECT status, count(*)::int AS n FROM orders GROUP BY 1 ORDER BY 1`);
+    const statuses = await t.services.write.db.execute<{ status: string; n: number }>(sql`SELECT status, count(*)::int AS n FROM orders GROUP BY 1 ORDER BY 1`);
     expect([...statuses]).toEqual([{ status: 'cancelled', n: 9 }, { status: 'completed', n: 91 }]);
 
     expect(lines.some((l) => /^users 40\/40/.test(l))).toBe(true);
@@ -66,17 +66,17 @@ describe('demo load', () => {
     const worker = await startWorker(t.services, createLogger('demo-test', 'error'), { ...sagaWorkerOptions(t.services.env), sweepMs: 500 });
     try {
       expect((await waitForProjections(t.services, () => {})).kind).toBe('caught-up');
-      const [last] = await t.services.db.execute<{ position: number }>(sql`SELECT position::int FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
+      const [last] = await t.services.write.db.execute<{ position: number }>(sql`SELECT position::int FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
       expect((await t.services.waiter.waitFor(['order_saga'], last!.position, 10_000)).freshness.stale).toBe(false);
     } finally {
       await worker.stop();
     }
-    const [untouched] = await t.services.db.execute<{ sagas: number; charges: number; foreign: number }>(sql`
+    const [untouched] = await t.services.write.db.execute<{ sagas: number; charges: number; foreign: number }>(sql`
       SELECT (SELECT count(*) FROM order_sagas)::int AS sagas, (SELECT count(*) FROM gateway_charges)::int AS charges,
         (SELECT count(*) FROM events WHERE metadata->>'actor' <> 'system:demo')::int AS foreign`);
     expect(untouched).toEqual({ sagas: 0, charges: 0, foreign: 0 });
     const days = await revenueBetween(t.services, { from: new Date(Date.now() - 8 * DAY_MS).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) });
-    const [completed] = await t.services.db.execute<{ n: number; cents: number }>(sql`SELECT count(*)::int AS n, sum(total_cents)::float8 AS cents FROM orders WHERE status = 'completed'`);
+    const [completed] = await t.services.write.db.execute<{ n: number; cents: number }>(sql`SELECT count(*)::int AS n, sum(total_cents)::float8 AS cents FROM orders WHERE status = 'completed'`);
     expect(days.reduce((s, d) => s + d.completedCount, 0)).toBe(91);
     expect(days.reduce((s, d) => s + d.revenueCents, 0)).toBe(completed!.cents);
     expect(days.filter((d) => d.completedCount > 0).length).toBeGreaterThanOrEqual(6);
@@ -84,7 +84,7 @@ describe('demo load', () => {
 
   it('run again with the same seed, adds nothing', async () => {
     const before = await count();
-    const again = await loadDemo(t.services.db, { ...size, concurrency: 4 });
+    const again = await loadDemo(t.services.write.db, { ...size, concurrency: 4 });
     expect(again).toMatchObject({ loaded: true, newEvents: 0 });
     expect(await count()).toBe(before);
   });

@@ -56,7 +56,7 @@ describe('a repeated commandId', () => {
     const commandId = randomUUID();
     const before = await rowCounts(t.services);
     const results = await Promise.all(Array.from({ length: 10 }, () =>
-      createUser({ db: t.services.db }, { actor: 'test', commandId }, { email: 'twins@example.com', name: 'Twins' })));
+      createUser(t.services, { actor: 'test', commandId }, { email: 'twins@example.com', name: 'Twins' })));
     expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
     const after = await rowCounts(t.services);
     expect(after).toEqual({ ...before, users: before.users + 1, events: before.events + 1, command_results: before.command_results + 1 });
@@ -67,7 +67,7 @@ describe('a repeated commandId', () => {
     const { productId } = await op.catalog.createProduct({ sku: 'IDEM-2', name: 'Idem 2', priceCents: 100, stock: 0 });
     const commandId = randomUUID();
     const results = await Promise.all(Array.from({ length: 8 }, () =>
-      restock({ db: t.services.db }, { actor: 'test', commandId }, { productId, quantity: 3 })));
+      restock(t.services, { actor: 'test', commandId }, { productId, quantity: 3 })));
     expect(new Set(results.map((r) => r.position)).size).toBe(1);
     expect(await onHand(productId)).toEqual({ on_hand: 3, version: 2 });
   });

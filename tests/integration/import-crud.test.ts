@@ -105,7 +105,7 @@ describe('import crud', () => {
   it('imports the legacy shop; once projected, reports and profiles match SQL over the legacy tables', async () => {
     const lines: string[] = [];
     // Pages of 64 rows: the paging and the per-page lookup of earlier work are exercised too.
-    const report = await importCrud(t.services.db, legacy.url, { concurrency: 4, pageSize: 64, out: (l) => lines.push(l) });
+    const report = await importCrud(t.services.write.db, legacy.url, { concurrency: 4, pageSize: 64, out: (l) => lines.push(l) });
     const src = postgres(legacy.url, { max: 1, onnotice: () => {} });
     try {
       const [n] = await src<{ completed: number; cancelled: number; other: number }[]>`
@@ -123,12 +123,12 @@ describe('import crud', () => {
       try {
         const caught = await waitForProjections(t.services, () => {});
         expect(caught.kind).toBe('caught-up');
-        const [last] = await t.services.db.execute<{ position: number }>(sql`SELECT position::int FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
+        const [last] = await t.services.write.db.execute<{ position: number }>(sql`SELECT position::int FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
         expect((await t.services.waiter.waitFor(['order_saga'], last!.position, 10_000)).freshness.stale).toBe(false);
       } finally {
         await worker.stop();
       }
-      const [untouched] = await t.services.db.execute<{ sagas: number; charges: number; foreign: number }>(sql`
+      const [untouched] = await t.services.write.db.execute<{ sagas: number; charges: number; foreign: number }>(sql`
         SELECT (SELECT count(*) FROM order_sagas)::int AS sagas, (SELECT count(*) FROM gateway_charges)::int AS charges,
           (SELECT count(*) FROM events WHERE metadata->>'actor' <> 'system:import')::int AS foreign`);
       expect(untouched).toEqual({ sagas: 0, charges: 0, foreign: 0 });
@@ -154,7 +154,7 @@ describe('import crud', () => {
         SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS n FROM users GROUP BY 1`;
       expect(registrations).toEqual(registrations.map((d) => ({ day: d.day, count: legacyRegs.find((x) => x.day === d.day)?.n ?? 0 })));
 
-      const profiles = await t.services.readDb.execute<{ email: string; orders: number; spent: number }>(sql`
+      const profiles = await t.services.read.db.execute<{ email: string; orders: number; spent: number }>(sql`
         SELECT email, total_orders AS orders, total_spent_cents::float8 AS spent FROM user_profiles ORDER BY email`);
       const legacyTotals = await src<{ email: string; orders: number; spent: number }[]>`
         SELECT u.email, count(o.id)::int AS orders, COALESCE(sum(o.total_cents), 0)::float8 AS spent
@@ -162,7 +162,7 @@ describe('import crud', () => {
       expect([...profiles]).toEqual([...legacyTotals]);
 
       // Stock: after replaying the completed orders, on hand is the legacy stock again.
-      const stock = await t.services.readDb.execute<{ sku: string; on_hand: number }>(sql`SELECT sku, on_hand FROM inventory ORDER BY sku`);
+      const stock = await t.services.read.db.execute<{ sku: string; on_hand: number }>(sql`SELECT sku, on_hand FROM inventory ORDER BY sku`);
       const legacyStock = await src<{ sku: string; on_hand: number }[]>`SELECT sku, stock AS on_hand FROM products ORDER BY sku`;
       expect([...stock]).toEqual([...legacyStock]);
     } finally {
@@ -171,14 +171,14 @@ describe('import crud', () => {
   }, 120_000);
 
   it('run a second time, changes nothing', async () => {
-    const before = await eventCount(t.services.db);
-    const snapshot = await outcome(t.services.db);
-    const report = await importCrud(t.services.db, legacy.url, { concurrency: 4, pageSize: 64 });
+    const before = await eventCount(t.services.write.db);
+    const snapshot = await outcome(t.services.write.db);
+    const report = await importCrud(t.services.write.db, legacy.url, { concurrency: 4, pageSize: 64 });
     expect(report.eventsAfter).toBe(report.eventsBefore);
-    expect(await eventCount(t.services.db)).toBe(before);
+    expect(await eventCount(t.services.write.db)).toBe(before);
     expect(report.users).toMatchObject({ imported: 0, alreadyDone: 150 });
     expect(report.orders.imported).toBe(0);
-    expect(await outcome(t.services.db)).toEqual(snapshot);
+    expect(await outcome(t.services.write.db)).toEqual(snapshot);
   }, 60_000);
 
   it('killed part-way (a child process, SIGKILL), then run again, ends exactly as the uninterrupted import', async () => {
@@ -200,18 +200,18 @@ describe('import crud', () => {
       });
       await exited;
 
-      const interrupted = await eventCount(other.services.db);
-      const complete = await eventCount(t.services.db);
+      const interrupted = await eventCount(other.services.write.db);
+      const complete = await eventCount(t.services.write.db);
       expect(interrupted).toBeGreaterThan(0);
       expect(interrupted).toBeLessThan(complete);
 
-      const resumed = await importCrud(other.services.db, legacy.url, { concurrency: 4 });
+      const resumed = await importCrud(other.services.write.db, legacy.url, { concurrency: 4 });
       expect(resumed.users.alreadyDone).toBe(150);
       expect(resumed.orders.alreadyDone).toBeGreaterThan(0);
       expect(resumed.orders.imported).toBeGreaterThan(0);
       expect(resumed.failures).toEqual([]);
-      expect(await eventCount(other.services.db)).toBe(complete);
-      expect(await outcome(other.services.db)).toEqual(await outcome(t.services.db));
+      expect(await eventCount(other.services.write.db)).toBe(complete);
+      expect(await outcome(other.services.write.db)).toEqual(await outcome(t.services.write.db));
     } finally {
       await other.cleanup();
     }
@@ -235,14 +235,14 @@ describe('import crud', () => {
     created.push(dirty.dbName);
     const target = await createTestEnv('import_crud_dirty');
     try {
-      const r = await importCrud(target.services.db, dirty.url);
+      const r = await importCrud(target.services.write.db, dirty.url);
       expect(r.users).toMatchObject({ imported: 1, failed: 2 });
       expect(r.products).toMatchObject({ imported: 1, failed: 1 });
       expect(r.orders).toMatchObject({ imported: 1, failed: 2, skipped: 1 });
       expect(r.skippedStatuses).toEqual({ pending: 1 });
       expect(r.failures.map((f) => `${f.table} ${f.legacyId}`).sort()).toEqual(['orders 2', 'orders 4', 'products 2', 'users 2', 'users 3']);
       expect(r.failures.find((f) => f.legacyId === '3' && f.table === 'users')!.reason).toContain('already exists');
-      const [order] = await target.services.db.execute<{ total_cents: number; quantity: number; on_hand: number }>(sql`
+      const [order] = await target.services.write.db.execute<{ total_cents: number; quantity: number; on_hand: number }>(sql`
         SELECT o.total_cents, l.quantity, p.on_hand FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id`);
       // Opening stock counts every completed legacy order, so once order 2 is fixed and imported on hand is the legacy 5.
       expect(order).toEqual({ total_cents: 1500, quantity: 3, on_hand: 6 });

@@ -169,7 +169,7 @@ describe('the order saga', () => {
     expect(saga).toEqual({ step: 'done', done: 1 });
 
     // The gateway's late answer is the first one (it charged); recording it now is refused.
-    const late = await t.services.db.transaction((tx) => processPayment(tx, {}, { orderId, outcome: { ok: true, chargeId: charge!.charge_id } }))
+    const late = await t.services.write.db.transaction((tx) => processPayment(tx, {}, { orderId, outcome: { ok: true, chargeId: charge!.charge_id } }))
       .then(() => null, (err: unknown) => err);
     expect(late).toBeInstanceOf(DomainError);
     expect((late as DomainError).code).toBe('CONFLICT');

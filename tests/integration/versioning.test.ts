@@ -43,7 +43,7 @@ describe('event versioning', () => {
     // Readers see only events older than every running transaction on the server (other test
     // files' included); wait until ours are all below that horizon.
     const [last] = await env.services.write.sql<{ tx: string }[]>`SELECT max(tx_id::text::bigint)::text AS tx FROM events`;
-    for (let h = await safeHorizon(env.services.db); h <= BigInt(last!.tx); h = await safeHorizon(env.services.db)) {
+    for (let h = await safeHorizon(env.services.write.db); h <= BigInt(last!.tx); h = await safeHorizon(env.services.write.db)) {
       await new Promise((r) => setTimeout(r, 50));
     }
     const runner = new ProjectionRunner(env.services.write, env.services.read, [orderSummaryProjection, analyticsProjection], log);

@@ -46,7 +46,7 @@ export async function createTestEnv(name: string, opts: { poolMax?: number } = {
 
 /** A new API token of that role, valid for these services (and a server started with serverEnv). */
 export async function tokenFor(services: Services, role: Role, name = `test-${role}`): Promise<string> {
-  const { token } = await createToken(services.db, services.env.SESSION_SECRET, { name, role });
+  const { token } = await createToken(services.write.db, services.env.SESSION_SECRET, { name, role });
   return token;
 }
 

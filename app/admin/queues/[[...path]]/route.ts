@@ -27,7 +27,7 @@ function buildBoard(): Hono {
   const app = new Hono();
   // Auth runs before every board route, its API and its static files.
   app.use('*', async (c, next) => {
-    const principal = await authenticate(s.db, s.env.SESSION_SECRET, c.req.raw.headers);
+    const principal = await authenticate(s.write.db, s.env.SESSION_SECRET, c.req.raw.headers);
     const isApi = c.req.path.startsWith(`${BASE}/api/`);
     if (!principal) {
       return isApi

@@ -50,7 +50,7 @@ export async function POST(req: Request) {
   const limiter = signInLimiter(s.redis, s.prefix, email, clientIp(req));
   if (await limiter.overLimit()) return fail('rate_limited', await limiter.retryAfterSeconds());
 
-  const session = await signIn(s.db, s.env.SESSION_SECRET, email, input.password);
+  const session = await signIn(s.write.db, s.env.SESSION_SECRET, email, input.password);
   if (!session) return fail('invalid');
   await limiter.succeeded();
 

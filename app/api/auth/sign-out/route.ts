@@ -18,7 +18,7 @@ export async function POST(req: Request) {
   const secret = sessionSecret(req);
   if (secret) {
     const s = services();
-    await signOut(s.db, s.env.SESSION_SECRET, secret);
+    await signOut(s.write.db, s.env.SESSION_SECRET, secret);
   }
   const res = wantsJson(req) ? NextResponse.json({ ok: true }) : seeOther('/sign-in?signed_out=1');
   res.headers.append('Set-Cookie', sessionCookie('', new Date(0), isHttps(req)));

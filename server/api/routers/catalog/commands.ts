@@ -15,13 +15,13 @@ export const catalogCommands = {
       commandId,
     }))
     .output(z.object({ productId: id, position: z.number().int() }))
-    .mutation(({ ctx, input }) => createProduct({ db: ctx.services.db }, commandContext(ctx, input.commandId), input)),
+    .mutation(({ ctx, input }) => createProduct(ctx.services, commandContext(ctx, input.commandId), input)),
   changePrice: commandProcedure
     .input(z.object({ productId: id, priceCents, commandId }))
     .output(positionResult)
-    .mutation(({ ctx, input }) => changePrice({ db: ctx.services.db }, commandContext(ctx, input.commandId), input)),
+    .mutation(({ ctx, input }) => changePrice(ctx.services, commandContext(ctx, input.commandId), input)),
   restock: commandProcedure
     .input(z.object({ productId: id, quantity: z.number().int('Quantity is a whole number').positive('Quantity must be greater than zero').max(10_000_000), commandId }))
     .output(positionResult)
-    .mutation(({ ctx, input }) => restock({ db: ctx.services.db }, commandContext(ctx, input.commandId), input)),
+    .mutation(({ ctx, input }) => restock(ctx.services, commandContext(ctx, input.commandId), input)),
 };

@@ -19,5 +19,5 @@ export const orderCommands = {
       commandId,
     }))
     .output(z.object({ orderId: id, position: z.number().int() }))
-    .mutation(({ ctx, input }) => placeOrder({ db: ctx.services.db }, commandContext(ctx, input.commandId), input)),
+    .mutation(({ ctx, input }) => placeOrder(ctx.services, commandContext(ctx, input.commandId), input)),
 };
