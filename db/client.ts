@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema';
+import { ListenHub, type Listening } from './listen';
 
 export type Db = PostgresJsDatabase<typeof schema>;
 /** A Drizzle transaction handle, as passed to `db.transaction(async (tx) => …)`. */
@@ -10,6 +11,8 @@ export type DbOrTx = Db | Tx;
 export interface DbHandle {
   db: Db;
   sql: postgres.Sql;
+  /** LISTEN that survives a server restart (see ListenHub); `onlisten` runs after every (re)listen. */
+  listen(channel: string, notify: (payload: string) => void, onlisten?: () => void): Promise<Listening>;
   close(): Promise<void>;
 }
 
@@ -20,7 +23,12 @@ export function connect(url: string, opts: { max?: number; appName?: string; pre
     connection: { application_name: opts.appName ?? 'ledgerline' },
   });
   const db = drizzle(opts.prepare === false ? client : preparedStatements(client), { schema });
-  return { db, sql: client, close: () => client.end({ timeout: 5 }) };
+  let hub: ListenHub | undefined;
+  return {
+    db, sql: client,
+    listen: (channel, notify, onlisten) => (hub ??= new ListenHub(url, opts.appName ?? 'ledgerline')).listen(channel, notify, onlisten),
+    close: async () => { await hub?.close(); await client.end({ timeout: 5 }); },
+  };
 }
 
 /**

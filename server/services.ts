@@ -31,7 +31,7 @@ export function createServices(opts: ServiceOptions = {}): Services {
   const redis = new Redis(opts.redisUrl ?? e.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false });
   redis.on('error', () => {}); // ioredis reconnects by itself; failures surface on the commands that need it.
   const prefix = opts.prefix ?? e.REDIS_PREFIX;
-  const waiter = new PositionWaiter(read.sql, write.db);
+  const waiter = new PositionWaiter(read, write.db);
   const cache = new QueryCache(redis, prefix);
   cache.onResult = (query, hit) => metrics().cache.inc({ query, result: hit ? 'hit' : 'miss' });
   const redisUrl = opts.redisUrl ?? e.REDIS_URL;

@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Services } from '@/server/services';
@@ -9,6 +10,7 @@ import type { CommandContext } from '@/server/commands/context';
 import { metrics } from '@/server/metrics';
 import { inSpan } from '@/server/tracing';
 import { createLogger } from '@/server/log';
+import { isUnavailable, unavailableText, UNAVAILABLE_MESSAGE } from './unavailable';
 
 export interface Context {
   services: Services;
@@ -27,6 +29,14 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error, path, ctx }) {
     const cause = error.cause;
+    // A service down or restarting, wherever it surfaced (also in createContext): 503, retryable.
+    if (error.code === 'SERVICE_UNAVAILABLE' || isUnavailable(cause)) {
+      log.warn({ err: unavailableText(cause), path, correlationId: ctx?.headers.get('x-correlation-id') ?? undefined }, 'service unavailable');
+      return {
+        ...shape, message: UNAVAILABLE_MESSAGE, code: TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE,
+        data: { ...shape.data, code: 'SERVICE_UNAVAILABLE' as const, httpStatus: 503, zodIssues: undefined, stack: undefined },
+      };
+    }
     if (error.code === 'INTERNAL_SERVER_ERROR') {
       // Logged here in full; the caller learns only that it failed, never the SQL or its parameters.
       log.error({ err: cause ?? error, path, correlationId: ctx?.headers.get('x-correlation-id') ?? undefined }, 'procedure failed');
@@ -42,12 +52,18 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Domain rule violations become tRPC errors with the same code and the rule's message. */
+/**
+ * Domain rule violations become tRPC errors with the same code and the rule's message; a service
+ * down or restarting becomes SERVICE_UNAVAILABLE (callers in this process see the code, too).
+ */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR' && isUnavailable(result.error.cause)) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE_MESSAGE, cause: result.error.cause });
   }
   return result;
 });

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import { sql as dsql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import type { Db, DbHandle } from '@/db/client';
 import { PROJECTIONS_CHANNEL } from './channels';
 import { readCheckpoints, reached, type Checkpoint } from './checkpoints';
 
@@ -24,11 +24,16 @@ export class PositionWaiter {
   private reading = false;
   private again = false;
 
-  constructor(private readSql: postgres.Sql, private writeDb: Db) {}
+  private readSql: postgres.Sql;
 
+  constructor(private read: Pick<DbHandle, 'sql' | 'listen'>, private writeDb: Db) {
+    this.readSql = read.sql;
+  }
+
+  /** Listens once per process; after a lost connection comes back, waiting queries read again (a NOTIFY meanwhile was missed). */
   private listen() {
-    this.listening ??= this.readSql.listen(PROJECTIONS_CHANNEL, () => this.refresh())
-      .then((meta) => { this.unlisten = meta.unlisten; });
+    this.listening ??= this.read.listen(PROJECTIONS_CHANNEL, () => this.refresh(), () => this.refresh())
+      .then((meta) => { this.unlisten = meta.unlisten; }, (err: unknown) => { this.listening = null; throw err; });
     return this.listening;
   }
 

@@ -115,7 +115,8 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   for (const w of [relayWorker, projectionWorker]) w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
   for (const w of [relayWorker, projectionWorker]) w.on('error', (err) => log.warn({ queue: w.name, err: err.message }, 'worker error'));
 
-  const listener = await s.write.sql.listen(EVENTS_CHANNEL, wakeRelay);
+  // After a lost connection comes back, the relay looks again: a NOTIFY meanwhile was missed.
+  const listener = await s.write.listen(EVENTS_CHANNEL, wakeRelay, wakeRelay);
   const sweep = () => {
     relayQueued = false; // a flushed Redis may have lost the queued signal
     wakeRelay();

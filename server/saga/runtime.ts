@@ -70,7 +70,7 @@ export async function startSaga(ctx: WorkerContext, opts: SagaRuntimeOptions): P
       }
     })();
   };
-  const listener = await s.write.sql.listen(PROJECTIONS_CHANNEL, (name) => { if (name === orderSagaProcess.name) sweep(); });
+  const listener = await s.write.listen(PROJECTIONS_CHANNEL, (name) => { if (name === orderSagaProcess.name) sweep(); }, sweep);
   const timer = setInterval(sweep, opts.sweepMs ?? 1000);
   sweep();
 
