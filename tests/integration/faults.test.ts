@@ -73,6 +73,10 @@ async function bringUp(opts: { splitRead: boolean; webs: number; workers: number
   };
   const workers = Array.from({ length: opts.workers }, () => startWorker(processEnv));
   const webs = await Promise.all(Array.from({ length: opts.webs }, () => startServer(processEnv)));
+  // A worker that cannot reach Postgres while it starts exits (its supervisor restarts it): start the faults once all beat.
+  const r = postgres(readUrl, { max: 1, onnotice: () => {} });
+  await until('every worker has started', async () => (await r<{ n: number }[]>`SELECT count(*)::int AS n FROM worker_heartbeats`)[0]!.n === opts.workers);
+  await r.end();
   return { write, read, redis, webs, workers, writeUrl, readUrl, token };
 }
 
@@ -105,15 +109,18 @@ async function ok<T>(t: Topology, path: string, input: unknown, kind: 'query' | 
 }
 
 /** Clients placing orders across the web processes; each retries a refused command with the same commandId until it is accepted. */
+/** Every command the clients sent, over all the faults of one topology. */
+interface Ledger { placed: Map<string, string>; attempted: Set<string> }
+
 class OrderLoad {
-  readonly placed = new Map<string, string>(); // commandId → orderId
   readonly answers = new Map<string, number>(); // status (or a timeout) → count
-  readonly attempted = new Set<string>();
+  get placed() { return this.ledger.placed; } // commandId → orderId
+  get attempted() { return this.ledger.attempted; }
   private running = true;
   private clients: Promise<void>[] = [];
   private waiters: { n: number; resolve: () => void }[] = [];
 
-  constructor(private t: Topology, private shop: { userId: string; productId: string }) {}
+  constructor(private t: Topology, private shop: { userId: string; productId: string }, private ledger: Ledger) {}
 
   start() { this.clients = Array.from({ length: CLIENTS }, (_, i) => this.client(i)); }
 
@@ -174,6 +181,7 @@ const listenSessions = async (sql: postgres.Sql) =>
 /** What must hold once the load has stopped: one effect per command, nothing half-written, every order through the saga and into the read models. */
 async function verify(t: Topology, load: OrderLoad, w: postgres.Sql, r: postgres.Sql) {
   const unexpected = [...load.answers.keys()].filter((k) => k !== '200' && k !== '503');
+  if (unexpected.length) console.warn([...t.webs, ...t.workers].map((p) => p.output().split('\n').slice(-30).join('\n')).join('\n---\n'));
   expect(unexpected.map((k) => `${k} × ${load.answers.get(k)}`)).toEqual([]);
 
   // Exactly one OrderPlaced per accepted command, none for a command never accepted, and the
@@ -215,6 +223,7 @@ for (const shape of [
     let w: postgres.Sql;
     let r: postgres.Sql;
     let shop: { userId: string; productId: string };
+    const ledger: Ledger = { placed: new Map(), attempted: new Set() };
 
     beforeAll(async () => {
       t = await bringUp({ splitRead: shape.splitRead, webs: shape.webs, workers: 2 });
@@ -231,7 +240,7 @@ for (const shape of [
     }, 60_000);
 
     const restartUnderLoad = async (what: string, restart: (load: OrderLoad) => Promise<void>) => {
-      const load = new OrderLoad(t, shop);
+      const load = new OrderLoad(t, shop, ledger);
       load.start();
       await load.more(CLIENTS * 2);
       const listening = await listenSessions(w) + (r === w ? 0 : await listenSessions(r));
