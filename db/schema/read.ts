@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  pgTable, uuid, text, integer, bigint, timestamp, jsonb, date, index, serial, customType, primaryKey,
+  pgTable, uuid, text, integer, bigint, boolean, timestamp, jsonb, date, index, serial, customType, primaryKey,
 } from 'drizzle-orm/pg-core';
 import { xid8 } from './types';
 
@@ -32,7 +32,13 @@ export const deadLetters = pgTable('dead_letters', {
   attempts: integer('attempts').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
-}, (t) => [index('dead_letters_open_idx').on(t.projection, t.resolvedAt)]);
+  /** The event's stream; for a `park-stream` projection its later events wait behind this one. */
+  streamId: text('stream_id'),
+  /** Parked only because an earlier event of its stream is parked (`park-stream`); it did not fail itself. */
+  held: boolean('held').notNull().default(false),
+  /** Set (with resolved_at) when an operator discarded the event instead of applying it. */
+  discardedAt: timestamp('discarded_at', { withTimezone: true, mode: 'date' }),
+}, (t) => [index('dead_letters_open_idx').on(t.projection, t.resolvedAt), index('dead_letters_stream_idx').on(t.projection, t.streamId, t.position)]);
 
 export const userProfiles = pgTable('user_profiles', {
   userId: uuid('user_id').primaryKey(),

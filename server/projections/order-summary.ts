@@ -32,7 +32,7 @@ export const orderSummaryProjection: ProjectionDefinition = {
   version: 1,
   handles: ['OrderPlaced', 'PaymentProcessed', 'PaymentFailed', 'InventoryReserved', 'InventoryUnavailable', 'OrderCompleted', 'PaymentRefunded', 'OrderCancelled'],
   tables: ['order_summaries'],
-  onError: 'halt',
+  onError: 'park-stream',
   async applyBatch(tx, events) {
     const rows = new Map<string, Row>();
     for (const e of events) {

@@ -23,7 +23,11 @@ export interface ConsumerDefinition {
   handles: readonly EventType[];
   /** The tables it owns: copied, rebuilt and swapped together. */
   tables: readonly string[];
-  /** What a poison event does once its retries are spent: stop the consumer, or park the event. */
-  onError: 'halt' | 'dead-letter';
+  /**
+   * What a poison event does once its retries are spent: stop the consumer (`halt`), park the
+   * event and go on (`dead-letter`), or park it with every later event of its stream, in order,
+   * while other streams go on (`park-stream`: a row never skips an event of its stream).
+   */
+  onError: 'halt' | 'dead-letter' | 'park-stream';
   applyBatch(tx: Tx, events: StoredEvent[]): Promise<void>;
 }

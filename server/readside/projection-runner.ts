@@ -5,6 +5,7 @@ import type { StoredEvent } from '@/server/domain/events';
 import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { after, lastBefore, readEvents, safeHorizon, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
+import { blockedStreams, holdBlocked, parkPoison } from './parked-streams';
 
 export interface RunnerOptions { batchSize?: number; maxAttempts?: number; backoffMs?: number }
 export type StepOutcome =
@@ -115,11 +116,15 @@ export class ProjectionRunner {
         SELECT xmin::text AS row_version FROM projection_checkpoints WHERE name = ${name} FOR UPDATE`);
       // Another worker moved the checkpoint (or a rebuild swapped the tables) since it was read.
       if (locked?.row_version !== ck.row_version) return { kind: 'applied', events: 0, more: true } as const;
-      const failure = await this.applyGuarded(tx, def, events);
-      if (failure) return this.onFailure(tx, def, ck, from, events, failure);
-      await this.saveCheckpoint(tx, name, next, events);
-      this.onApplied?.(name, events, (performance.now() - started) / 1000);
-      return { kind: 'applied', events: events.length, more: full } as const;
+      // park-stream: the events of a stream with a parked event wait behind it, in order.
+      const blocked = def.onError === 'park-stream' ? await blockedStreams(tx, name) : new Map<string, number>();
+      const toApply = blocked.size ? events.filter((e) => !blocked.has(e.streamId)) : events;
+      const failure = await this.applyGuarded(tx, def, toApply);
+      if (failure) return this.onFailure(tx, def, ck, from, toApply, failure, { events, blocked });
+      await holdBlocked(tx, name, events, blocked, next);
+      await this.saveCheckpoint(tx, name, next, toApply);
+      this.onApplied?.(name, toApply, (performance.now() - started) / 1000);
+      return { kind: 'applied', events: toApply.length, more: full } as const;
     });
   }
 
@@ -144,10 +149,12 @@ export class ProjectionRunner {
 
   /**
    * A poison event: the events before it are kept; the event is retried with backoff, and once its
-   * attempts are spent the projection either halts (`failed`, with the error) or parks it as a
-   * dead letter and moves on.
+   * attempts are spent the projection either halts (`failed`, with the error), parks it as a
+   * dead letter and moves on, or (`park-stream`) parks it and blocks its stream. Events of blocked
+   * streams up to the saved checkpoint are parked in the same transaction (`held`).
    */
-  private async onFailure(tx: Tx, def: ConsumerDefinition, ck: CheckpointRow, from: LogPoint, events: StoredEvent[], failure: { index: number; error: unknown }): Promise<StepOutcome> {
+  private async onFailure(tx: Tx, def: ConsumerDefinition, ck: CheckpointRow, from: LogPoint, events: StoredEvent[], failure: { index: number; error: unknown },
+    batch: { events: StoredEvent[]; blocked: Map<string, number> }): Promise<StepOutcome> {
     const poison = events[failure.index]!;
     const applied = events.slice(0, failure.index);
     const prefixEnd = applied.length ? pointOf(applied[applied.length - 1]!) : from;
@@ -155,6 +162,7 @@ export class ProjectionRunner {
     const attempts = Number(ck.failing_position) === poison.position ? ck.failing_attempts + 1 : 1;
     this.log.warn({ projection: def.name, eventId: poison.eventId, position: poison.position, attempts, err: message }, 'projection event failed');
     if (attempts < this.maxAttempts) {
+      await holdBlocked(tx, def.name, batch.events, batch.blocked, prefixEnd);
       await this.saveCheckpoint(tx, def.name, prefixEnd, applied);
       const afterMs = this.backoffMs * 2 ** (attempts - 1);
       await tx.execute(sql`UPDATE projection_checkpoints SET failing_position = ${poison.position}, failing_attempts = ${attempts},
@@ -162,16 +170,17 @@ export class ProjectionRunner {
       return { kind: 'retry', afterMs };
     }
     if (def.onError === 'halt') {
+      await holdBlocked(tx, def.name, batch.events, batch.blocked, prefixEnd);
       await this.saveCheckpoint(tx, def.name, prefixEnd, applied);
       await tx.execute(sql`UPDATE projection_checkpoints SET status = 'failed', failing_position = ${poison.position},
         failing_attempts = ${attempts}, last_error = ${`event ${poison.position} (${poison.type}): ${message}`} WHERE name = ${def.name}`);
       this.log.error({ projection: def.name, eventId: poison.eventId, position: poison.position }, 'projection halted');
       return { kind: 'failed' };
     }
-    await tx.execute(sql`INSERT INTO dead_letters (projection, position, event_type, error, attempts)
-      VALUES (${def.name}, ${poison.position}, ${poison.type}, ${message}, ${attempts})`);
+    await holdBlocked(tx, def.name, batch.events, batch.blocked, pointOf(poison));
+    await parkPoison(tx, def.name, poison, message, attempts);
     await this.saveCheckpoint(tx, def.name, pointOf(poison), applied);
-    this.log.error({ projection: def.name, eventId: poison.eventId, position: poison.position }, 'event dead-lettered');
+    this.log.error({ projection: def.name, eventId: poison.eventId, position: poison.position, policy: def.onError }, 'event dead-lettered');
     return { kind: 'applied', events: applied.length, more: true };
   }
 

@@ -71,6 +71,9 @@ export async function rebuildProjection(read: DbHandle, source: DbHandle, def: C
           events_applied = ${r.processed}, updated_at = now(),
           rebuild = ${JSON.stringify({ state: 'done', processed: r.processed, total: Math.max(total, r.processed), startedAt, finishedAt: new Date().toISOString() })}::jsonb
         WHERE name = ${def.name}`);
+      // The rebuild applied every event of the log, parked ones included: they wait no longer (and a
+      // later retry must not apply them twice), so a park-stream projection's streams flow again.
+      await tx.execute(sql`UPDATE dead_letters SET resolved_at = now() WHERE projection = ${def.name} AND resolved_at IS NULL`);
       await tx.execute(sql.raw(`DROP SCHEMA ${q(schema)} CASCADE`));
       await tx.execute(sql`SELECT pg_notify(${PROJECTIONS_CHANNEL}, ${def.name})`);
       return r.processed;

@@ -3,7 +3,7 @@ import { router, queryProcedure, adminProcedure } from '../trpc';
 import { cursor, limit } from '../schemas';
 import { readOptions } from './read-options';
 import { listDeadLetters, listEvents, projectionStatus } from '@/server/queries/ops';
-import { retryDeadLetter } from '@/server/readside/dead-letters';
+import { discardDeadLetter, retryDeadLetter } from '@/server/readside/dead-letters';
 import { projections, projectionNames } from '@/server/projections/registry';
 import { requestRebuild } from '@/server/readside/rebuild-request';
 import { systemAlerts } from '@/server/queries/alerts';
@@ -21,6 +21,10 @@ export const opsRouter = router({
   retryDeadLetter: adminProcedure
     .input(z.object({ id: z.number().int().positive() }))
     .mutation(({ ctx, input }) => retryDeadLetter(ctx.services.read, ctx.services.write, projections, input.id)),
+  /** Resolves a parked event without applying it; `confirm` must be typed as `discard <position>`. */
+  discardDeadLetter: adminProcedure
+    .input(z.object({ id: z.number().int().positive(), confirm: z.string().max(100) }))
+    .mutation(({ ctx, input }) => discardDeadLetter(ctx.services.read, input.id, input.confirm)),
   /** After the fix for a halted projection (or the saga) is deployed: retry its poison event and go on. */
   resumeProjection: adminProcedure
     .input(z.object({ name: z.enum(consumerNames as [string, ...string[]]) }))
