@@ -53,6 +53,7 @@ const sampleInputs: Record<string, unknown> = {
   'ops.alerts': {},
   'ops.deadLetters': {},
   'ops.retryDeadLetter': { id: 1 },
+  'ops.discardDeadLetter': { id: 1, confirm: 'discard 1' },
   'ops.rebuildProjection': { name: projectionNames[0] },
   'ops.resumeProjection': { name: projectionNames[0] },
   'session.me': undefined,
@@ -63,7 +64,7 @@ const procedures = Object.entries(appRouter._def.procedures as unknown as Record
   .map(([path, p]) => ({ path, type: p._def.type, inputs: p._def.inputs }));
 const mutations = procedures.filter((p) => p.type === 'mutation');
 const queries = procedures.filter((p) => p.type === 'query');
-const ADMIN_ONLY = ['ops.retryDeadLetter', 'ops.rebuildProjection', 'ops.resumeProjection'];
+const ADMIN_ONLY = ['ops.retryDeadLetter', 'ops.discardDeadLetter', 'ops.rebuildProjection', 'ops.resumeProjection'];
 
 /** Calls a procedure of a caller by its dotted path, with its sample input. */
 function call(caller: Caller, path: string): Promise<unknown> {
