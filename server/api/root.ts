@@ -7,6 +7,7 @@ import { orderCommands } from './routers/orders/commands';
 import { orderQueries } from './routers/orders/queries';
 import { reportQueries } from './routers/reports';
 import { dashboardQueries } from './routers/dashboard';
+import { analyticsQueries } from './routers/analytics';
 import { opsRouter } from './routers/ops';
 import { sessionRouter } from './routers/session';
 
@@ -16,6 +17,7 @@ export const appRouter = router({
   orders: router({ ...orderCommands, ...orderQueries }),
   reports: router(reportQueries),
   dashboard: router(dashboardQueries),
+  analytics: router(analyticsQueries),
   ops: opsRouter,
   session: sessionRouter,
 });

@@ -21,17 +21,43 @@ export function getOrder(s: ReadDeps, input: { orderId: string } & ReadOptions) 
   });
 }
 
-export function listOrders(s: ReadDeps, input: { status?: string; from?: string; to?: string; limit: number; cursor?: string } & ReadOptions) {
+/**
+ * The filters of orders.list and orders.count. `from`/`to` are days of `on` (default: when placed),
+ * so a chart's day drills down to exactly the orders it counted.
+ */
+export interface OrderFilter {
+  status?: string; from?: string; to?: string;
+  on?: 'placed' | 'completed' | 'cancelled'; productId?: string; cancelReason?: string; currency?: string;
+}
+
+function filterSql(f: OrderFilter) {
+  const at = sql.raw(`${f.on ?? 'placed'}_at`);
+  return sql`${f.status ? sql`status = ${f.status}` : sql`true`}
+    AND ${f.from ? sql`${at} >= (${f.from}::date::timestamp AT TIME ZONE 'UTC')` : sql`true`}
+    AND ${f.to ? sql`${at} < ((${f.to}::date + 1)::timestamp AT TIME ZONE 'UTC')` : sql`true`}
+    AND ${f.productId ? sql`lines @> ${JSON.stringify([{ productId: f.productId }])}::jsonb` : sql`true`}
+    AND ${f.cancelReason ? sql`cancel_reason = ${f.cancelReason}` : sql`true`}
+    AND ${f.currency ? sql`currency = ${f.currency}` : sql`true`}`;
+}
+
+export function listOrders(s: ReadDeps, input: OrderFilter & { limit: number; cursor?: string } & ReadOptions) {
   const { minPosition: _m, waitMs: _w, ...key } = input;
   return readModel(s, 'orders.list', ['order_summary'], key, input, async () => {
     const after = decodeCursor(input.cursor);
     const rows = await s.read.db.execute<OrderSummary>(sql`
       SELECT ${orderSummaryColumns} FROM order_summaries
-      WHERE ${input.status ? sql`status = ${input.status}` : sql`true`}
-        AND ${input.from ? sql`placed_at >= ${input.from}::date` : sql`true`}
-        AND ${input.to ? sql`placed_at < ${input.to}::date + 1` : sql`true`}
+      WHERE ${filterSql(input)}
         AND ${after ? sql`(placed_at, order_id) < (${String(after[0])}::timestamptz, ${String(after[1])}::uuid)` : sql`true`}
       ORDER BY placed_at DESC, order_id DESC LIMIT ${input.limit + 1}`);
     return pageOf(rows.map(normalizeOrder), input.limit, (o) => [o.placedAt, o.orderId]);
+  });
+}
+
+/** How many orders match the filters: the drill-down's count, to set beside the chart's number. */
+export function countOrders(s: ReadDeps, input: OrderFilter & ReadOptions) {
+  const { minPosition: _m, waitMs: _w, ...key } = input;
+  return readModel(s, 'orders.count', ['order_summary'], key, input, async () => {
+    const [row] = await s.read.db.execute<{ count: number }>(sql`SELECT count(*)::int AS count FROM order_summaries WHERE ${filterSql(input)}`);
+    return { count: row?.count ?? 0 };
   });
 }

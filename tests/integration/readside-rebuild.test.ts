@@ -11,6 +11,7 @@ import { listOrders } from '@/server/queries/orders';
 import { listProducts } from '@/server/queries/catalog';
 import { revenue, dailyRegistrations } from '@/server/queries/reports';
 import { projectionStatus } from '@/server/queries/ops';
+import { cohorts, funnel, products } from '@/server/queries/analytics/queries';
 import { startWorker } from '@/server/readside/worker';
 import { insertSyntheticLog, sizeFor } from '@/tests/fixtures/event-log';
 import { callerFor, createTestEnv, type TestEnv } from './support/harness';
@@ -60,6 +61,9 @@ describe('rebuilding a projection', () => {
       inventory: async () => (await listProducts(s, { limit: 20 })).data.items.length === 20,
       analytics: async () => (await revenue(s, { from: '2025-01-01', to: '2025-03-31' })).data.some((d) => d.revenueCents > 0)
         && (await dailyRegistrations(s, { from: '2025-01-01', to: '2025-03-31' })).data.some((d) => d.count > 0),
+      order_facts: async () => (await funnel(s, { from: '2025-01-01', to: '2025-03-31' })).data.steps.every((st) => st.orders > 0),
+      product_sales_daily: async () => (await products(s, { from: '2025-01-01', to: '2025-03-31' })).data.some((p) => p.unitsSold > 0),
+      cohorts: async () => (await cohorts(s, { from: '2025-01-01', to: '2025-03-31' })).data.cohorts.some((c) => c.customers > 0),
     };
 
     for (const def of projections) {

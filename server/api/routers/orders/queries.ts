@@ -2,8 +2,19 @@ import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
 import { queryProcedure } from '../../trpc';
 import { cursor, day, id, limit } from '../../schemas';
-import { getOrder, listOrders } from '@/server/queries/orders';
+import { countOrders, getOrder, listOrders } from '@/server/queries/orders';
 import { readOptions } from '../read-options';
+
+/** Filters shared by orders.list and orders.count; all optional, so older callers keep working. */
+const orderFilter = {
+  status: z.enum(['pending', 'paid', 'completed', 'cancelled']).optional(),
+  from: day.optional(), to: day.optional(),
+  /** Which moment from/to refer to: when the order was placed (default), completed or cancelled. */
+  on: z.enum(['placed', 'completed', 'cancelled']).optional(),
+  productId: id.optional(),
+  cancelReason: z.string().regex(/^[a-z_]{1,40}$/, 'A cancel reason is a word such as out_of_stock').optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'Currency is an ISO 4217 code such as USD').optional(),
+};
 
 export const orderQueries = {
   get: queryProcedure
@@ -14,9 +25,9 @@ export const orderQueries = {
       return answer;
     }),
   list: queryProcedure
-    .input(z.object({
-      status: z.enum(['pending', 'paid', 'completed', 'cancelled']).optional(),
-      from: day.optional(), to: day.optional(), limit, cursor, ...readOptions,
-    }))
+    .input(z.object({ ...orderFilter, limit, cursor, ...readOptions }))
     .query(({ ctx, input }) => listOrders(ctx.services, input)),
+  count: queryProcedure
+    .input(z.object({ ...orderFilter, ...readOptions }))
+    .query(({ ctx, input }) => countOrders(ctx.services, input)),
 };
