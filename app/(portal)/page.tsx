@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import { requireStaff } from '@/lib/auth/current-staff';
 import { DashboardView } from '@/components/dashboard/dashboard-view';
@@ -6,5 +7,6 @@ export const metadata: Metadata = { title: 'Dashboard' };
 
 export default async function DashboardPage() {
   await requireStaff();
-  return <DashboardView />;
+  // The view reads its range from the URL (useSearchParams), which needs a Suspense boundary.
+  return <Suspense><DashboardView /></Suspense>;
 }

@@ -1,30 +1,33 @@
-import { Card } from '@/components/ui/card';
-import { count, money, percent } from '@/lib/format';
-import type { RouterOutputs } from '@/lib/trpc';
+'use client';
 
-type Summary = NonNullable<RouterOutputs['dashboard']['summary']['data']>;
+import { count } from '@/lib/format';
+import { KpiTile, KpiTiles, kpisOf, type Kpi } from '@/components/analytics/kpi-tile';
 
-function Kpi({ testId, label, value, detail }: { testId: string; label: string; value: string; detail?: string }) {
-  return (
-    <Card data-testid={testId} aria-label={label} className="grid gap-1 p-4">
-      <p className="text-sm font-medium text-muted-foreground">{label}</p>
-      <p className="text-2xl font-semibold tabular-nums" data-testid={`${testId}-value`}>{value}</p>
-      {detail ? <p className="text-xs text-muted-foreground">{detail}</p> : null}
-    </Card>
-  );
-}
+type Report = { period: { from: string; to: string }; previous: { from: string; to: string }; kpis: Kpi[] };
 
-export function KpiCards({ summary }: { summary: Summary }) {
-  const { today, period } = summary;
-  const range = `${period.from} – ${period.to}`;
+/**
+ * The dashboard's KPIs, each with its change against the previous period of the same length (for
+ * "today": yesterday) and a sparkline. Money KPIs come once per currency in the range.
+ */
+export function KpiCards({ period, today, compare }: { period: Report; today: Report; compare: boolean }) {
+  const one = (r: Report, key: Kpi['key']) => kpisOf(r.kpis, key)[0];
+  const placed = one(period, 'placedOrders');
+  const completed = one(period, 'completedOrders');
+  const cancelled = one(period, 'cancelledOrders');
+  const users = one(period, 'newUsers');
+  const rate = one(period, 'cancellationRate');
+  const range = `${period.period.from} – ${period.period.to}`;
+  const against = compare ? ` · vs ${period.previous.from} – ${period.previous.to}` : '';
   return (
     <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3">
-      <Kpi testId="kpi-revenue-today" label="Revenue today" value={money(today.revenueCents)} detail={`${count(today.completedOrders)} completed orders today`} />
-      <Kpi testId="kpi-revenue-period" label="Revenue in range" value={money(period.revenueCents)} detail={range} />
-      <Kpi testId="kpi-orders" label="Orders" value={count(period.placedOrders)} detail={`${count(period.completedOrders)} completed · ${count(today.placedOrders)} placed today`} />
-      <Kpi testId="kpi-avg-order-value" label="Average order value" value={money(period.avgOrderValueCents)} detail="Completed orders in range" />
-      <Kpi testId="kpi-new-users" label="New users" value={count(period.newUsers)} detail={`${count(today.newUsers)} today`} />
-      <Kpi testId="kpi-cancellation-rate" label="Cancellation rate" value={percent(period.cancellationRate)} detail={`${count(period.cancelledOrders)} cancelled in range`} />
+      <KpiTiles testId="kpi-revenue-today" label="Revenue today" kpis={kpisOf(today.kpis, 'revenue')} compare={compare}
+        detail={`${count(one(today, 'completedOrders')?.current ?? 0)} completed orders today · vs yesterday`} />
+      <KpiTiles testId="kpi-revenue-period" label="Revenue in range" kpis={kpisOf(period.kpis, 'revenue')} compare={compare} detail={range + against} />
+      {placed ? <KpiTile testId="kpi-orders" label="Orders" kpi={placed} compare={compare}
+        detail={`${count(completed?.current ?? 0)} completed · ${count(one(today, 'placedOrders')?.current ?? 0)} placed today`} /> : null}
+      <KpiTiles testId="kpi-avg-order-value" label="Average order value" kpis={kpisOf(period.kpis, 'avgOrderValue')} compare={compare} detail="Completed orders in range" />
+      {users ? <KpiTile testId="kpi-new-users" label="New users" kpi={users} compare={compare} detail={`${count(one(today, 'newUsers')?.current ?? 0)} today`} /> : null}
+      {rate ? <KpiTile testId="kpi-cancellation-rate" label="Cancellation rate" kpi={rate} compare={compare} detail={`${count(cancelled?.current ?? 0)} cancelled in range`} /> : null}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import { requireStaff } from '@/lib/auth/current-staff';
 import { OrdersView } from '@/components/orders/orders-view';
@@ -6,5 +7,6 @@ export const metadata: Metadata = { title: 'Orders' };
 
 export default async function OrdersPage() {
   await requireStaff();
-  return <OrdersView />;
+  // The view keeps its filters in the URL (useSearchParams), which needs a Suspense boundary.
+  return <Suspense><OrdersView /></Suspense>;
 }
