@@ -5,7 +5,7 @@ type Revenue = RouterOutputs['reports']['revenue']['data'];
 type Registrations = RouterOutputs['reports']['dailyRegistrations']['data'];
 
 export const reportHeader = [
-  'day', 'registrations', 'placed_orders', 'completed_orders', 'cancelled_orders',
+  'day', 'currency', 'registrations', 'placed_orders', 'completed_orders', 'cancelled_orders',
   'revenue_cents', 'avg_order_value_cents', 'refunded_cents',
 ];
 
@@ -16,7 +16,7 @@ export function reportCsv(revenue: Revenue, registrations: Registrations): strin
   const byDay = new Map(revenue.map((r) => [r.day, r]));
   const rows = days.map((day) => {
     const r = byDay.get(day);
-    return [day, regs.get(day) ?? 0, r?.placedCount ?? 0, r?.completedCount ?? 0, r?.cancelledCount ?? 0, r?.revenueCents ?? 0, r?.avgOrderValueCents ?? 0, r?.refundedCents ?? 0];
+    return [day, r?.currency ?? '', regs.get(day) ?? 0, r?.placedCount ?? 0, r?.completedCount ?? 0, r?.cancelledCount ?? 0, r?.revenueCents ?? 0, r?.avgOrderValueCents ?? 0, r?.refundedCents ?? 0];
   });
   return toCsv(reportHeader, rows);
 }

@@ -1,4 +1,4 @@
-import { BarChart3, BookOpen, Boxes, Gauge, LayoutDashboard, ListTree, Mailbox, ShoppingCart, Users, Workflow } from 'lucide-react';
+import { BarChart3, BookOpen, ChartNoAxesCombined, Boxes, Gauge, LayoutDashboard, ListTree, Mailbox, ShoppingCart, Users, Workflow } from 'lucide-react';
 import type { Role } from '@/lib/session';
 
 export interface NavItem {
@@ -19,6 +19,7 @@ export const navSections: { title: string; items: NavItem[] }[] = [
       { href: '/orders', label: 'Orders', icon: ShoppingCart },
       { href: '/catalog', label: 'Catalog', icon: Boxes },
       { href: '/reports', label: 'Reports', icon: BarChart3 },
+      { href: '/analytics', label: 'Analytics', icon: ChartNoAxesCombined },
     ],
   },
   {

@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import { requireStaff } from '@/lib/auth/current-staff';
 import { ReportsView } from '@/components/reports/reports-view';
@@ -6,5 +7,6 @@ export const metadata: Metadata = { title: 'Reports' };
 
 export default async function ReportsPage() {
   await requireStaff();
-  return <ReportsView />;
+  // The view keeps its range in the URL (useSearchParams), which needs a Suspense boundary.
+  return <Suspense><ReportsView /></Suspense>;
 }
