@@ -32,7 +32,7 @@ export async function loadCohorts(db: Db, period: Period, today: string): Promis
       SELECT to_char(c.cohort_week, 'YYYY-MM-DD') AS week, ((a.week - c.cohort_week) / 7)::int AS since, count(DISTINCT a.user_id)::int AS active
       FROM cohort_customers c JOIN cohort_activity a ON a.user_id = c.user_id
       WHERE c.cohort_week BETWEEN date_trunc('week', ${period.from}::date)::date AND ${period.to}::date
-        AND a.week >= c.cohort_week AND a.week < c.cohort_week + ${MAX_COHORT_WEEKS * 7}
+        AND a.week >= c.cohort_week AND a.week < c.cohort_week + ${MAX_COHORT_WEEKS * 7}::int
       GROUP BY 1, 2`),
     db.execute<{ week: string; buyers: number; repeat: number }>(sql`
       WITH firsts AS (SELECT user_id, min(week) AS first_week FROM cohort_activity GROUP BY user_id)
