@@ -13,6 +13,8 @@ export function weekOf(iso: string): string {
  * orders each customer completed in each week (by the week the order completed).
  */
 export const cohortsProjection: ProjectionDefinition = {
+  kind: 'projection',
+  database: 'read',
   name: 'cohorts',
   version: 1,
   handles: ['UserCreated', 'OrderCompleted'],

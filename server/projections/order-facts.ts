@@ -27,6 +27,8 @@ function factOf(e: StoredEvent): Omit<Row, 'order_id'> | null {
  * the order's current state, not when it got there.
  */
 export const orderFactsProjection: ProjectionDefinition = {
+  kind: 'projection',
+  database: 'read',
   name: 'order_facts',
   version: 1,
   handles: ['OrderPlaced', 'PaymentProcessed', 'InventoryReserved', 'OrderCompleted', 'PaymentRefunded', 'OrderCancelled'],

@@ -12,6 +12,8 @@ interface Settled { order_id: string; day: string }
  * are kept in product_open_lines until the order completes or is cancelled.
  */
 export const productSalesProjection: ProjectionDefinition = {
+  kind: 'projection',
+  database: 'read',
   name: 'product_sales_daily',
   version: 1,
   handles: ['OrderPlaced', 'OrderCompleted', 'PaymentRefunded', 'OrderCancelled'],
