@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createServices, type Services } from '@/server/services';
 import { UsageError, parseOptions, usageOf, type CliCommand } from './command';
 import { tokenCreate, tokenRevoke } from './commands/token';
-import { staffCreate } from './commands/staff';
+import { staffCreate, staffDisable, staffEnable, staffResetPassword } from './commands/staff';
 import { demoLoad } from './commands/demo';
 import { importCrudCommand } from './commands/import';
 
@@ -15,7 +15,7 @@ import { importCrudCommand } from './commands/import';
 export const commands: CliCommand[] = [
   tokenCreate,
   tokenRevoke,
-  staffCreate,
+  staffCreate, staffDisable, staffEnable, staffResetPassword,
   demoLoad, importCrudCommand,
 ];
 

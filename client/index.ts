@@ -35,6 +35,7 @@ export function createLedgerlineClient(opts: LedgerlineClientOptions): Ledgerlin
       httpBatchLink({
         url: `${opts.url.replace(/\/+$/, '')}/api/trpc`,
         transformer: superjson,
+        maxItems: 50, // the server refuses batches of more than 50 calls
         headers: () => ({ ...opts.headers, authorization: `Bearer ${opts.token}` }),
         fetch: opts.fetch,
       }),

@@ -5,8 +5,9 @@ type Cell = string | number | null | undefined;
 function escapeCell(value: Cell): string {
   if (value === null || value === undefined) return '';
   let s = String(value);
-  // A leading =, +, - or @ would be run as a formula by spreadsheet programs.
-  if (typeof value === 'string' && /^[=+\-@]/.test(s)) s = `'${s}`;
+  // A leading =, +, - or @ would be run as a formula by spreadsheet programs; so would one after a
+  // leading tab or carriage return, which some of them skip (OWASP CSV injection).
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

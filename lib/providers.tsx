@@ -34,7 +34,8 @@ export function Providers({ children }: { children: React.ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson })],
+      // maxItems: the server refuses larger batches (TRPC_MAX_BATCH_SIZE).
+      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: 50 })],
     }),
   );
   return (

@@ -60,6 +60,13 @@ if [ "$events" = "0" ]; then
   fi
 fi
 
+# npm start refuses production without SESSION_SECRET: a local setup keeps one random secret of its own.
+if [ -z "${SESSION_SECRET:-}" ]; then
+  [ -s .ledgerline/session-secret ] || node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' >.ledgerline/session-secret
+  SESSION_SECRET="$(cat .ledgerline/session-secret)"
+  export SESSION_SECRET
+fi
+
 step "Starting the web tier on port $PORT"
 background npm start
 

@@ -1,8 +1,9 @@
 /**
- * `npm start`: checks the environment, applies migrations, creates the first admin when there is
- * no staff yet, then runs `next start` on PORT, forwarding signals and its exit code.
+ * `npm start`: checks the environment (production: SESSION_SECRET is required unless
+ * LEDGERLINE_ALLOW_DEV_SECRET=1 says otherwise), applies migrations, creates the first admin when
+ * there is no staff yet, then serves the production build on PORT through the front server
+ * (server/http/front.ts: trusted client address, access log) with Next in this process.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { env as loadEnv, type Env } from '@/server/env';
 import { connect } from '@/db/client';
 import { migrateAll } from '@/db/migrate';
 import { ensureFirstAdmin } from './bootstrap';
+import { accessLogger, createFrontServer } from '@/server/http/front';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,32 +34,31 @@ async function prepare(e: Env) {
   }
 }
 
-/** `next start` runs with NODE_ENV=production, where env.ts demands a real SESSION_SECRET. */
-function childEnv(): NodeJS.ProcessEnv {
-  const childEnv = { ...process.env };
-  if (!process.env.SESSION_SECRET) {
-    console.warn('SESSION_SECRET is not set: using the development secret. Set SESSION_SECRET (16+ characters) in production.');
-    childEnv.LEDGERLINE_ALLOW_DEV_SECRET = '1';
-  }
-  return childEnv;
-}
-
 async function main() {
+  // Next serves the build in production mode; env.ts then demands a real SESSION_SECRET.
+  (process.env as Record<string, string>).NODE_ENV = 'production';
   const e = parseEnv();
+  if (!process.env.SESSION_SECRET) {
+    console.warn('SESSION_SECRET is not set, and LEDGERLINE_ALLOW_DEV_SECRET=1 allows the development secret: do not run this in production.');
+  }
   if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
     console.error('No production build found: run `npm run build` first.');
     process.exit(1);
   }
   await prepare(e);
-  const next = path.join(root, 'node_modules', '.bin', 'next');
-  const child = spawn(next, ['start', '-p', String(e.PORT)], { cwd: root, env: childEnv(), stdio: 'inherit' });
-  const forward = (signal: NodeJS.Signals) => () => { child.kill(signal); };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, forward(signal));
-  child.on('error', (err) => { console.error(`Could not start ${next}: ${err.message}`); process.exit(1); });
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (signalNumbers[signal] ?? 1) : 1)));
+  const { default: next } = await import('next');
+  const app = next({ dev: false, dir: root, port: e.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createFrontServer({ trust: e.TRUSTED_PROXIES, handle: (req, res) => handle(req, res), log: accessLogger() });
+  server.listen(e.PORT, () => console.log(`Ledgerline web tier on http://localhost:${e.PORT}`));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
 }
-
-const signalNumbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
 main().catch((err) => {
   console.error('Start-up failed:', err instanceof Error ? err.message : err);

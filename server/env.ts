@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies, type ProxyTrust } from './http/forwarded';
 
 const url = (fallback: string) => z.string().url().default(fallback);
 
@@ -22,6 +23,20 @@ const schema = z.object({
   PAYMENT_SLOW_MS: z.coerce.number().int().positive().default(15000),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /**
+   * Proxies in front of the web tier whose X-Forwarded-For may be believed: a hop count (`1`) or
+   * addresses and CIDR ranges (`10.0.0.0/8,127.0.0.1`). Unset: the socket's peer is the client.
+   */
+  TRUSTED_PROXIES: z.string().optional().transform((v, ctx): ProxyTrust => {
+    try {
+      return parseTrustedProxies(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `${(err as Error).message}; use a hop count or a comma-separated list of addresses/CIDRs` });
+      return z.NEVER;
+    }
+  }),
+  /** A session not used for this long is signed out, well before its 7-day maximum. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(12 * 60),
 });
 
 export type Env = z.infer<typeof schema> & { READ_DATABASE_URL: string; SESSION_SECRET: string };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { createStaff } from '@/server/auth/store';
+import { createStaff, disableStaff, enableStaff, resetStaffPassword } from '@/server/auth/store';
 import { roles, type Role } from '@/server/auth/principal';
 import { UsageError, type CliCommand } from '../command';
 
@@ -27,6 +27,45 @@ export const staffCreate: CliCommand = {
     const password = opts.password ?? generatePassword();
     const id = await createStaff(ctx.services().write.db, { email, name: opts.name?.trim() || undefined, role: opts.role as Role, password });
     ctx.out(`Created ${opts.role} ${email} (id ${id}).`);
+    if (opts.password === undefined) ctx.out(`Password (shown only this once): ${password}`);
+  },
+};
+
+export const staffDisable: CliCommand = {
+  path: ['staff', 'disable'],
+  summary: 'Stops a staff member from signing in and ends every session they have open, at once.',
+  options: { email: { description: 'the sign-in email', required: true } },
+  async run(opts, ctx) {
+    const r = await disableStaff(ctx.services().write.db, opts.email!.trim());
+    if (!r) throw new UsageError(`No staff member has the email "${opts.email}"`);
+    ctx.out(`Disabled ${opts.email!.trim()}; ended ${r.sessionsEnded} session(s).`);
+  },
+};
+
+export const staffEnable: CliCommand = {
+  path: ['staff', 'enable'],
+  summary: 'Lets a disabled staff member sign in again.',
+  options: { email: { description: 'the sign-in email', required: true } },
+  async run(opts, ctx) {
+    if (!(await enableStaff(ctx.services().write.db, opts.email!.trim()))) throw new UsageError(`No staff member has the email "${opts.email}"`);
+    ctx.out(`Enabled ${opts.email!.trim()}.`);
+  },
+};
+
+export const staffResetPassword: CliCommand = {
+  path: ['staff', 'reset-password'],
+  summary: 'Sets a new password (generated and printed when none is given) and ends every session of the old one.',
+  options: {
+    email: { description: 'the sign-in email', required: true },
+    password: { description: `at least ${MIN_PASSWORD_LENGTH} characters (default: generated and printed)` },
+  },
+  async run(opts, ctx) {
+    if (opts.password !== undefined && opts.password.length < MIN_PASSWORD_LENGTH) {
+      throw new UsageError(`--password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    }
+    const password = opts.password ?? generatePassword();
+    if (!(await resetStaffPassword(ctx.services().write.db, opts.email!.trim(), password))) throw new UsageError(`No staff member has the email "${opts.email}"`);
+    ctx.out(`New password set for ${opts.email!.trim()}; their sessions ended.`);
     if (opts.password === undefined) ctx.out(`Password (shown only this once): ${password}`);
   },
 };

@@ -20,6 +20,12 @@ export function AccountMenu() {
           <span>Sign out</span>
         </Button>
       </form>
+      <form method="post" action="/api/auth/sign-out" className="hidden md:block">
+        <input type="hidden" name="everywhere" value="1" />
+        <Button type="submit" variant="ghost" size="sm" title="End every session of yours, on every device">
+          <span>Sign out everywhere</span>
+        </Button>
+      </form>
     </div>
   );
 }

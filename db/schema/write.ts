@@ -35,12 +35,25 @@ export const orders = pgTable('orders', {
   status: text('status', { enum: ['pending', 'paid', 'completed', 'cancelled'] }).notNull(),
   totalCents: integer('total_cents').notNull(),
   currency: text('currency').notNull().default('USD'),
-  paymentToken: text('payment_token').notNull(),
+  /** A reference to the payment token (`pref_<orderId>`); the token itself is in payment_tokens while it is needed. */
+  paymentRef: text('payment_ref').notNull(),
   cancelReason: text('cancel_reason'),
   placedAt: timestamp('placed_at', { withTimezone: true, mode: 'date' }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   version: integer('version').notNull(),
 }, (t) => [index('orders_user_idx').on(t.userId), index('orders_placed_idx').on(t.placedAt)]);
+
+/**
+ * Payment tokens held by reference (finding 8): written with the order in the same transaction,
+ * read by the saga when it charges, deleted in the transaction that records the gateway's final
+ * answer. Neither the order row nor any event holds the token.
+ */
+export const paymentTokens = pgTable('payment_tokens', {
+  ref: text('ref').primaryKey(),
+  orderId: uuid('order_id').notNull(),
+  token: text('token').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
 
 export const orderLines = pgTable('order_lines', {
   orderId: uuid('order_id').notNull().references(() => orders.id),

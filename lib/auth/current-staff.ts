@@ -2,7 +2,7 @@ import { cache } from 'react';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { services } from '@/server/services';
-import { authenticate } from '@/server/auth/store';
+import { authenticate, idleMsOf } from '@/server/auth/store';
 import type { Principal } from '@/server/auth/principal';
 import { safeNext } from './safe-next';
 import { PATH_HEADER } from './path-header';
@@ -10,7 +10,7 @@ import { PATH_HEADER } from './path-header';
 /** The signed-in staff member of this request (once per request), or null. */
 export const currentPrincipal = cache(async (): Promise<Principal | null> => {
   const s = services();
-  return authenticate(s.write.db, s.env.SESSION_SECRET, await headers());
+  return authenticate(s.write.db, s.env.SESSION_SECRET, await headers(), idleMsOf(s.env));
 });
 
 /** The signed-in staff member; a signed-out visitor is sent to /sign-in and brought back after. */

@@ -7,13 +7,14 @@ export function isHttps(req: Request): boolean {
 }
 
 /**
- * The client address. The last x-forwarded-for entry is the one added by the hop nearest to us,
- * which a client cannot forge; entries before it can be anything.
+ * The client address, as the web tier's front server (server/http/front.ts) wrote it: it replaces
+ * X-Forwarded-For with the one address it believes (the socket's peer, or what TRUSTED_PROXIES
+ * allows), before Next or any handler sees the request.
  */
 export function clientIp(req: Request): string {
   const forwarded = req.headers.get('x-forwarded-for');
   const last = forwarded?.split(',').map((s) => s.trim()).filter(Boolean).pop();
-  return last ?? req.headers.get('x-real-ip') ?? 'unknown';
+  return last ?? 'unknown';
 }
 
 /** Rejects cross-site form posts: a browser's Origin, when sent, must be this site. */

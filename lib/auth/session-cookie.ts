@@ -1,9 +1,13 @@
-import { SESSION_COOKIE } from '@/server/auth/store';
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from '@/server/auth/store';
 
-/** The Set-Cookie value of the staff session: script-proof, same-site, HTTPS-only when served so. */
+/**
+ * The Set-Cookie value of the staff session: script-proof, same-site. Over https it is the
+ * `__Host-` cookie (Secure, Path=/, no Domain), which no subdomain or plain-http page can set
+ * or overwrite.
+ */
 export function sessionCookie(secret: string, expires: Date, secure: boolean): string {
   const parts = [
-    `${SESSION_COOKIE}=${encodeURIComponent(secret)}`,
+    `${secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE}=${encodeURIComponent(secret)}`,
     'Path=/',
     `Expires=${expires.toUTCString()}`,
     'HttpOnly',

@@ -4,7 +4,10 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Services } from '@/server/services';
 import { DomainError } from '@/server/domain/errors';
-import { authenticate } from '@/server/auth/store';
+import { inputProblem } from '@/server/domain/input-hygiene';
+import { TooManyWaitersError, waitingAs } from '@/server/readside/wait';
+import { authenticate, idleMsOf } from '@/server/auth/store';
+import { notePrincipal } from '@/server/http/access-log';
 import { actorOf, type Principal, type Role } from '@/server/auth/principal';
 import type { CommandContext } from '@/server/commands/context';
 import { metrics } from '@/server/metrics';
@@ -19,7 +22,8 @@ export interface Context {
 }
 
 export async function createContext(services: Services, headers: Headers): Promise<Context> {
-  const principal = await authenticate(services.write.db, services.env.SESSION_SECRET, headers);
+  const principal = await authenticate(services.write.db, services.env.SESSION_SECRET, headers, idleMsOf(services.env));
+  notePrincipal(principal?.id);
   return { services, principal, headers };
 }
 
@@ -83,7 +87,23 @@ const measured = t.middleware(async ({ path, type, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(measured).use(domainErrors);
+/** Refuses NULs, broken characters and deep nesting anywhere in the input, naming the field (finding 6). */
+const cleanInput = t.middleware(async ({ getRawInput, next }) => {
+  const problem = inputProblem(await getRawInput());
+  if (problem) throw new TRPCError({ code: 'BAD_REQUEST', message: problem });
+  return next();
+});
+
+/** A caller over its share of read-your-writes waiters is told to retry, not queued (finding 5). */
+const waiterLimits = t.middleware(async ({ ctx, next }) => {
+  const result = await waitingAs(ctx.principal ? `${ctx.principal.kind}:${ctx.principal.id}` : 'anonymous', () => next());
+  if (!result.ok && result.error.cause instanceof TooManyWaitersError) {
+    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: result.error.cause.message, cause: result.error.cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(measured).use(cleanInput).use(domainErrors).use(waiterLimits);
 
 /** Any signed-in staff member or API token. */
 export const staffProcedure = publicProcedure.use(({ ctx, next }) => {

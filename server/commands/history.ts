@@ -8,6 +8,7 @@ import { badRequest, conflict, notFound } from '@/server/domain/errors';
 import { activeTraceparent } from '@/server/tracing';
 import { appendToStream } from './append';
 import { runCommand } from './run';
+import { paymentRefOf } from './orders';
 import type { CommandContext, CommandDeps } from './context';
 
 /**
@@ -34,6 +35,7 @@ export const historicalOrderInput = z.object({
     /** The unit price actually charged then; used when `prices` is `given`. */
     unitPriceCents: z.number().int().positive().optional(),
   })).min(minLines).max(maxLines),
+  /** Accepted for the record's shape; a settled order's token is never stored (finding 8), only a reference. */
   paymentToken: z.string().min(1).max(200),
   outcome: z.enum(['completed', 'payment_failed', 'out_of_stock']),
   /**
@@ -107,7 +109,7 @@ export async function recordHistoricalOrder(deps: CommandDeps, ctx: CommandConte
     };
     const chargeId = `hist_${orderId}`;
 
-    step({ type: 'PlaceOrder', data: { orderId, userId: input.userId, items: input.items, paymentToken: input.paymentToken, currency: input.currency, products: info } });
+    step({ type: 'PlaceOrder', data: { orderId, userId: input.userId, items: input.items, paymentRef: paymentRefOf(orderId), currency: input.currency, products: info } });
     if (input.outcome === 'payment_failed') {
       step({ type: 'ProcessPayment', data: { orderId, outcome: { ok: false, reason: 'declined' } } });
       step({ type: 'CancelOrder', data: { orderId, reason: 'payment_failed' } }, true);
@@ -133,7 +135,7 @@ export async function recordHistoricalOrder(deps: CommandDeps, ctx: CommandConte
 
     await tx.insert(orders).values({
       id: orderId, userId: final.userId, status: final.status, totalCents: final.totalCents, currency: final.currency,
-      paymentToken: input.paymentToken, cancelReason: final.cancelReason, placedAt, updatedAt: settledAt, version: timeline.length,
+      paymentRef: paymentRefOf(orderId), cancelReason: final.cancelReason, placedAt, updatedAt: settledAt, version: timeline.length,
     });
     await tx.insert(orderLines).values(final.lines.map((l, i) => ({
       orderId, lineNo: i + 1, productId: l.productId, quantity: l.quantity, unitPriceCents: l.unitPriceCents,

@@ -23,6 +23,17 @@ const orderPlacedV1 = z.object({
   orderId: uuid, userId: uuid, lines: z.array(orderLine).min(1), totalCents: cents, paymentToken: z.string(),
 });
 
+/**
+ * v2 as written since finding 8: `paymentRef` (a reference to the token, held in the write-side
+ * payment_tokens table only while the charge needs it) instead of the token. Older v2 events
+ * carry `paymentToken`; the explorer shows it redacted (server/domain/redact.ts).
+ */
+const orderPlacedV2 = orderPlacedV1.omit({ paymentToken: true }).extend({
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  paymentToken: z.string().optional(),
+  paymentRef: z.string().optional(),
+}).refine((d) => d.paymentToken !== undefined || d.paymentRef !== undefined, 'OrderPlaced needs paymentRef (or, before references, paymentToken)');
+
 export const eventSchemas = {
   UserCreated: { 1: z.object({ userId: uuid, email: z.string(), name: z.string() }) },
   UserEmailUpdated: { 1: z.object({ userId: uuid, email: z.string(), previousEmail: z.string() }) },
@@ -34,7 +45,7 @@ export const eventSchemas = {
   InventoryRestocked: { 1: z.object({ productId: uuid, quantity: z.number().int(), onHand: z.number().int() }) },
   OrderPlaced: {
     1: orderPlacedV1,
-    2: orderPlacedV1.extend({ currency: z.string().regex(/^[A-Z]{3}$/) }),
+    2: orderPlacedV2,
   },
   PaymentProcessed: { 1: z.object({ orderId: uuid, amountCents: cents, chargeId: z.string() }) },
   PaymentFailed: { 1: z.object({ orderId: uuid, reason: z.string() }) },

@@ -16,12 +16,18 @@ export const ORDER_LIMITS = { minLines: 1, maxLines: 50, minQuantity: 1, maxQuan
 export type CancelReason = 'payment_failed' | 'out_of_stock' | 'payment_timeout' | 'inventory_timeout';
 
 export type OrderCommand =
-  | { type: 'PlaceOrder'; data: { orderId: string; userId: string; items: { productId: string; quantity: number }[]; paymentToken: string; currency: string; products: ProductInfo[] } }
+  | { type: 'PlaceOrder'; data: { orderId: string; userId: string; items: { productId: string; quantity: number }[]; currency: string; products: ProductInfo[] } & PaymentOf }
   | { type: 'ProcessPayment'; data: { orderId: string; outcome: { ok: true; chargeId: string } | { ok: false; reason: string } } }
   | { type: 'ReserveInventory'; data: { orderId: string; products: ProductInfo[] } }
   | { type: 'CompleteOrder'; data: { orderId: string } }
   | { type: 'RefundPayment'; data: { orderId: string } }
   | { type: 'CancelOrder'; data: { orderId: string; reason: CancelReason } };
+
+/**
+ * How the order will be paid: a reference to the token (kept out of the event log, finding 8), or
+ * — in orders recorded before that — the token itself, which only the events explorer redacts.
+ */
+type PaymentOf = { paymentRef: string; paymentToken?: undefined } | { paymentToken: string; paymentRef?: undefined };
 
 export type OrderEvent = EventOf<'OrderPlaced' | 'PaymentProcessed' | 'PaymentFailed' | 'InventoryReserved' | 'InventoryUnavailable' | 'OrderCompleted' | 'PaymentRefunded' | 'OrderCancelled'>;
 
@@ -41,7 +47,7 @@ function placeOrder(d: Extract<OrderCommand, { type: 'PlaceOrder' }>['data']): O
     return { productId: p.id, sku: p.sku, name: p.name, quantity: item.quantity, unitPriceCents: p.priceCents };
   });
   const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
-  return [{ type: 'OrderPlaced', data: { orderId: d.orderId, userId: d.userId, lines, totalCents, paymentToken: d.paymentToken, currency: d.currency } }];
+  return [{ type: 'OrderPlaced', data: { orderId: d.orderId, userId: d.userId, lines, totalCents, ...(d.paymentRef !== undefined ? { paymentRef: d.paymentRef } : { paymentToken: d.paymentToken }), currency: d.currency } }];
 }
 
 function requireOrder(state: OrderState | null, orderId: string): OrderState {

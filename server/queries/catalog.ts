@@ -11,7 +11,7 @@ export type ProductView = { productId: string; sku: string; name: string; priceC
 export function listProducts(s: ReadDeps, input: { q?: string; lowStock?: boolean; limit: number; cursor?: string } & ReadOptions) {
   const { minPosition: _m, waitMs: _w, ...key } = input;
   return readModel(s, 'catalog.products', ['inventory'], key, input, async () => {
-    const after = decodeCursor(input.cursor);
+    const after = decodeCursor(input.cursor, ['string']);
     const q = input.q?.trim();
     const rows = await s.read.db.execute<ProductView>(sql`
       SELECT product_id AS "productId", sku, name, price_cents AS "priceCents", on_hand AS "onHand", reserved, on_hand - reserved AS available

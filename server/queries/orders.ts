@@ -43,7 +43,7 @@ function filterSql(f: OrderFilter) {
 export function listOrders(s: ReadDeps, input: OrderFilter & { limit: number; cursor?: string } & ReadOptions) {
   const { minPosition: _m, waitMs: _w, ...key } = input;
   return readModel(s, 'orders.list', ['order_summary'], key, input, async () => {
-    const after = decodeCursor(input.cursor);
+    const after = decodeCursor(input.cursor, ['timestamp', 'uuid']);
     const rows = await s.read.db.execute<OrderSummary>(sql`
       SELECT ${orderSummaryColumns} FROM order_summaries
       WHERE ${filterSql(input)}

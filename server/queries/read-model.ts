@@ -1,4 +1,6 @@
 import type { ReadDeps } from '@/server/deps';
+import { badCharacter } from '@/server/domain/input-hygiene';
+import { DomainError } from '@/server/domain/errors';
 import type { Freshness } from '@/server/readside/wait';
 
 export interface ReadOptions { minPosition?: number; waitMs?: number }
@@ -23,12 +25,38 @@ export async function readModel<T>(
 
 /** Opaque cursors for keyset pagination. */
 export const encodeCursor = (parts: (string | number)[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
-export function decodeCursor(cursor: string | undefined): (string | number)[] | null {
-  if (!cursor) return null;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (Array.isArray(v)) return v as (string | number)[];
-  } catch { /* fall through to the error below */ }
-  throw new CursorError();
+
+/** What each part of a cursor must be; a cursor is checked before any of it reaches SQL. */
+export type CursorPart = 'number' | 'uuid' | 'timestamp' | 'string';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+function partOk(kind: CursorPart, v: unknown): boolean {
+  switch (kind) {
+    case 'number': return typeof v === 'number' && Number.isFinite(v);
+    case 'uuid': return typeof v === 'string' && UUID.test(v);
+    case 'timestamp': return typeof v === 'string' && ISO.test(v) && !Number.isNaN(Date.parse(v));
+    case 'string': return typeof v === 'string' && v.length <= 200 && badCharacter(v) === null;
+  }
 }
-export class CursorError extends Error { constructor() { super('The cursor is not valid; start from the first page'); } }
+
+/**
+ * Decodes a cursor this API gave out, checking its shape: bad base64, bad JSON, the wrong number
+ * of parts or a part of the wrong kind are a CursorError (400 BAD_REQUEST), never a failed query.
+ */
+export function decodeCursor(cursor: string | undefined, shape: readonly CursorPart[]): (string | number)[] | null {
+  if (!cursor) return null;
+  let v: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new CursorError();
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+  } catch {
+    throw new CursorError();
+  }
+  if (!Array.isArray(v) || v.length !== shape.length || !shape.every((kind, i) => partOk(kind, v[i]))) throw new CursorError();
+  return v as (string | number)[];
+}
+
+export class CursorError extends DomainError {
+  constructor() { super('BAD_REQUEST', 'The cursor is not valid (it must be a nextCursor this API returned); start from the first page without one'); }
+}

@@ -26,7 +26,7 @@ export function searchUsers(s: ReadDeps, input: { q: string; limit: number; curs
     if (words.length === 0) return { items: [], nextCursor: null };
     const tsq = words.map((w) => `${w}:*`).join(' & ');
     const haystackQ = input.q.toLowerCase().trim();
-    const after = decodeCursor(input.cursor);
+    const after = decodeCursor(input.cursor, ['number', 'uuid']);
     const rows = await s.read.db.execute<{ userId: string; email: string; name: string; memberSince: string; rank: number }>(sql`
       WITH m AS (
         SELECT user_id, email, name, member_since,
@@ -45,7 +45,7 @@ export function searchUsers(s: ReadDeps, input: { q: string; limit: number; curs
 
 export function userOrders(s: ReadDeps, input: { userId: string; limit: number; cursor?: string } & ReadOptions) {
   return readModel(s, 'users.orders', ['order_summary'], [input.userId, input.limit, input.cursor], input, async () => {
-    const after = decodeCursor(input.cursor);
+    const after = decodeCursor(input.cursor, ['timestamp', 'uuid']);
     const rows = await s.read.db.execute<OrderSummary>(sql`
       SELECT ${orderSummaryColumns} FROM order_summaries
       WHERE user_id = ${input.userId} AND ${after ? sql`(placed_at, order_id) < (${String(after[0])}::timestamptz, ${String(after[1])}::uuid)` : sql`true`}

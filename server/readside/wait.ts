@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type postgres from 'postgres';
 import { sql as dsql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
@@ -7,10 +8,30 @@ import { readCheckpoints, reached, type Checkpoint } from './checkpoints';
 export const DEFAULT_WAIT_MS = 2000;
 export const MAX_WAIT_MS = 10_000;
 
+/**
+ * Waiters are cheap but not free: each holds a request open for up to MAX_WAIT_MS. A process holds
+ * at most MAX_WAITERS at once, and one principal at most MAX_WAITERS_PER_PRINCIPAL (finding 5);
+ * past that the query is refused with TOO_MANY_REQUESTS, to be retried, instead of queued.
+ */
+export const MAX_WAITERS = 256;
+export const MAX_WAITERS_PER_PRINCIPAL = 8;
+
+export class TooManyWaitersError extends Error {
+  constructor(readonly scope: 'process' | 'principal') {
+    super(scope === 'principal'
+      ? `You already have ${MAX_WAITERS_PER_PRINCIPAL} queries waiting for minPosition; wait for them, or retry without minPosition`
+      : 'The server is holding too many queries waiting for minPosition; retry in a moment');
+  }
+}
+
+const owner = new AsyncLocalStorage<string>();
+/** Runs `fn` with its waits counted against `principal` (the tRPC layer sets it per call). */
+export const waitingAs = <T>(principal: string, fn: () => T): T => owner.run(principal, fn);
+
 export interface Freshness { position: number; stale: boolean }
 export interface WaitResult { checkpoints: Checkpoint[]; freshness: Freshness }
 
-interface Waiting { projections: readonly string[]; offer(checkpoints: Checkpoint[]): void; fail(err: unknown): void }
+interface Waiting { owner: string; projections: readonly string[]; offer(checkpoints: Checkpoint[]): void; fail(err: unknown): void }
 
 /**
  * Read-your-writes: waits until every named projection has applied the event at `minPosition`,
@@ -19,6 +40,7 @@ interface Waiting { projections: readonly string[]; offer(checkpoints: Checkpoin
  */
 export class PositionWaiter {
   private waiting = new Set<Waiting>();
+  private perOwner = new Map<string, number>();
   private listening: Promise<unknown> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private reading = false;
@@ -73,16 +95,33 @@ export class PositionWaiter {
     };
     const first = await snapshot();
     if (first.ok || !minPosition) return first;
-    await this.listen();
+    const who = owner.getStore() ?? 'internal';
+    if (this.waiting.size >= MAX_WAITERS) throw new TooManyWaitersError('process');
+    const mine = this.perOwner.get(who) ?? 0;
+    if (mine >= MAX_WAITERS_PER_PRINCIPAL) throw new TooManyWaitersError('principal');
+    this.perOwner.set(who, mine + 1);
+    const release = () => {
+      const n = (this.perOwner.get(who) ?? 1) - 1;
+      if (n > 0) this.perOwner.set(who, n); else this.perOwner.delete(who);
+    };
+    try {
+      await this.listen();
+    } catch (err) {
+      release();
+      throw err;
+    }
     const timeout = Math.min(Math.max(timeoutMs, 0), MAX_WAIT_MS);
     return new Promise<WaitResult>((resolve, reject) => {
-      const done = (f: () => void) => { clearTimeout(timer); this.waiting.delete(w); f(); };
+      let released = false;
+      const leave = () => { this.waiting.delete(w); if (!released) { released = true; release(); } };
+      const done = (f: () => void) => { clearTimeout(timer); leave(); f(); };
       const w: Waiting = {
+        owner: who,
         projections,
         offer: (cks) => { const r = judge(cks); if (r.ok) done(() => resolve(r)); },
         fail: (err) => done(() => reject(err)),
       };
-      const timer = setTimeout(() => { this.waiting.delete(w); snapshot().then(resolve, reject); }, timeout);
+      const timer = setTimeout(() => { leave(); snapshot().then(resolve, reject); }, timeout);
       this.waiting.add(w);
       this.refresh(); // the projection may have advanced between the first snapshot and LISTEN
     });

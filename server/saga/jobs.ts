@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
-import { orders } from '@/db/schema';
+import { orders, paymentTokens } from '@/db/schema';
 import type { Logger } from '@/server/log';
 import type { PaymentGateway, RefundResult } from '@/server/payments/gateway';
+import { paymentRefOf } from '@/server/commands/orders';
 import { cancelOrder, loadOrderForUpdate, processPayment, refundPayment } from '@/server/saga/commands';
 import type { SagaJob } from './decide';
 import { lockSaga, readSaga, settleStep } from './store';
@@ -26,6 +27,11 @@ export function runSagaJob(deps: SagaJobDeps, job: SagaJob): Promise<string> {
 
 const TIMED_OUT = Symbol('timed out');
 
+/** Once the gateway's answer is final (paid, declined or given up), the token is needed no more. */
+async function forgetPaymentToken(tx: Tx, orderId: string) {
+  await tx.delete(paymentTokens).where(eq(paymentTokens.ref, paymentRefOf(orderId)));
+}
+
 /**
  * Waits for the gateway at most until the deadline. Giving up does not stop the call: the gateway
  * may still charge, which is why a payment given up is compensated at the gateway (refund or void).
@@ -48,17 +54,20 @@ async function untilDeadline<T>(deps: SagaJobDeps, job: SagaJob, call: () => Pro
 }
 
 async function charge(deps: SagaJobDeps, job: SagaJob): Promise<string> {
-  const [order] = await deps.db.select({ status: orders.status, totalCents: orders.totalCents, paymentToken: orders.paymentToken })
-    .from(orders).where(eq(orders.id, job.orderId));
+  const [order] = await deps.db.select({ status: orders.status, totalCents: orders.totalCents, token: paymentTokens.token })
+    .from(orders).leftJoin(paymentTokens, eq(paymentTokens.ref, orders.paymentRef)).where(eq(orders.id, job.orderId));
   if (!order) return 'no such order';
   if (order.status !== 'pending') return `stale: the order is ${order.status}`;
-  const answer = await untilDeadline(deps, job, () => deps.gateway.charge(job.orderId, order.totalCents, order.paymentToken));
+  // A pending order always holds its token; without one the gateway declines (invalid_token).
+  const token = order.token ?? '';
+  const answer = await untilDeadline(deps, job, () => deps.gateway.charge(job.orderId, order.totalCents, token));
   if (answer === TIMED_OUT) return 'the gateway did not answer before the deadline';
   return deps.db.transaction(async (tx) => {
     const saga = await lockSaga(tx, job.orderId);
     // The payment step waits (it has a deadline) until one answer is recorded or it is given up.
     if (!saga || saga.done || saga.step !== 'payment' || !saga.deadlineAt) return `stale: the saga is at ${saga?.step ?? 'nothing'}`;
     await processPayment(tx, {}, { orderId: job.orderId, outcome: answer });
+    await forgetPaymentToken(tx, job.orderId);
     await settleStep(tx, job.orderId);
     return answer.ok ? `paid (${answer.chargeId})` : `declined (${answer.reason})`;
   });
@@ -94,6 +103,7 @@ async function compensate(deps: SagaJobDeps, job: SagaJob): Promise<string> {
     const saga = await lockSaga(tx, job.orderId);
     if (!saga || saga.step !== 'compensation' || !saga.deadlineAt) return `stale: the saga is at ${saga?.step ?? 'nothing'}`;
     const outcome = await settleUnanswered(tx, job.orderId, closed);
+    await forgetPaymentToken(tx, job.orderId);
     await settleStep(tx, job.orderId, 'cancellation');
     return outcome;
   });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, newSecret, secretHash, verifyPassword } from '@/server/auth/crypto';
+import { scryptSync, randomBytes } from 'node:crypto';
+import { hashPassword, needsRehash, newSecret, secretHash, verifyPassword } from '@/server/auth/crypto';
 
 describe('password hashing', () => {
   it('stores an scrypt hash that verifies the right password and no other', async () => {
     const stored = await hashPassword('correct horse battery staple');
-    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/);
+    // N = 2^17 since finding 9 of the hardening review (was 2^14).
+    expect(stored).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/);
     expect(stored).not.toContain('correct horse');
     expect(await verifyPassword('correct horse battery staple', stored)).toBe(true);
     expect(await verifyPassword('correct horse battery stapl', stored)).toBe(false);
@@ -23,6 +25,26 @@ describe('password hashing', () => {
     expect(await verifyPassword('pw', 'plain-text-password')).toBe(false);
     expect(await verifyPassword('pw', '')).toBe(false);
     expect(await verifyPassword('pw', 'bcrypt$10$abc$def')).toBe(false);
+  });
+});
+
+describe('password hash upgrades (finding 9)', () => {
+  /** A hash as the portal made them before: scrypt N = 2^14. */
+  const oldHash = (password: string) => {
+    const salt = randomBytes(16);
+    return ['scrypt', 16384, 8, 1, salt.toString('base64url'), scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64url')].join('$');
+  };
+
+  it('still verifies an old N = 2^14 hash, and says it needs a rehash; a new hash does not', async () => {
+    const old = oldHash('old-password-1');
+    expect(await verifyPassword('old-password-1', old)).toBe(true);
+    expect(needsRehash(old)).toBe(true);
+    expect(needsRehash(await hashPassword('x-password'))).toBe(false);
+  });
+
+  it('refuses a stored hash that asks for more work than today (a planted hash cannot exhaust memory)', async () => {
+    const huge = 'scrypt$1048576$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    expect(await verifyPassword('pw', huge)).toBe(false);
   });
 });
 

@@ -4,7 +4,9 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { HonoAdapter } from '@bull-board/hono';
 import { services } from '@/server/services';
-import { authenticate } from '@/server/auth/store';
+import { authenticate, idleMsOf, SESSION_COOKIE_NAMES } from '@/server/auth/store';
+import { checkBoardWrite } from '@/server/http/origin';
+import { BOARD_CSP, applySecurityHeaders, requestIsHttps } from '@/server/http/security-headers';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -25,9 +27,20 @@ function buildBoard(): Hono {
   });
 
   const app = new Hono();
+  // Security headers on every board answer, whatever it is (finding 4).
+  app.use('*', async (c, next) => {
+    await next();
+    applySecurityHeaders(c.res.headers, { https: requestIsHttps(c.req.raw.headers, c.req.url), csp: BOARD_CSP });
+  });
+  // Cookie-authenticated writes must come from this site, with a JSON body or none (finding 7).
+  app.use('*', async (c, next) => {
+    const verdict = checkBoardWrite(c.req.method, c.req.raw.headers, SESSION_COOKIE_NAMES);
+    if (!verdict.ok) return c.json({ error: verdict.message }, 403);
+    await next();
+  });
   // Auth runs before every board route, its API and its static files.
   app.use('*', async (c, next) => {
-    const principal = await authenticate(s.write.db, s.env.SESSION_SECRET, c.req.raw.headers);
+    const principal = await authenticate(s.write.db, s.env.SESSION_SECRET, c.req.raw.headers, idleMsOf(s.env));
     const isApi = c.req.path.startsWith(`${BASE}/api/`);
     if (!principal) {
       return isApi

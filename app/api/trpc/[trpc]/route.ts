@@ -1,17 +1,9 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { appRouter } from '@/server/api/root';
-import { createContext } from '@/server/api/trpc';
 import { services } from '@/server/services';
+import { handleTrpc } from '@/server/http/trpc-handler';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const handler = (req: Request) =>
-  fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req,
-    router: appRouter,
-    createContext: () => createContext(services(), req.headers),
-  });
+const handler = (req: Request) => handleTrpc(services(), req);
 
 export { handler as GET, handler as POST };
