@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaff, signIn, SESSION_COOKIE, SECURE_SESSION_COOKIE } from '@/server/auth/store';
+import { createStaff, signIn, SESSION_COOKIE } from '@/server/auth/store';
 import { handleTrpc } from '@/server/http/trpc-handler';
 import { handleSignIn } from '@/server/http/sign-in';
 import { createFrontServer } from '@/server/http/front';
