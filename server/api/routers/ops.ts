@@ -19,7 +19,7 @@ export const opsRouter = router({
   alerts: queryProcedure.input(z.object({ ...readOptions }).default({})).query(async ({ ctx }) => ({ data: await systemAlerts(ctx.services), freshness: { position: 0, stale: false } })),
   deadLetters: queryProcedure.input(z.object({ ...readOptions }).default({})).query(({ ctx }) => listDeadLetters(ctx.services)),
   retryDeadLetter: adminProcedure
-    .input(z.object({ id: z.number().int().positive() }))
+    .input(z.object({ id: z.number().int().positive().max(2 ** 31 - 1, "id is a dead letter's id (at most 2147483647)") }))
     .mutation(({ ctx, input }) => retryDeadLetter(ctx.services.read, ctx.services.write, projections, input.id)),
   /** Resolves a parked event without applying it; `confirm` must be typed as `discard <position>`. */
   discardDeadLetter: adminProcedure
