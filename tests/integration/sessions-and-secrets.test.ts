@@ -15,15 +15,15 @@ const key = () => t.services.env.SESSION_SECRET;
 const IDLE = 30 * 60_000;
 const password = 'correct horse battery';
 const cookieOf = (secret: string) => new Headers({ cookie: `${SESSION_COOKIE}=${encodeURIComponent(secret)}` });
-const who = (secret: string) => authenticate(t.services.db, key(), cookieOf(secret), IDLE);
+const who = (secret: string) => authenticate(t.services.write.db, key(), cookieOf(secret), IDLE);
 
 beforeAll(async () => { t = await createTestEnv('sessions'); });
 afterAll(async () => { await t?.cleanup(); });
 
 describe('finding 9: sessions and staff lifecycle', () => {
   it('a session unused for longer than the idle timeout is signed out, before its 7-day maximum', async () => {
-    await createStaff(t.services.db, { email: 'idle@example.com', role: 'analyst', password });
-    const s = (await signIn(t.services.db, key(), 'idle@example.com', password))!;
+    await createStaff(t.services.write.db, { email: 'idle@example.com', role: 'analyst', password });
+    const s = (await signIn(t.services.write.db, key(), 'idle@example.com', password))!;
     expect(await who(s.secret)).not.toBeNull();
     await t.services.write.sql`UPDATE sessions SET last_seen_at = now() - interval '31 minutes'`;
     expect(await who(s.secret)).toBeNull();
@@ -31,48 +31,48 @@ describe('finding 9: sessions and staff lifecycle', () => {
   });
 
   it('disabling a member ends their open sessions and refuses sign-in; enabling lets them back', async () => {
-    await createStaff(t.services.db, { email: 'leaver@example.com', role: 'operator', password });
-    const a = (await signIn(t.services.db, key(), 'leaver@example.com', password))!;
-    const b = (await signIn(t.services.db, key(), 'leaver@example.com', password))!;
+    await createStaff(t.services.write.db, { email: 'leaver@example.com', role: 'operator', password });
+    const a = (await signIn(t.services.write.db, key(), 'leaver@example.com', password))!;
+    const b = (await signIn(t.services.write.db, key(), 'leaver@example.com', password))!;
     expect(await who(a.secret)).not.toBeNull();
-    expect((await disableStaff(t.services.db, 'Leaver@Example.com'))?.sessionsEnded).toBe(2);
+    expect((await disableStaff(t.services.write.db, 'Leaver@Example.com'))?.sessionsEnded).toBe(2);
     expect(await who(a.secret)).toBeNull();
     expect(await who(b.secret)).toBeNull();
-    expect(await signIn(t.services.db, key(), 'leaver@example.com', password)).toBeNull();
-    expect(await enableStaff(t.services.db, 'leaver@example.com')).toBe(true);
-    expect(await signIn(t.services.db, key(), 'leaver@example.com', password)).not.toBeNull();
+    expect(await signIn(t.services.write.db, key(), 'leaver@example.com', password)).toBeNull();
+    expect(await enableStaff(t.services.write.db, 'leaver@example.com')).toBe(true);
+    expect(await signIn(t.services.write.db, key(), 'leaver@example.com', password)).not.toBeNull();
   });
 
   it('sign out everywhere ends every session of that member only; a password reset does too', async () => {
-    await createStaff(t.services.db, { email: 'many@example.com', role: 'admin', password });
-    await createStaff(t.services.db, { email: 'other@example.com', role: 'admin', password });
-    const mine = [(await signIn(t.services.db, key(), 'many@example.com', password))!, (await signIn(t.services.db, key(), 'many@example.com', password))!];
-    const theirs = (await signIn(t.services.db, key(), 'other@example.com', password))!;
+    await createStaff(t.services.write.db, { email: 'many@example.com', role: 'admin', password });
+    await createStaff(t.services.write.db, { email: 'other@example.com', role: 'admin', password });
+    const mine = [(await signIn(t.services.write.db, key(), 'many@example.com', password))!, (await signIn(t.services.write.db, key(), 'many@example.com', password))!];
+    const theirs = (await signIn(t.services.write.db, key(), 'other@example.com', password))!;
     const me = (await who(mine[0]!.secret))!;
-    expect(await signOutEverywhere(t.services.db, me.id)).toBe(2);
+    expect(await signOutEverywhere(t.services.write.db, me.id)).toBe(2);
     for (const s of mine) expect(await who(s.secret)).toBeNull();
     expect(await who(theirs.secret)).not.toBeNull();
-    expect(await resetStaffPassword(t.services.db, 'other@example.com', 'a-brand-new-password')).toBe(true);
+    expect(await resetStaffPassword(t.services.write.db, 'other@example.com', 'a-brand-new-password')).toBe(true);
     expect(await who(theirs.secret)).toBeNull();
-    expect(await signIn(t.services.db, key(), 'other@example.com', password)).toBeNull();
-    expect(await signIn(t.services.db, key(), 'other@example.com', 'a-brand-new-password')).not.toBeNull();
+    expect(await signIn(t.services.write.db, key(), 'other@example.com', password)).toBeNull();
+    expect(await signIn(t.services.write.db, key(), 'other@example.com', 'a-brand-new-password')).not.toBeNull();
   });
 
   it('expired and idle sessions are deleted, live ones kept', async () => {
-    await createStaff(t.services.db, { email: 'gc@example.com', role: 'analyst', password });
-    const live = (await signIn(t.services.db, key(), 'gc@example.com', password))!;
-    const old = (await signIn(t.services.db, key(), 'gc@example.com', password))!;
-    const idle = (await signIn(t.services.db, key(), 'gc@example.com', password))!;
+    await createStaff(t.services.write.db, { email: 'gc@example.com', role: 'analyst', password });
+    const live = (await signIn(t.services.write.db, key(), 'gc@example.com', password))!;
+    const old = (await signIn(t.services.write.db, key(), 'gc@example.com', password))!;
+    const idle = (await signIn(t.services.write.db, key(), 'gc@example.com', password))!;
     const { secretHash } = await import('@/server/auth/crypto');
     await t.services.write.sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = ${secretHash(old.secret, key())}`;
     await t.services.write.sql`UPDATE sessions SET last_seen_at = now() - interval '2 hours' WHERE token_hash = ${secretHash(idle.secret, key())}`;
-    expect(await deleteExpiredSessions(t.services.db, IDLE)).toBeGreaterThanOrEqual(2);
+    expect(await deleteExpiredSessions(t.services.write.db, IDLE)).toBeGreaterThanOrEqual(2);
     const left = await t.services.write.sql`SELECT token_hash FROM sessions WHERE token_hash IN (${secretHash(old.secret, key())}, ${secretHash(idle.secret, key())}, ${secretHash(live.secret, key())})`;
     expect(left.map((r) => r.token_hash)).toEqual([secretHash(live.secret, key())]);
   });
 
   it('over https the session cookie is __Host- prefixed and Secure, and it authenticates', async () => {
-    await createStaff(t.services.db, { email: 'tls@example.com', role: 'analyst', password });
+    await createStaff(t.services.write.db, { email: 'tls@example.com', role: 'analyst', password });
     const res = await handleSignIn(t.services, new Request('https://portal.test/api/auth/sign-in', {
       method: 'POST', body: JSON.stringify({ email: 'tls@example.com', password }),
       headers: { host: 'portal.test', origin: 'https://portal.test', 'x-forwarded-proto': 'https', 'content-type': 'application/json', accept: 'application/json' },
@@ -84,16 +84,16 @@ describe('finding 9: sessions and staff lifecycle', () => {
     expect(setCookie).toMatch(/; Path=\//);
     expect(setCookie).not.toMatch(/Domain=/i);
     const value = setCookie.split(';')[0]!;
-    expect(await authenticate(t.services.db, key(), new Headers({ cookie: value }), IDLE)).toMatchObject({ kind: 'staff' });
+    expect(await authenticate(t.services.write.db, key(), new Headers({ cookie: value }), IDLE)).toMatchObject({ kind: 'staff' });
   });
 
   it('a password hashed with the old parameters is rehashed at the next sign-in', async () => {
     const { scryptSync, randomBytes } = await import('node:crypto');
     const salt = randomBytes(16);
     const old = ['scrypt', 16384, 8, 1, salt.toString('base64url'), scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64url')].join('$');
-    await createStaff(t.services.db, { email: 'legacy@example.com', role: 'analyst', password: 'temporary-password' });
+    await createStaff(t.services.write.db, { email: 'legacy@example.com', role: 'analyst', password: 'temporary-password' });
     await t.services.write.sql`UPDATE staff SET password_hash = ${old} WHERE email = 'legacy@example.com'`;
-    expect(await signIn(t.services.db, key(), 'legacy@example.com', password)).not.toBeNull();
+    expect(await signIn(t.services.write.db, key(), 'legacy@example.com', password)).not.toBeNull();
     const [row] = await t.services.write.sql`SELECT password_hash FROM staff WHERE email = 'legacy@example.com'`;
     expect(row!.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
   });
