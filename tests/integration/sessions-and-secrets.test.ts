@@ -20,7 +20,8 @@ const who = (secret: string) => authenticate(t.services.write.db, key(), cookieO
 beforeAll(async () => { t = await createTestEnv('sessions'); });
 afterAll(async () => { await t?.cleanup(); });
 
-describe('finding 9: sessions and staff lifecycle', () => {
+// Each sign-in hashes with scrypt N = 2^17 (~0.5 s of a quiet core, many seconds on a loaded one).
+describe('finding 9: sessions and staff lifecycle', { timeout: 240_000 }, () => {
   it('a session unused for longer than the idle timeout is signed out, before its 7-day maximum', async () => {
     await createStaff(t.services.write.db, { email: 'idle@example.com', role: 'analyst', password });
     const s = (await signIn(t.services.write.db, key(), 'idle@example.com', password))!;
