@@ -11,7 +11,7 @@ export type DbOrTx = Db | Tx;
 export interface DbHandle {
   db: Db;
   sql: postgres.Sql;
-  /** LISTEN that survives a server restart (see ListenHub); `onlisten` runs after every (re)listen. */
+  /** LISTEN that survives a server restart (see ListenHub); `onlisten` runs after each re-listen. */
   listen(channel: string, notify: (payload: string) => void, onlisten?: () => void): Promise<Listening>;
   close(): Promise<void>;
 }

@@ -34,7 +34,11 @@ async function systemRegistry(s: MetricsDeps): Promise<Registry> {
   const [workers] = await s.read.sql<{ n: string }[]>`SELECT count(*) AS n FROM worker_heartbeats WHERE beat_at > now() - ${s.env.HEARTBEAT_STALE_SECONDS} * interval '1 second'`;
   gauge('ledgerline_workers_alive', 'Workers with a fresh heartbeat').set(Number(workers?.n ?? 0));
   const jobs = gauge('ledgerline_queue_jobs', 'BullMQ jobs per queue and state', ['queue', 'state']);
-  await Promise.all(Object.entries(s.queues().byName).map(async ([name, q]) => {
+  // A BullMQ queue waits for its connection to be ready: with Redis down the scrape would hang, so
+  // the queue gauges are left out until it is back (ledgerline_workers_alive and /api/health tell).
+  const queues = s.queues();
+  if (queues.connection.status !== 'ready') return r;
+  await Promise.all(Object.entries(queues.byName).map(async ([name, q]) => {
     const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
     for (const [state, n] of Object.entries(counts)) jobs.set({ queue: name, state }, n);
   }));

@@ -34,6 +34,7 @@ describe.skipIf(!canRunOwnServices())('faults: a LISTEN session across a Postgre
       const changed = () => new Promise<void>((resolve) => { signal = resolve; });
       let next = changed();
       await h.listen('ll_fault', (payload) => { received.push(payload); signal(); }, () => { relistened++; signal(); });
+      relistened = 0; // count only the listens after the restart
       await h.sql`SELECT pg_notify('ll_fault', 'before')`;
       await next;
       expect(received).toEqual(['before']);
@@ -152,9 +153,10 @@ class OrderLoad {
       for (let attempt = 0; ; attempt++) {
         const web = this.t.webs[(i + attempt) % this.t.webs.length]!;
         const a = await call(this.t, web, 'orders.place', { userId: this.shop.userId, items: [{ productId: this.shop.productId, quantity: 1 }], payment: { token: 'tok_ok' }, commandId }, 'mutation');
-        this.count(a.status === 0 ? String(a.body?.error?.json?.message) : String(a.status));
-        if (a.status === 200) {
-          this.placed.set(commandId, (a.body!.result!.data!.json as { orderId: string }).orderId);
+        const orderId = (a.body?.result?.data?.json as { orderId?: string } | undefined)?.orderId;
+        this.count(a.status === 0 ? String(a.body?.error?.json?.message) : a.status === 200 && !orderId ? '200 without an orderId' : String(a.status));
+        if (a.status === 200 && orderId) {
+          this.placed.set(commandId, orderId);
           for (const w of this.waiters.filter((x) => this.placed.size >= x.n)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(); }
           break;
         }
@@ -258,6 +260,8 @@ for (const shape of [
         // While it is down every client is refused with 503 (never a hang, never a 500: verify counts every answer).
         await load.answersOf(503, CLIENTS);
         await commandRefused(t);
+        expect(await statusOf(t, '/api/health')).toBe(503);
+        expect(await statusOf(t, '/api/metrics')).toBe(503);
         await t.write.start();
       });
     }, 180_000);
@@ -265,8 +269,13 @@ for (const shape of [
     it('Redis restarting empty under load: work is delayed, never lost or doubled', async () => {
       await restartUnderLoad('Redis restarted empty', async (load) => {
         await t.redis.kill();
-        await load.more(CLIENTS); // commands are still accepted: only their processing waits
-        await t.redis.start();
+        try {
+          await load.more(CLIENTS); // commands are still accepted: only their processing waits
+          expect(await statusOf(t, '/api/health')).toBe(503);
+          expect(await statusOf(t, '/api/metrics')).toBe(200); // Postgres's gauges, without the queues': an answer, not a hang
+        } finally {
+          await t.redis.start();
+        }
       });
     }, 180_000);
 
@@ -277,6 +286,13 @@ for (const shape of [
       });
     }, 180_000);
   });
+}
+
+/** The status of a GET with the test's token; 0 when there was no answer within REQUEST_TIMEOUT_MS. */
+async function statusOf(t: Topology, path: string): Promise<number> {
+  const res = await fetch(`${t.webs[0]!.url}${path}`, { headers: { authorization: `Bearer ${t.token}` }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).catch(() => null);
+  await res?.body?.cancel();
+  return res?.status ?? 0;
 }
 
 /** One command sent while Postgres is down answers 503 with the retryable message. */
