@@ -31,7 +31,7 @@ export const waitingAs = <T>(principal: string, fn: () => T): T => owner.run(pri
 export interface Freshness { position: number; stale: boolean }
 export interface WaitResult { checkpoints: Checkpoint[]; freshness: Freshness }
 
-interface Waiting { owner: string; projections: readonly string[]; offer(checkpoints: Checkpoint[]): void; fail(err: unknown): void }
+interface Waiting { projections: readonly string[]; offer(checkpoints: Checkpoint[]): void; fail(err: unknown): void }
 
 /**
  * Read-your-writes: waits until every named projection has applied the event at `minPosition`,
@@ -41,6 +41,7 @@ interface Waiting { owner: string; projections: readonly string[]; offer(checkpo
 export class PositionWaiter {
   private waiting = new Set<Waiting>();
   private perOwner = new Map<string, number>();
+  private held = 0;
   private listening: Promise<unknown> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private reading = false;
@@ -80,7 +81,26 @@ export class PositionWaiter {
     return rows[0] ? { txId: BigInt(rows[0].tx_id), position } : null;
   }
 
-  async waitFor(projections: readonly string[], minPosition: number | undefined, timeoutMs = DEFAULT_WAIT_MS): Promise<WaitResult> {
+  /**
+   * A slot is taken synchronously when the call is made (so a burst of calls is counted at once,
+   * before any of them reads the database) and given back when the wait ends, however it ends.
+   */
+  waitFor(projections: readonly string[], minPosition: number | undefined, timeoutMs = DEFAULT_WAIT_MS): Promise<WaitResult> {
+    if (!minPosition) return this.waitUntil(projections, minPosition, timeoutMs);
+    const who = owner.getStore() ?? 'internal';
+    if (this.held >= MAX_WAITERS) return Promise.reject(new TooManyWaitersError('process'));
+    const mine = this.perOwner.get(who) ?? 0;
+    if (mine >= MAX_WAITERS_PER_PRINCIPAL) return Promise.reject(new TooManyWaitersError('principal'));
+    this.held++;
+    this.perOwner.set(who, mine + 1);
+    return this.waitUntil(projections, minPosition, timeoutMs).finally(() => {
+      this.held--;
+      const n = (this.perOwner.get(who) ?? 1) - 1;
+      if (n > 0) this.perOwner.set(who, n); else this.perOwner.delete(who);
+    });
+  }
+
+  private async waitUntil(projections: readonly string[], minPosition: number | undefined, timeoutMs: number): Promise<WaitResult> {
     let target: { txId: bigint; position: number } | null = null;
     const judge = (checkpoints: Checkpoint[]): WaitResult & { ok: boolean } => {
       const position = checkpoints.length ? Math.min(...checkpoints.map((c) => c.position)) : 0;
@@ -95,28 +115,12 @@ export class PositionWaiter {
     };
     const first = await snapshot();
     if (first.ok || !minPosition) return first;
-    const who = owner.getStore() ?? 'internal';
-    if (this.waiting.size >= MAX_WAITERS) throw new TooManyWaitersError('process');
-    const mine = this.perOwner.get(who) ?? 0;
-    if (mine >= MAX_WAITERS_PER_PRINCIPAL) throw new TooManyWaitersError('principal');
-    this.perOwner.set(who, mine + 1);
-    const release = () => {
-      const n = (this.perOwner.get(who) ?? 1) - 1;
-      if (n > 0) this.perOwner.set(who, n); else this.perOwner.delete(who);
-    };
-    try {
-      await this.listen();
-    } catch (err) {
-      release();
-      throw err;
-    }
+    await this.listen();
     const timeout = Math.min(Math.max(timeoutMs, 0), MAX_WAIT_MS);
     return new Promise<WaitResult>((resolve, reject) => {
-      let released = false;
-      const leave = () => { this.waiting.delete(w); if (!released) { released = true; release(); } };
+      const leave = () => { this.waiting.delete(w); };
       const done = (f: () => void) => { clearTimeout(timer); leave(); f(); };
       const w: Waiting = {
-        owner: who,
         projections,
         offer: (cks) => { const r = judge(cks); if (r.ok) done(() => resolve(r)); },
         fail: (err) => done(() => reject(err)),

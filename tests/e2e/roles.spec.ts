@@ -7,9 +7,13 @@ import { seedUser, type SeededUser } from './support/seed';
 import { unique } from './support/env';
 import { attachScreenshot } from './support/shots';
 
-/** users.create as the page's session would send it, bypassing the (hidden) form. */
+/**
+ * users.create as the page's session would send it, bypassing the (hidden) form. A browser sends
+ * its Origin with every POST; without one a cookie-authenticated write is refused as cross-site.
+ */
 function forceCreateUser(page: import('@playwright/test').Page) {
   return page.request.post('/api/trpc/users.create', {
+    headers: { origin: new URL(String(test.info().project.use.baseURL)).origin },
     data: { json: { email: `forced.${unique()}@example.test`, name: 'Forced Through', commandId: randomUUID() } },
   });
 }
