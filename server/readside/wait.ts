@@ -14,7 +14,7 @@ export const MAX_WAIT_MS = 10_000;
  * past that the query is refused with TOO_MANY_REQUESTS, to be retried, instead of queued.
  */
 export const MAX_WAITERS = 256;
-export const MAX_WAITERS_PER_PRINCIPAL = 8;
+export const MAX_WAITERS_PER_PRINCIPAL = 32;
 
 export class TooManyWaitersError extends Error {
   constructor(readonly scope: 'process' | 'principal') {
