@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { PATH_HEADER } from '@/lib/auth/path-header';
+import { PATH_HEADER } from '@/lib/server/path-header';
 import { API_CSP, baseSecurityHeaders, pageCsp, requestIsHttps } from '@/server/http/security-headers';
 
 /**

@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    alias: { '@': path.dirname(fileURLToPath(import.meta.url)) },
+    alias: {
+      '@': path.dirname(fileURLToPath(import.meta.url)),
+      // Tests run server modules outside React's server build, where `server-only` would throw;
+      // its `react-server` export is the empty module Next itself resolves on the server.
+      'server-only': path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/server-only/empty.js'),
+    },
   },
   test: {
     environment: 'node',

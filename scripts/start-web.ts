@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { env as loadEnv, type Env } from '@/server/env';
 import { connect } from '@/db/client';
 import { migrateAll } from '@/db/migrate';
-import { ensureFirstAdmin } from './bootstrap';
+import { ensureFirstAdmin } from '@/server/auth/first-admin';
 import { accessLogger, createFrontServer } from '@/server/http/front';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,6 +1,6 @@
-import { requireStaff } from '@/lib/auth/current-staff';
-import { Providers } from '@/lib/providers';
-import { SessionProvider } from '@/lib/session';
+import { requireStaff } from '@/lib/server/current-staff';
+import { Providers } from '@/lib/client/providers';
+import { SessionProvider } from '@/lib/client/session';
 import { AppShell } from '@/components/shell/app-shell';
 
 export const dynamic = 'force-dynamic';

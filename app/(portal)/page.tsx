@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
-import { requireStaff } from '@/lib/auth/current-staff';
+import { requireStaff } from '@/lib/server/current-staff';
 import { DashboardView } from '@/components/dashboard/dashboard-view';
 
 export const metadata: Metadata = { title: 'Dashboard' };

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { currentPrincipal } from '@/lib/auth/current-staff';
-import { safeNext } from '@/lib/auth/safe-next';
+import { currentPrincipal } from '@/lib/server/current-staff';
+import { safeNext } from '@/lib/server/safe-next';
 import { SignInForm } from '@/components/auth/sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in · Ledgerline' };

@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { createStaff, disableStaff, enableStaff, resetStaffPassword } from '@/server/auth/store';
+import { generatePassword } from '@/server/auth/crypto';
 import { roles, type Role } from '@/server/auth/principal';
 import { UsageError, type CliCommand } from '../command';
 
 export const MIN_PASSWORD_LENGTH = 8;
-
-/** A random password of 16 URL-safe characters. */
-export const generatePassword = () => randomBytes(12).toString('base64url');
 
 export const staffCreate: CliCommand = {
   path: ['staff', 'create'],

@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { cn } from '@/lib/cn';
-import { rangeQuery, type Comparison, type DayRange } from '@/lib/use-range-params';
+import { cn } from '@/lib/client/cn';
+import { rangeQuery, type Comparison, type DayRange } from '@/lib/client/use-range-params';
 import { PageHeader } from '@/components/common/page-header';
 import { DateRangePicker } from '@/components/common/date-range';
 import { CompareToggle } from './compare-toggle';

@@ -2,9 +2,9 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { useTRPC } from '@/lib/trpc';
-import { count, percent } from '@/lib/format';
-import { useRangeParams } from '@/lib/use-range-params';
+import { useTRPC } from '@/lib/client/trpc';
+import { count, percent } from '@/lib/client/format';
+import { useRangeParams } from '@/lib/client/use-range-params';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { ChartCard, chartColors, dayTick } from '@/components/charts/chart-card';

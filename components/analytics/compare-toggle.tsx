@@ -2,7 +2,7 @@
 
 import { Field } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
-import type { Comparison } from '@/lib/use-range-params';
+import type { Comparison } from '@/lib/client/use-range-params';
 
 /** Whether KPIs show their change against the previous period of the same length. */
 export function CompareToggle({ value, onChange }: { value: Comparison; onChange: (c: Comparison) => void }) {

@@ -1,7 +1,7 @@
 'use client';
 
 import { Download } from 'lucide-react';
-import { downloadCsv, toCsv } from '@/lib/csv';
+import { downloadCsv, toCsv } from '@/lib/client/csv';
 import { Button } from '@/components/ui/button';
 
 type Cell = string | number | null | undefined;

@@ -1,8 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import type { DayRange } from '@/lib/use-range-params';
+import { useTRPC } from '@/lib/client/trpc';
+import type { DayRange } from '@/lib/client/use-range-params';
 import { RevenueChart } from '@/components/charts/revenue-chart';
 
 /** Daily revenue in one more currency: each currency gets its own chart, never a sum across them. */

@@ -1,5 +1,5 @@
 import { ArrowDownRight, ArrowUpRight, Minus } from 'lucide-react';
-import { cn } from '@/lib/cn';
+import { cn } from '@/lib/client/cn';
 
 /**
  * The change against the previous period, absolute and as a percentage. `goodWhenUp` false for

@@ -1,8 +1,8 @@
 'use client';
 
 import { Card } from '@/components/ui/card';
-import { count, money, percent } from '@/lib/format';
-import type { RouterOutputs } from '@/lib/trpc';
+import { count, money, percent } from '@/lib/client/format';
+import type { RouterOutputs } from '@/lib/client/trpc';
 import { Delta } from './delta';
 import { Sparkline } from './sparkline';
 

@@ -2,10 +2,10 @@
 
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import { useDebounced } from '@/lib/use-debounced';
-import { useCanCommand } from '@/lib/session';
-import { pollWhileStale } from '@/lib/freshness';
+import { useTRPC } from '@/lib/client/trpc';
+import { useDebounced } from '@/lib/client/use-debounced';
+import { useCanCommand } from '@/lib/client/session';
+import { pollWhileStale } from '@/lib/client/freshness';
 import { Card, CardContent } from '@/components/ui/card';
 import { Field, Input, Label } from '@/components/ui/input';
 import { PageHeader } from '@/components/common/page-header';

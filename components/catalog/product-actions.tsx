@@ -2,9 +2,9 @@
 
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import { newId } from '@/lib/uuid';
-import { money } from '@/lib/format';
+import { useTRPC } from '@/lib/client/trpc';
+import { newId } from '@/lib/client/uuid';
+import { money } from '@/lib/client/format';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from '@/components/ui/dialog';

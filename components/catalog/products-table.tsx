@@ -1,8 +1,8 @@
 'use client';
 
 import type { ColumnDef } from '@tanstack/react-table';
-import type { RouterOutputs } from '@/lib/trpc';
-import { count, money } from '@/lib/format';
+import type { RouterOutputs } from '@/lib/client/trpc';
+import { count, money } from '@/lib/client/format';
 import { Badge } from '@/components/ui/badge';
 import { DataTable } from '@/components/common/data-table';
 import { ProductActions } from './product-actions';

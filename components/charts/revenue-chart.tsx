@@ -1,7 +1,7 @@
 'use client';
 
 import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
-import { money } from '@/lib/format';
+import { money } from '@/lib/client/format';
 import { ChartCard, chartColors, dayTick, moneyTick } from './chart-card';
 
 /** Daily revenue in one currency; `onDayClick` opens what a day counted (the orders completed that day). */

@@ -1,7 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
-import { money } from '@/lib/format';
+import { money } from '@/lib/client/format';
 import { ChartCard, chartColors, moneyTick } from './chart-card';
 
 type Product = { productId: string; name: string; unitsSold: number; revenueCents: number };

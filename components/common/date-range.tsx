@@ -3,7 +3,7 @@
 import { useId } from 'react';
 import { Button } from '@/components/ui/button';
 import { Field, Input } from '@/components/ui/input';
-import { daysAgo, today } from '@/lib/days';
+import { daysAgo, today } from '@/lib/client/days';
 
 export interface DayRange { from: string; to: string }
 

@@ -4,7 +4,7 @@ import { AlertCircle, Inbox, Loader2 } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
-import { errorCode, errorMessage } from '@/lib/errors';
+import { errorCode, errorMessage } from '@/lib/client/errors';
 
 export function LoadingBlock({ rows = 4, label = 'Loading…' }: { rows?: number; label?: string }) {
   return (

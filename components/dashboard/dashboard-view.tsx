@@ -2,9 +2,9 @@
 
 import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import { dateTime } from '@/lib/format';
-import { rangeQuery, useRangeParams } from '@/lib/use-range-params';
+import { useTRPC } from '@/lib/client/trpc';
+import { dateTime } from '@/lib/client/format';
+import { rangeQuery, useRangeParams } from '@/lib/client/use-range-params';
 import { PageHeader } from '@/components/common/page-header';
 import { DateRangePicker } from '@/components/common/date-range';
 import { ErrorState, LoadingBlock } from '@/components/common/states';

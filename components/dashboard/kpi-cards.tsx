@@ -1,6 +1,6 @@
 'use client';
 
-import { count } from '@/lib/format';
+import { count } from '@/lib/client/format';
 import { KpiTile, KpiTiles, kpisOf, type Kpi } from '@/components/analytics/kpi-tile';
 
 type Report = { period: { from: string; to: string }; previous: { from: string; to: string }; kpis: Kpi[] };

@@ -2,9 +2,9 @@
 
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import { pollWhileStale } from '@/lib/freshness';
-import { dateTime, isoTime, metaField } from '@/lib/format';
+import { useTRPC } from '@/lib/client/trpc';
+import { pollWhileStale } from '@/lib/client/freshness';
+import { dateTime, isoTime, metaField } from '@/lib/client/format';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState, ErrorState, LoadingBlock, ProcessingNotice } from '@/components/common/states';
 

@@ -3,10 +3,10 @@
 import { Fragment, useState } from 'react';
 import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import { useIsAdmin } from '@/lib/session';
-import { dateTime } from '@/lib/format';
-import { errorMessage } from '@/lib/errors';
+import { useTRPC } from '@/lib/client/trpc';
+import { useIsAdmin } from '@/lib/client/session';
+import { dateTime } from '@/lib/client/format';
+import { errorMessage } from '@/lib/client/errors';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent } from '@/components/ui/card';

@@ -1,7 +1,7 @@
 'use client';
 
-import type { RouterOutputs } from '@/lib/trpc';
-import { dateTime, isoTime, metaField, shortId } from '@/lib/format';
+import type { RouterOutputs } from '@/lib/client/trpc';
+import { dateTime, isoTime, metaField, shortId } from '@/lib/client/format';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 
 type EventRow = RouterOutputs['ops']['events']['data']['items'][number];

@@ -3,8 +3,8 @@
 import { useEffect, useState } from 'react';
 import { usePathname } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import { useDebounced } from '@/lib/use-debounced';
+import { useTRPC } from '@/lib/client/trpc';
+import { useDebounced } from '@/lib/client/use-debounced';
 import { Card, CardContent } from '@/components/ui/card';
 import { PageHeader } from '@/components/common/page-header';
 import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';

@@ -1,9 +1,9 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC, type RouterOutputs } from '@/lib/trpc';
-import { useIsAdmin } from '@/lib/session';
-import { count, dateTime, seconds } from '@/lib/format';
+import { useTRPC, type RouterOutputs } from '@/lib/client/trpc';
+import { useIsAdmin } from '@/lib/client/session';
+import { count, dateTime, seconds } from '@/lib/client/format';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';

@@ -2,8 +2,8 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
-import { useTRPC } from '@/lib/trpc';
-import { errorMessage } from '@/lib/errors';
+import { useTRPC } from '@/lib/client/trpc';
+import { errorMessage } from '@/lib/client/errors';
 import { Button } from '@/components/ui/button';
 
 /**

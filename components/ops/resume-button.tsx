@@ -2,8 +2,8 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Play } from 'lucide-react';
-import { useTRPC } from '@/lib/trpc';
-import { errorMessage } from '@/lib/errors';
+import { useTRPC } from '@/lib/client/trpc';
+import { errorMessage } from '@/lib/client/errors';
 import { Button } from '@/components/ui/button';
 
 /** Admin only, for a halted projection once its fix is deployed: retry the event that stopped it and go on. */

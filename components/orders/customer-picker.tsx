@@ -2,8 +2,8 @@
 
 import { useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import { useDebounced } from '@/lib/use-debounced';
+import { useTRPC } from '@/lib/client/trpc';
+import { useDebounced } from '@/lib/client/use-debounced';
 import { Button } from '@/components/ui/button';
 import { Input, Label } from '@/components/ui/input';
 

@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import { dateTime, shortId } from '@/lib/format';
+import { useTRPC } from '@/lib/client/trpc';
+import { dateTime, shortId } from '@/lib/client/format';
 import { Alert } from '@/components/ui/alert';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/common/page-header';

@@ -1,4 +1,4 @@
-import { money } from '@/lib/format';
+import { money } from '@/lib/client/format';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import type { OrderRow } from './orders-table';
 

@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import type { ColumnDef } from '@tanstack/react-table';
-import type { RouterOutputs } from '@/lib/trpc';
-import { dateTime, money, shortId } from '@/lib/format';
+import type { RouterOutputs } from '@/lib/client/trpc';
+import { dateTime, money, shortId } from '@/lib/client/format';
 import { DataTable } from '@/components/common/data-table';
 import { StatusBadge } from './status-badge';
 

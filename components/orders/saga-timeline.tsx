@@ -1,6 +1,6 @@
 import { Check, CircleDashed, Loader2, X } from 'lucide-react';
-import { cn } from '@/lib/cn';
-import { dateTime, isoTime, money } from '@/lib/format';
+import { cn } from '@/lib/client/cn';
+import { dateTime, isoTime, money } from '@/lib/client/format';
 import type { OrderRow } from './orders-table';
 
 type StepState = 'done' | 'current' | 'failed' | 'todo';

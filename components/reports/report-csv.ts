@@ -1,5 +1,5 @@
-import { toCsv } from '@/lib/csv';
-import type { RouterOutputs } from '@/lib/trpc';
+import { toCsv } from '@/lib/client/csv';
+import type { RouterOutputs } from '@/lib/client/trpc';
 
 type Revenue = RouterOutputs['reports']['revenue']['data'];
 type Registrations = RouterOutputs['reports']['dailyRegistrations']['data'];

@@ -3,9 +3,9 @@
 import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { Download } from 'lucide-react';
-import { useTRPC } from '@/lib/trpc';
-import { downloadCsv } from '@/lib/csv';
-import { rangeQuery, useRangeParams } from '@/lib/use-range-params';
+import { useTRPC } from '@/lib/client/trpc';
+import { downloadCsv } from '@/lib/client/csv';
+import { rangeQuery, useRangeParams } from '@/lib/client/use-range-params';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';

@@ -3,7 +3,7 @@
 import { LogOut } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { useSession } from '@/lib/session';
+import { useSession } from '@/lib/client/session';
 
 /** Who is signed in, their role, and a sign-out that works with or without JavaScript. */
 export function AccountMenu() {

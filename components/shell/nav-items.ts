@@ -1,5 +1,5 @@
 import { BarChart3, BookOpen, ChartNoAxesCombined, Boxes, Gauge, LayoutDashboard, ListTree, Mailbox, ShoppingCart, Users, Workflow } from 'lucide-react';
-import type { Role } from '@/lib/session';
+import type { Role } from '@/lib/client/session';
 
 export interface NavItem {
   href: string;

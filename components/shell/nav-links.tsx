@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { cn } from '@/lib/cn';
-import { useSession } from '@/lib/session';
+import { cn } from '@/lib/client/cn';
+import { useSession } from '@/lib/client/session';
 import { isActive, navSections } from './nav-items';
 
 /** The portal's sections; the current page is marked for assistive technology. */

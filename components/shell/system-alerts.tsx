@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
-import { useTRPC } from '@/lib/trpc';
+import { useTRPC } from '@/lib/client/trpc';
 
 /** A banner while the system is degraded (no live worker, a projection halted or lagging). */
 export function SystemAlerts() {

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { cva, type VariantProps } from 'class-variance-authority';
-import { cn } from '@/lib/cn';
+import { cn } from '@/lib/client/cn';
 
 const alertVariants = cva('relative w-full rounded-lg border px-4 py-3 text-sm', {
   variants: {

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { cva, type VariantProps } from 'class-variance-authority';
-import { cn } from '@/lib/cn';
+import { cn } from '@/lib/client/cn';
 
 export const badgeVariants = cva(
   'inline-flex items-center rounded-full border px-2 py-0.5 text-xs font-medium whitespace-nowrap',

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { cn } from '@/lib/cn';
+import { cn } from '@/lib/client/cn';
 import { fieldClass } from './input';
 
 /** A styled native select: keyboard, screen reader and mobile pickers work as the platform does. */

@@ -3,7 +3,7 @@
 import * as React from 'react';
 import { Dialog as D } from 'radix-ui';
 import { X } from 'lucide-react';
-import { cn } from '@/lib/cn';
+import { cn } from '@/lib/client/cn';
 
 /** A panel that slides in from the left; used for navigation on narrow screens. */
 export const Sheet = D.Root;

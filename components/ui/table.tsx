@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { cn } from '@/lib/cn';
+import { cn } from '@/lib/client/cn';
 
 export function Table({ className, ...props }: React.ComponentProps<'table'>) {
   return (

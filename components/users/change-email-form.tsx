@@ -2,8 +2,8 @@
 
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import { newId } from '@/lib/uuid';
+import { useTRPC } from '@/lib/client/trpc';
+import { newId } from '@/lib/client/uuid';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, Input } from '@/components/ui/input';

@@ -1,8 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import { pollWhileStale } from '@/lib/freshness';
+import { useTRPC } from '@/lib/client/trpc';
+import { pollWhileStale } from '@/lib/client/freshness';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
 import { EmptyState, ErrorState, LoadingBlock, ProcessingNotice, StaleFrame } from '@/components/common/states';

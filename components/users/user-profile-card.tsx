@@ -1,5 +1,5 @@
-import type { RouterOutputs } from '@/lib/trpc';
-import { count, dateTime, money } from '@/lib/format';
+import type { RouterOutputs } from '@/lib/client/trpc';
+import { count, dateTime, money } from '@/lib/client/format';
 
 type Profile = NonNullable<RouterOutputs['users']['profile']['data']>;
 

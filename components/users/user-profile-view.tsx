@@ -2,9 +2,9 @@
 
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/trpc';
-import { pollWhileStale } from '@/lib/freshness';
-import { useCanCommand } from '@/lib/session';
+import { useTRPC } from '@/lib/client/trpc';
+import { pollWhileStale } from '@/lib/client/freshness';
+import { useCanCommand } from '@/lib/client/session';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/common/page-header';
 import { ErrorState, LoadingBlock, ProcessingNotice, StaleFrame } from '@/components/common/states';

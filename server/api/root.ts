@@ -1,3 +1,4 @@
+import 'server-only';
 import { router } from './trpc';
 import { userCommands } from './routers/users/commands';
 import { userQueries } from './routers/users/queries';

@@ -27,6 +27,9 @@ async function limited<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A random password of 16 URL-safe characters (the first admin's, or a staff member's made by the CLI). */
+export const generatePassword = () => randomBytes(12).toString('base64url');
+
 /** scrypt password hash: `scrypt$N$r$p$salt$hash`, all base64url. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);

@@ -1,9 +1,9 @@
 import type { Services } from '@/server/services';
 import { deleteExpiredSessions, idleMsOf, signIn, SESSION_COOKIE_NAMES } from '@/server/auth/store';
-import { signInLimiter } from '@/lib/auth/rate-limit';
-import { clientIp, seeOther, wantsJson } from '@/lib/auth/request-info';
-import { sessionCookie } from '@/lib/auth/session-cookie';
-import { safeNext } from '@/lib/auth/safe-next';
+import { signInLimiter } from '@/lib/server/rate-limit';
+import { clientIp, seeOther, wantsJson } from '@/lib/server/request-info';
+import { sessionCookie } from '@/lib/server/session-cookie';
+import { safeNext } from '@/lib/server/safe-next';
 import { BodyTooLargeError, declaredTooLarge, readLimited, SIGN_IN_BODY_LIMIT } from './body-limit';
 import { checkCsrf, originMatches } from './origin';
 import { requestIsHttps } from './security-headers';

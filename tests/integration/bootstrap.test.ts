@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countStaff, signIn } from '@/server/auth/store';
-import { ensureFirstAdmin } from '@/scripts/bootstrap';
+import { ensureFirstAdmin } from '@/server/auth/first-admin';
 import { createTestEnv, type TestEnv } from './support/harness';
 
 let t: TestEnv;

@@ -11,7 +11,7 @@ import { handleTrpc } from '@/server/http/trpc-handler';
 import { handleSignIn } from '@/server/http/sign-in';
 import { createFrontServer } from '@/server/http/front';
 import { parseTrustedProxies } from '@/server/http/forwarded';
-import { clientIp } from '@/lib/auth/request-info';
+import { clientIp } from '@/lib/server/request-info';
 import { createTestEnv, tokenFor, type TestEnv } from './support/harness';
 import { rowCounts } from './support/foundation';
 

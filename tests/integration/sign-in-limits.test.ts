@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env } from '@/server/env';
-import { signInKeys, signInLimiter } from '@/lib/auth/rate-limit';
+import { signInKeys, signInLimiter } from '@/lib/server/rate-limit';
 import { deleteKeys } from './support/harness';
 
 let redis: Redis;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toCsv } from '@/lib/csv';
+import { toCsv } from '@/lib/client/csv';
 
 describe('CSV export (finding 10: formula injection)', () => {
   it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\t=1+1', '\r=1+1'])('neutralises a cell starting %j', (cell) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeNext } from '@/lib/auth/safe-next';
+import { safeNext } from '@/lib/server/safe-next';
 
 describe('safeNext (finding 1: open redirect after sign-in)', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
-import { requireStaff } from '@/lib/auth/current-staff';
+import { requireStaff } from '@/lib/server/current-staff';
 import { ProductsView } from '@/components/analytics/products-view';
 
 export const metadata: Metadata = { title: 'Products' };

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requireStaff } from '@/lib/auth/current-staff';
+import { requireStaff } from '@/lib/server/current-staff';
 import { DeadLettersView } from '@/components/ops/dead-letters-view';
 
 export const metadata: Metadata = { title: 'Dead letters' };

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requireStaff } from '@/lib/auth/current-staff';
+import { requireStaff } from '@/lib/server/current-staff';
 import { ProjectionsView } from '@/components/ops/projections-view';
 
 export const metadata: Metadata = { title: 'Projections' };

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { requireStaff } from '@/lib/auth/current-staff';
-import { positionParam } from '@/lib/freshness';
-import { isUuid } from '@/lib/ids';
+import { requireStaff } from '@/lib/server/current-staff';
+import { positionParam } from '@/lib/client/freshness';
+import { isUuid } from '@/lib/client/ids';
 import { OrderDetailView } from '@/components/orders/order-detail-view';
 
 export const metadata: Metadata = { title: 'Order' };

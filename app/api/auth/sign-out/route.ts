@@ -1,7 +1,7 @@
 import { services } from '@/server/services';
 import { authenticate, idleMsOf, sessionSecretOf, signOut, signOutEverywhere, SESSION_COOKIE_NAMES } from '@/server/auth/store';
-import { seeOther, wantsJson } from '@/lib/auth/request-info';
-import { sessionCookie } from '@/lib/auth/session-cookie';
+import { seeOther, wantsJson } from '@/lib/server/request-info';
+import { sessionCookie } from '@/lib/server/session-cookie';
 import { readLimited, SIGN_IN_BODY_LIMIT } from '@/server/http/body-limit';
 import { checkCsrf } from '@/server/http/origin';
 import { API_CSP, applySecurityHeaders, requestIsHttps } from '@/server/http/security-headers';

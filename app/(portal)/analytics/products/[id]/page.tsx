@@ -1,8 +1,8 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { requireStaff } from '@/lib/auth/current-staff';
-import { isUuid } from '@/lib/ids';
+import { requireStaff } from '@/lib/server/current-staff';
+import { isUuid } from '@/lib/client/ids';
 import { ProductView } from '@/components/analytics/product-view';
 
 export const metadata: Metadata = { title: 'Product' };

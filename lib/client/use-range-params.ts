@@ -2,7 +2,7 @@
 
 import { useCallback, useMemo } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { daysAgo, isDay, today } from '@/lib/days';
+import { daysAgo, isDay, today } from '@/lib/client/days';
 
 export interface DayRange { from: string; to: string }
 export type Comparison = 'previous' | 'none';

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /** Facts about an incoming request that the auth route handlers need. */
 
 export function isHttps(req: Request): boolean {

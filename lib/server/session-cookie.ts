@@ -1,3 +1,4 @@
+import 'server-only';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from '@/server/auth/store';
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import type { Env } from '@/server/env';
-import { countStaff, createStaff } from '@/server/auth/store';
-import { generatePassword } from '@/cli/commands/staff';
+import { countStaff, createStaff } from './store';
+import { generatePassword } from './crypto';
 
 export type FirstAdmin = { created: false } | { created: true; email: string; password: string; generated: boolean };
 
