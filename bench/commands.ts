@@ -15,7 +15,7 @@
  *   - users.create over HTTP against `next start`, when a production build exists.
  * Prints every run and the medians. Makes its own database (ll_bench_commands_<random>) and drops it.
  */
-import { deleteKeys } from '../tests/integration/support/cleanup';
+import { deleteKeys } from '@/testkit/cleanup';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';

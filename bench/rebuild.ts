@@ -4,7 +4,7 @@
  *   npx tsx bench/rebuild.ts [--events 1000000] [--runs 3] [--only user_profile]
  *
  * Makes its own database (ll_bench_rebuild_<random>), fills the log with a realistic history by SQL
- * (tests/fixtures/event-log.ts: users, products, orders with their whole saga, logins, restocks,
+ * (testkit/event-log.ts: users, products, orders with their whole saga, logins, restocks,
  * price changes; one OrderPlaced in ten at schema v1), then times rebuildProjection for each
  * projection, `runs` times (median reported). Baseline, same run: the bare floor of the same
  * pipeline — read the log in the same batches and upsert one row per event with
@@ -19,7 +19,7 @@ import { projections } from '@/server/projections/registry';
 import type { ProjectionDefinition } from '@/server/projections/types';
 import { rebuildProjection } from '@/server/readside/rebuild';
 import { ProjectionRunner } from '@/server/readside/projection-runner';
-import { insertSyntheticLog, sizeFor } from '@/tests/fixtures/event-log';
+import { insertSyntheticLog, sizeFor } from '@/testkit/event-log';
 import { arg, int, loadNow, machine, median, textArg, withBenchDatabase } from './lib/readside';
 
 const EVENTS = arg('events', 1_000_000);

@@ -22,7 +22,7 @@ import type { RevenueDay } from '@/server/queries/reports';
 import { analyticsProjection } from '@/server/projections/analytics';
 import { ProjectionRunner } from '@/server/readside/projection-runner';
 import { rebuildProjection } from '@/server/readside/rebuild';
-import { uuidSql } from '@/tests/fixtures/event-log';
+import { uuidSql } from '@/testkit/event-log';
 import { arg, int, loadNow, machine, median, ms, textArg, withBenchDatabase } from './lib/readside';
 
 const ORDERS = arg('orders', 1_000_000);

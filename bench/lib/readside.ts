@@ -1,5 +1,5 @@
 /** What the read-side benchmarks share: the machine's name, a database of their own, arguments, statistics. */
-import { deleteKeys } from '../../tests/integration/support/cleanup';
+import { deleteKeys } from '@/testkit/cleanup';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { ReadDeps } from '@/server/deps';
 import type { OrderLineView } from '@/db/schema';
 import { decodeCursor, readModel, type ReadOptions } from './read-model';
-import { normalizeOrder, pageOf } from './rows';
+import { normalizeTimes, pageOf } from './rows';
 
 export type OrderSummary = {
   orderId: string; userId: string; status: string; sagaStep: string; cancelReason: string | null; totalCents: number; currency: string;
@@ -13,6 +13,8 @@ export type OrderSummary = {
 export const orderSummaryColumns = sql.raw(`order_id AS "orderId", user_id AS "userId", status, saga_step AS "sagaStep",
   cancel_reason AS "cancelReason", total_cents AS "totalCents", currency, lines, placed_at AS "placedAt", paid_at AS "paidAt",
   completed_at AS "completedAt", cancelled_at AS "cancelledAt", refunded_cents AS "refundedCents", updated_at AS "updatedAt"`);
+
+export const normalizeOrder = (o: OrderSummary) => normalizeTimes(o as unknown as Record<string, unknown>, ['placedAt', 'paidAt', 'completedAt', 'cancelledAt', 'updatedAt']) as unknown as OrderSummary;
 
 export function getOrder(s: ReadDeps, input: { orderId: string } & ReadOptions) {
   return readModel(s, 'orders.get', ['order_summary'], input.orderId, input, async () => {

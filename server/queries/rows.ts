@@ -1,5 +1,4 @@
 import { encodeCursor } from './read-model';
-import type { OrderSummary } from './orders';
 
 export function pageOf<T>(rows: T[], limit: number, key: (row: T) => (string | number)[]) {
   const items = rows.slice(0, limit);
@@ -17,5 +16,3 @@ export function normalizeTimes<T extends Record<string, unknown>>(row: T, keys: 
   }
   return out;
 }
-
-export const normalizeOrder = (o: OrderSummary) => normalizeTimes(o as unknown as Record<string, unknown>, ['placedAt', 'paidAt', 'completedAt', 'cancelledAt', 'updatedAt']) as unknown as OrderSummary;

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { ReadDeps } from '@/server/deps';
 import { decodeCursor, encodeCursor, readModel, type ReadOptions } from './read-model';
-import { orderSummaryColumns, type OrderSummary } from './orders';
-import { normalizeOrder, normalizeTimes, pageOf } from './rows';
+import { normalizeOrder, orderSummaryColumns, type OrderSummary } from './orders';
+import { normalizeTimes, pageOf } from './rows';
 
 export interface UserProfile { userId: string; email: string; name: string; memberSince: string; lastLoginAt: string | null; totalOrders: number; totalSpentCents: number }
 

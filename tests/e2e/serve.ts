@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrateDatabase } from '@/db/migrate';
-import { deleteKeys, dropDatabase } from '../integration/support/cleanup';
+import { deleteKeys, dropDatabase } from '@/testkit/cleanup';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const id = randomBytes(4).toString('hex');

@@ -7,7 +7,7 @@ import { migrateDatabase } from '@/db/migrate';
 import { streamId } from '@/server/domain/events';
 import { EVENTS_CHANNEL } from '@/server/readside/channels';
 import { callerFor, createTestEnv, dropDatabase, type TestEnv } from './support/harness';
-import { withDatabase } from './support/cleanup';
+import { withDatabase } from '@/testkit/cleanup';
 import { codeOf, streamEvents } from './support/foundation';
 
 let t: TestEnv;

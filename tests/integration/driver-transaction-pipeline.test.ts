@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type DbHandle } from '@/db/client';
 import { env } from '@/server/env';
-import { dropDatabase, withDatabase } from './support/cleanup';
+import { dropDatabase, withDatabase } from '@/testkit/cleanup';
 
 const dbName = `ll_test_driver_${randomBytes(4).toString('hex')}`;
 const appName = `ll-test-${dbName}`;

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { env } from '@/server/env';
 import { anonymousCaller, callerFor, createTestEnv } from './support/harness';
-import { withDatabase } from './support/cleanup';
+import { withDatabase } from '@/testkit/cleanup';
 
 describe('the integration test harness', () => {
   it('gives a file its own database and Redis prefix, and cleanup removes exactly those', async () => {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectionNames, projections } from '@/server/projections/registry';
 import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
-import { insertSyntheticLog, sizeFor } from '@/tests/fixtures/event-log';
+import { insertSyntheticLog, sizeFor } from '@/testkit/event-log';
 import { createTestEnv, serverEnv, type TestEnv } from './support/harness';
 import {
   checkpointRows, mismatchesWithLog, runCommands, seedShop, settle, spawnWorker, waitUntil, workerBackends, type WorkerProcess,

@@ -13,7 +13,7 @@ import { revenue, dailyRegistrations } from '@/server/queries/reports';
 import { projectionStatus } from '@/server/queries/ops';
 import { cohorts, funnel, products } from '@/server/queries/analytics/queries';
 import { startWorker } from '@/server/readside/worker';
-import { insertSyntheticLog, sizeFor } from '@/tests/fixtures/event-log';
+import { insertSyntheticLog, sizeFor } from '@/testkit/event-log';
 import { callerFor, createTestEnv, type TestEnv } from './support/harness';
 import { checkpointRows, mismatchesWithLog, runCommands, seedShop, settle, testLog, waitUntil, type Shop } from './support/readside';
 

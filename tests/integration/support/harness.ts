@@ -9,7 +9,7 @@ import { migrateDatabase } from '@/db/migrate';
 import { createToken } from '@/server/auth/store';
 import type { Role } from '@/server/auth/principal';
 import { appRouter } from '@/server/api/root';
-import { deleteKeys, dropDatabase, withDatabase } from './cleanup';
+import { deleteKeys, dropDatabase, withDatabase } from '@/testkit/cleanup';
 import { createContext } from '@/server/api/trpc';
 
 export { deleteKeys, dropDatabase };
