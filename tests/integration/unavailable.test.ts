@@ -12,7 +12,7 @@ import { UNAVAILABLE_MESSAGE } from '@/server/api/unavailable';
 import { env } from '@/server/env';
 import { createServices, type Services } from '@/server/services';
 import { freePort } from './support/server';
-import { deleteKeys } from './support/cleanup';
+import { deleteKeys } from '@/testkit/cleanup';
 
 let s: Services;
 const prefix = `lltest:unavailable:${randomUUID().slice(0, 8)}`;
