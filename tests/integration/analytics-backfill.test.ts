@@ -13,7 +13,7 @@ import { inventoryProjection } from '@/server/projections/inventory';
 import { analyticsProjection } from '@/server/projections/analytics';
 import type { ProjectionDefinition } from '@/server/projections/types';
 import { startWorker } from '@/server/readside/worker';
-import { insertSyntheticLog } from '@/tests/fixtures/event-log';
+import { insertSyntheticLog } from '@/testkit/event-log';
 import { createTestEnv, type TestEnv } from './support/harness';
 import { checkpointRows, settle, testLog } from './support/readside';
 
