@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
-/** BullMQ queues. Jobs are signals and work items; the truth stays in Postgres (DESIGN.md, 4). */
+/** BullMQ queues. Jobs are signals and work items; the truth stays in Postgres (docs/architecture.md, invariant 4). */
 export const QUEUE = {
   relay: 'relay',
   projections: 'projections',

@@ -4,7 +4,7 @@ import { xid8 } from './types';
 
 /**
  * The event log, which is also the transactional outbox. `tx_id` records the writing transaction so
- * readers can take only events whose transaction is older than every running one (see DESIGN.md, 2).
+ * readers can take only events whose transaction is older than every running one (docs/architecture.md, invariant 2).
  */
 export const events = pgTable('events', {
   position: bigserial('position', { mode: 'number' }).primaryKey(),

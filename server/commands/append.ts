@@ -49,7 +49,7 @@ export function relayWakesSettled(db: Db): Promise<void> {
  * Wakes the relay after a commit, without waiting. At most one NOTIFY per pool is in flight; wakes
  * asked for meanwhile are folded into one more NOTIFY sent after it, so every commit is followed by
  * a NOTIFY that started after it. Should this process die before the NOTIFY, the worker's periodic
- * sweep (2 s) relays the events: the events themselves are already committed (DESIGN 1).
+ * sweep (2 s) relays the events: the events themselves are already committed (docs/architecture.md, invariant 1).
  */
 export function wakeRelay(db: Db): void {
   let w = wakes.get(db);

@@ -74,7 +74,7 @@ export class ProjectionRunner {
 
   /**
    * One batch in one read-side transaction. Until it writes, the step takes no transaction id: an
-   * open transaction with one holds back the safe horizon of every consumer (DESIGN 2), so the
+   * open transaction with one holds back the safe horizon of every consumer (docs/architecture.md, invariant 2), so the
    * checkpoint row is locked only for the write, and the batch is dropped if the row moved meanwhile.
    */
   async step(name: string): Promise<StepOutcome> {

@@ -1,5 +1,5 @@
 /**
- * Nobody gets in who does not belong (DESIGN 6): every procedure of the router, enumerated from
+ * Nobody gets in who does not belong (docs/architecture.md, invariant 6): every procedure of the router, enumerated from
  * appRouter._def.procedures so that a new one cannot be forgotten, refuses anonymous callers;
  * roles limit the mutations; revoked and altered tokens are refused; the session cookie works.
  */

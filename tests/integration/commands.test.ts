@@ -1,6 +1,6 @@
 /**
- * Commands against a real Postgres: the atomic outbox (DESIGN 1), bad input changes nothing
- * (DESIGN 5) and the order total comes from current prices (DOMAIN).
+ * Commands against a real Postgres: the atomic outbox (docs/architecture.md, invariant 1), bad input changes nothing
+ * (invariant 5) and the order total comes from current prices (docs/domain.md).
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';

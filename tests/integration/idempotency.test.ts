@@ -1,4 +1,4 @@
-/** A command sent twice with the same commandId is done once; the repeat returns the first result (DOMAIN). */
+/** A command sent twice with the same commandId is done once; the repeat returns the first result (docs/domain.md). */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '@/server/commands/users';
