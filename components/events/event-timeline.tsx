@@ -40,7 +40,9 @@ export function EventTimeline({ streamId, minPosition, live }: { streamId: strin
                   <span className="absolute top-1.5 -left-[21px] size-2.5 rounded-full border-2 border-card bg-primary" aria-hidden="true" />
                   <div className="flex flex-wrap items-baseline gap-x-2">
                     <span className="font-medium">{e.type}</span>
-                    <span className="text-xs text-muted-foreground">#{e.position} · v{e.streamVersion}</span>
+                    <span className="text-xs text-muted-foreground" data-testid="event-versions">
+                      log position {e.position} · stream version {e.streamVersion} · schema v{e.schemaVersion}
+                    </span>
                   </div>
                   <time className="text-xs text-muted-foreground" dateTime={isoTime(e.occurredAt)}>{dateTime(e.occurredAt)}</time>
                   {correlationId ? (

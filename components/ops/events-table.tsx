@@ -29,7 +29,7 @@ export function EventsTable({ events, onFilter }: {
               <TableCell><button type="button" className={linkClass} onClick={() => onFilter({ type: e.type })}>{e.type}</button></TableCell>
               <TableCell>
                 <button type="button" className={linkClass} onClick={() => onFilter({ streamId: e.streamId })} title={e.streamId}>{e.streamId.length > 24 ? `${e.streamId.slice(0, 22)}…` : e.streamId}</button>
-                <span className="ml-1 text-xs text-muted-foreground">v{e.streamVersion}</span>
+                <span className="ml-1 text-xs text-muted-foreground" title="stream version (schema version)">stream v{e.streamVersion} · schema v{e.schemaVersion}</span>
               </TableCell>
               <TableCell className="text-xs whitespace-nowrap"><time dateTime={isoTime(e.occurredAt)}>{dateTime(e.occurredAt)}</time></TableCell>
               <TableCell>

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC, type RouterOutputs } from '@/lib/client/trpc';
 import { useIsAdmin } from '@/lib/client/session';
 import { count, dateTime, seconds } from '@/lib/client/format';
+import { rebuildRate } from '@/lib/rebuild-rate';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -22,9 +23,21 @@ function RebuildProgress({ r }: { r: Projection['rebuild'] }) {
   return (
     <div className="grid min-w-32 gap-1" data-testid="rebuild-progress">
       <span className="text-xs">{r.state} · {count(r.processed)}/{count(r.total)}</span>
+      <RebuildSpeed r={r} />
       <progress className="h-1.5 w-full accent-primary" max={100} value={pct} aria-label={`Rebuild ${pct}%`} />
       {r.error ? <span className="text-xs text-destructive">{r.error}</span> : null}
     </div>
+  );
+}
+
+/** Events per second and, while running, the time left at that rate. */
+function RebuildSpeed({ r }: { r: NonNullable<Projection['rebuild']> }) {
+  const { perSecond, etaSeconds } = rebuildRate(r, Date.now());
+  if (perSecond === null) return null;
+  return (
+    <span className="text-xs text-muted-foreground" data-testid="rebuild-rate">
+      {count(Math.round(perSecond))} events/s{etaSeconds !== null ? ` · ETA ${seconds(Math.ceil(etaSeconds))}` : ''}
+    </span>
   );
 }
 

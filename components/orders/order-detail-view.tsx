@@ -58,7 +58,7 @@ export function OrderDetailView({ orderId, minPosition }: { orderId: string; min
               <CardHeader>
                 <CardTitle>Lines</CardTitle>
                 <p className="text-sm text-muted-foreground">
-                  Customer <Link className="font-mono text-primary hover:underline" href={`/users/${data.userId}`}>{shortId(data.userId)}</Link>
+                  Customer <Link className={data.customerName ? 'text-primary hover:underline' : 'font-mono text-primary hover:underline'} href={`/users/${data.userId}`} data-testid="order-customer">{data.customerName ?? shortId(data.userId)}</Link>
                 </p>
               </CardHeader>
               <CardContent><OrderLinesTable order={data} /></CardContent>

@@ -26,7 +26,11 @@ const base: ColumnDef<OrderRow, unknown>[] = [
 
 const customer: ColumnDef<OrderRow, unknown> = {
   header: 'Customer', accessorKey: 'userId',
-  cell: ({ row }) => <Link className="font-mono text-primary hover:underline" href={`/users/${row.original.userId}`}>{shortId(row.original.userId)}</Link>,
+  cell: ({ row }) => (
+    <Link className={row.original.customerName ? 'text-primary hover:underline' : 'font-mono text-primary hover:underline'} href={`/users/${row.original.userId}`} data-testid="order-customer">
+      {row.original.customerName ?? shortId(row.original.userId)}
+    </Link>
+  ),
 };
 
 export function OrdersTable({ orders, showCustomer = false }: { orders: OrderRow[]; showCustomer?: boolean }) {

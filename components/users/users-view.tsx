@@ -1,28 +1,31 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
-import { Search } from 'lucide-react';
+import { ArrowDown, ArrowUp, Search } from 'lucide-react';
 import { useTRPC, type RouterOutputs } from '@/lib/client/trpc';
 import { useDebounced } from '@/lib/client/use-debounced';
 import { useCanCommand } from '@/lib/client/session';
-import { dateTime } from '@/lib/client/format';
+import { dateTime, money } from '@/lib/client/format';
 import { Card, CardContent } from '@/components/ui/card';
 import { Input, Label } from '@/components/ui/input';
 import { PageHeader } from '@/components/common/page-header';
-import { DataTable } from '@/components/common/data-table';
-import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
+import { Button } from '@/components/ui/button';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/common/states';
 import { CreateUserForm } from './create-user-form';
 
-type UserRow = RouterOutputs['users']['search']['data']['items'][number];
+type UserRow = RouterOutputs['users']['list']['data']['items'][number];
+type Sort = 'name' | 'joined' | 'orders' | 'spent';
+const PAGE = 25;
 
-const columns: ColumnDef<UserRow, unknown>[] = [
-  { header: 'Name', accessorKey: 'name', cell: ({ row }) => <Link className="font-medium text-primary hover:underline" href={`/users/${row.original.userId}`}>{row.original.name}</Link> },
-  { header: 'Email', accessorKey: 'email' },
-  { header: 'Member since', accessorKey: 'memberSince', cell: ({ row }) => dateTime(row.original.memberSince) },
+const sortable: { key: Sort; label: string; numeric?: boolean; firstDir: 'asc' | 'desc' }[] = [
+  { key: 'name', label: 'Name', firstDir: 'asc' },
+  { key: 'joined', label: 'Joined', firstDir: 'desc' },
+  { key: 'orders', label: 'Orders', numeric: true, firstDir: 'desc' },
+  { key: 'spent', label: 'Spent', numeric: true, firstDir: 'desc' },
 ];
 
 export function UsersView() {
@@ -30,18 +33,24 @@ export function UsersView() {
   const canCommand = useCanCommand();
   const [q, setQ] = useState('');
   const query = useDebounced(q.trim(), 250);
-  const pages = useCursorPages(query);
+  const [sort, setSort] = useState<{ key: Sort; dir: 'asc' | 'desc' }>({ key: 'joined', dir: 'desc' });
+  const [page, setPage] = useState(0);
+  // A new search or sort starts again at the first page.
+  useEffect(() => setPage(0), [query, sort.key, sort.dir]);
 
-  const search = useQuery({
-    ...trpc.users.search.queryOptions({ q: query, limit: 20, cursor: pages.cursor }),
-    enabled: query.length > 0,
+  const list = useQuery({
+    ...trpc.users.list.queryOptions({ q: query || undefined, sort: sort.key, dir: sort.dir, limit: PAGE, offset: page * PAGE }),
     placeholderData: (prev) => prev,
   });
-  const items = search.data?.data.items ?? [];
+  const items: UserRow[] = list.data?.data.items ?? [];
+  const total = list.data?.data.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE));
+  const toggle = (key: Sort, firstDir: 'asc' | 'desc') =>
+    setSort((cur) => (cur.key === key ? { key, dir: cur.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: firstDir }));
 
   return (
     <>
-      <PageHeader title="Users" description="Search by name or email; results update as you type." />
+      <PageHeader title="Users" description="Every customer, newest first. Sort by a column; type to narrow the list by name or email." />
       <div className={canCommand ? 'grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]' : 'grid gap-6'}>
         <Card className="min-w-0">
           <CardContent className="flex flex-col gap-3 pt-4">
@@ -52,20 +61,51 @@ export function UsersView() {
                 <Input id="user-search" type="search" className="pl-8" placeholder="Name or email" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
               </div>
             </div>
-            {!query ? (
-              <EmptyState title="Type a name or email to find users">Words and prefixes match, best first.</EmptyState>
-            ) : search.isError ? (
-              <ErrorState error={search.error} onRetry={() => search.refetch()} />
-            ) : search.isPending ? (
-              <LoadingBlock rows={5} label="Searching…" />
+            {list.isError ? (
+              <ErrorState error={list.error} onRetry={() => list.refetch()} />
+            ) : list.isPending ? (
+              <LoadingBlock rows={5} label="Loading users…" />
             ) : items.length === 0 ? (
-              <EmptyState title={`No users match “${query}”`} />
+              <EmptyState title={query ? `No users match “${query}”` : 'No users yet'}>{query ? null : 'Create one, or load the demo data.'}</EmptyState>
             ) : (
-              <div aria-busy={search.isPlaceholderData || undefined} className={search.isPlaceholderData ? 'opacity-60' : undefined}>
-                <DataTable columns={columns} data={items} rowId={(u) => u.userId} caption="Users" testId="users-table" />
+              <div aria-busy={list.isPlaceholderData || undefined} className={list.isPlaceholderData ? 'opacity-60' : undefined}>
+                <Table data-testid="users-table">
+                  <caption className="sr-only">Users</caption>
+                  <TableHeader>
+                    <TableRow>
+                      {sortable.map((c) => (
+                        <TableHead key={c.key} className={c.numeric ? 'text-right' : undefined}
+                          aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                          <button type="button" className="inline-flex items-center gap-1 font-medium hover:underline" onClick={() => toggle(c.key, c.firstDir)}>
+                            {c.label}
+                            {sort.key === c.key ? (sort.dir === 'asc' ? <ArrowUp className="size-3" aria-hidden="true" /> : <ArrowDown className="size-3" aria-hidden="true" />) : null}
+                          </button>
+                        </TableHead>
+                      ))}
+                      <TableHead>Email</TableHead>
+                    </TableRow>
+                  </TableHeader>
+                  <TableBody>
+                    {items.map((u) => (
+                      <TableRow key={u.userId}>
+                        <TableCell><Link className="font-medium text-primary hover:underline" href={`/users/${u.userId}`}>{u.name}</Link></TableCell>
+                        <TableCell className="text-xs">{dateTime(u.memberSince)}</TableCell>
+                        <TableCell className="text-right tabular-nums" data-column="orders">{u.totalOrders}</TableCell>
+                        <TableCell className="text-right tabular-nums" data-column="spent">{money(u.totalSpentCents)}</TableCell>
+                        <TableCell>{u.email}</TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
               </div>
             )}
-            {query ? <CursorPager pages={pages} nextCursor={search.data?.data.nextCursor} busy={search.isFetching} /> : null}
+            <nav aria-label="Pages" className="flex items-center justify-between gap-2 text-sm">
+              <span className="text-muted-foreground" data-testid="users-count">{total} {total === 1 ? 'user' : 'users'} · page {Math.min(page + 1, pages)} of {pages}</span>
+              <div className="flex gap-2">
+                <Button size="sm" variant="outline" disabled={page === 0 || list.isFetching} onClick={() => setPage((p) => Math.max(0, p - 1))}>Previous</Button>
+                <Button size="sm" variant="outline" disabled={page + 1 >= pages || list.isFetching} onClick={() => setPage((p) => p + 1)}>Next</Button>
+              </div>
+            </nav>
           </CardContent>
         </Card>
         {canCommand ? <div><CreateUserForm /></div> : null}

@@ -20,7 +20,7 @@ export const checkpoints = pgTable('projection_checkpoints', {
   retryAfter: timestamp('retry_after', { withTimezone: true, mode: 'date' }),
   eventsApplied: bigint('events_applied', { mode: 'number' }).notNull().default(0),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  rebuild: jsonb('rebuild').$type<{ state: string; processed: number; total: number; startedAt: string; error?: string } | null>(),
+  rebuild: jsonb('rebuild').$type<{ state: string; processed: number; total: number; startedAt: string; finishedAt?: string; error?: string } | null>(),
 });
 
 export const deadLetters = pgTable('dead_letters', {

@@ -11,7 +11,7 @@ export interface ProjectionStatus {
   /** Events parked in dead letters (counted in lagEvents too). */
   parkedEvents: number;
   lastError: string | null; eventsApplied: number; updatedAt: string;
-  rebuild: { state: string; processed: number; total: number; startedAt: string; error?: string } | null;
+  rebuild: { state: string; processed: number; total: number; startedAt: string; finishedAt?: string; error?: string } | null;
 }
 
 /**

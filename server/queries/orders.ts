@@ -8,11 +8,14 @@ export type OrderSummary = {
   orderId: string; userId: string; status: string; sagaStep: string; cancelReason: string | null; totalCents: number; currency: string;
   lines: OrderLineView[]; placedAt: string; paidAt: string | null; completedAt: string | null; cancelledAt: string | null;
   refundedCents: number; updatedAt: string;
+  /** The customer's name from the user profile read model (null until that projection has the user). */
+  customerName: string | null;
 };
 
 export const orderSummaryColumns = sql.raw(`order_id AS "orderId", user_id AS "userId", status, saga_step AS "sagaStep",
   cancel_reason AS "cancelReason", total_cents AS "totalCents", currency, lines, placed_at AS "placedAt", paid_at AS "paidAt",
-  completed_at AS "completedAt", cancelled_at AS "cancelledAt", refunded_cents AS "refundedCents", updated_at AS "updatedAt"`);
+  completed_at AS "completedAt", cancelled_at AS "cancelledAt", refunded_cents AS "refundedCents", updated_at AS "updatedAt",
+  (SELECT u.name FROM user_profiles u WHERE u.user_id = order_summaries.user_id) AS "customerName"`);
 
 export const normalizeOrder = (o: OrderSummary) => normalizeTimes(o as unknown as Record<string, unknown>, ['placedAt', 'paidAt', 'completedAt', 'cancelledAt', 'updatedAt']) as unknown as OrderSummary;
 

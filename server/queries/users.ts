@@ -54,3 +54,34 @@ export function userOrders(s: ReadDeps, input: { userId: string; limit: number; 
   });
 }
 
+
+export const userListSorts = ['name', 'joined', 'orders', 'spent'] as const;
+export type UserListSort = (typeof userListSorts)[number];
+export type UserListRow = { userId: string; email: string; name: string; memberSince: string; totalOrders: number; totalSpentCents: number };
+
+const sortColumn: Record<UserListSort, string> = { name: 'lower(name)', joined: 'member_since', orders: 'total_orders', spent: 'total_spent_cents' };
+
+/**
+ * Every customer, newest first by default, sortable by name, joined, orders or spent, a page at a
+ * time (offset: an admin jumps between sort orders and pages; a few thousand rows). `q` narrows the
+ * list to users whose name or email contains every word of it.
+ */
+export function listUsers(s: ReadDeps, input: { q?: string; sort: UserListSort; dir: 'asc' | 'desc'; limit: number; offset: number } & ReadOptions) {
+  return readModel(s, 'users.list', ['user_profile'], [input.q ?? '', input.sort, input.dir, input.limit, input.offset], input, async () => {
+    const words = (input.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
+    const like = (w: string) => `%${w.replace(/[%_\\]/g, '\\$&')}%`;
+    const where = words.length ? sql.join(words.map((w) => sql`(name ILIKE ${like(w)} OR email ILIKE ${like(w)})`), sql` AND `) : sql`true`;
+    const order = sql.raw(`${sortColumn[input.sort]} ${input.dir === 'asc' ? 'ASC' : 'DESC'}, user_id ${input.dir === 'asc' ? 'ASC' : 'DESC'}`);
+    const rows = await s.read.db.execute<UserListRow & { total: number }>(sql`
+      SELECT user_id AS "userId", email, name, member_since AS "memberSince", total_orders AS "totalOrders",
+        total_spent_cents::float8 AS "totalSpentCents", (count(*) OVER ())::int AS total
+      FROM user_profiles WHERE ${where} ORDER BY ${order} LIMIT ${input.limit} OFFSET ${input.offset}`);
+    let total = rows[0]?.total;
+    if (total === undefined) {
+      const [c] = await s.read.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM user_profiles WHERE ${where}`);
+      total = c?.n ?? 0;
+    }
+    const items = rows.map(({ total: _total, ...r }) => normalizeTimes(r, ['memberSince']) as UserListRow);
+    return { items, total, offset: input.offset, limit: input.limit };
+  });
+}

@@ -52,6 +52,10 @@ test.describe('placing orders', () => {
     await expect(timeline.locator('[data-step="completed"]')).toHaveAttribute('data-state', 'done');
     await expect(page.getByTestId('cancel-reason')).toHaveCount(0);
     await expect(page.getByRole('main')).toContainText('Walnut bookshelf');
+    // The customer by name, linked to the profile (not a bare id).
+    await expect(page.getByTestId('order-customer')).toHaveText(customer.name);
+    await expect(page.getByTestId('order-customer')).toHaveAttribute('href', `/users/${customer.userId}`);
+    await expect(page.getByTestId('event-versions').first()).toContainText(/log position \d+ · stream version 1 · schema v\d+/);
     await expect(page.getByTestId('processing-notice')).toBeHidden();
     await expectSameDocument(page);
     await docsScreenshot(page, testInfo, 'order-timeline');

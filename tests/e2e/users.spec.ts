@@ -41,6 +41,27 @@ test.describe('users', () => {
     await attachScreenshot(page, testInfo, 'user-profile');
   });
 
+  test('lists customers at once, newest first, sortable by name and paginated', async ({ page }) => {
+    await signIn(page, admin);
+    await page.goto('/users');
+    const table = page.getByTestId('users-table');
+    await expect(table.getByRole('row').nth(1)).toBeVisible(); // before typing anything
+    await expect(table.getByRole('columnheader', { name: 'Joined' })).toHaveAttribute('aria-sort', 'descending');
+    await expect(page.getByTestId('users-count')).toHaveText(/^\d+ users? · page 1 of \d+$/);
+
+    // The order itself is checked in tests/integration/users-list.test.ts; here the header drives it.
+    await table.getByRole('button', { name: 'Name' }).click();
+    await expect(table.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'ascending');
+    const firstAscending = await table.locator('tbody tr td:first-child').first().innerText();
+    await table.getByRole('button', { name: 'Name' }).click();
+    await expect(table.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'descending');
+    await expect(table.locator('tbody tr td:first-child').first()).not.toHaveText(firstAscending);
+
+    await page.getByLabel('Search users').fill('Ysoldeline');
+    await expect(table.getByRole('row').filter({ hasText: target.email })).toBeVisible();
+    await expect(page.getByTestId('users-count')).toHaveText(/^\d+ users? · page 1 of 1$/);
+  });
+
   test('a user created in the form appears without a reload, and an email change shows on the profile', async ({ page }, testInfo) => {
     const name = `Created Inform ${unique()}`;
     const email = `created.${unique()}@example.test`;
