@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC, type RouterOutputs } from '@/lib/client/trpc';
 import { useIsAdmin } from '@/lib/client/session';
 import { count, dateTime, seconds } from '@/lib/client/format';
-import { rebuildRate } from '@/lib/rebuild-rate';
+import { rebuildRate } from '@/lib/client/rebuild-rate';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';

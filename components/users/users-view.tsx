@@ -3,7 +3,6 @@
 import { useEffect, useState } from 'react';
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
-import type { ColumnDef } from '@tanstack/react-table';
 import { ArrowDown, ArrowUp, Search } from 'lucide-react';
 import { useTRPC, type RouterOutputs } from '@/lib/client/trpc';
 import { useDebounced } from '@/lib/client/use-debounced';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rebuildRate } from '@/lib/rebuild-rate';
+import { rebuildRate } from '@/lib/client/rebuild-rate';
 
 const start = '2026-01-01T00:00:00.000Z';
 const at = (s: number) => Date.parse(start) + s * 1000;
