@@ -20,5 +20,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 
-# Applies migrations, creates the first admin if there is no staff, then runs `next start`.
+# Applies migrations, creates the first admin if there is no staff, then serves the API on node:http and the rest through Next.
 CMD ["npm", "start"]

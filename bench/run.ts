@@ -16,6 +16,7 @@ const benches: { name: string; quick: string[] }[] = [
   { name: 'rebuild', quick: ['--events', '200000', '--runs', '1'] },
   { name: 'revenue', quick: ['--orders', '50000', '--runs', '5'] },
   { name: 'freshness', quick: ['--rate', '100', '--seconds', '5'] },
+  { name: 'http', quick: ['--runs', '1', '--seconds', '5'] },
 ];
 
 let failed = 0;

@@ -1,8 +1,10 @@
 /**
  * `npm start`: checks the environment (production: SESSION_SECRET is required unless
  * LEDGERLINE_ALLOW_DEV_SECRET=1 says otherwise), applies migrations, creates the first admin when
- * there is no staff yet, then serves the production build on PORT through the front server
- * (server/http/front.ts: trusted client address, access log) with Next in this process.
+ * there is no staff yet, then serves on PORT (HOST, when set) through the front server
+ * (server/http/front.ts: trusted client address, access log): the API on node:http
+ * (server/http/api-routes.ts: /api/trpc, /api/health, /api/metrics), every other path through
+ * Next's request handler, in this process.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,8 @@ import { connect } from '@/db/client';
 import { migrateAll } from '@/db/migrate';
 import { ensureFirstAdmin } from '@/server/auth/first-admin';
 import { accessLogger, createFrontServer } from '@/server/http/front';
+import { apiRoutes } from '@/server/http/api-routes';
+import { services } from '@/server/services';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -50,10 +54,13 @@ async function main() {
   const app = next({ dev: false, dir: root, port: e.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = createFrontServer({ trust: e.TRUSTED_PROXIES, handle: (req, res) => handle(req, res), log: accessLogger() });
-  server.listen(e.PORT, () => console.log(`Ledgerline web tier on http://localhost:${e.PORT}`));
+  // The API on node:http (server/http/api-routes.ts); every other path through Next.
+  const routes = apiRoutes(services, (req, res) => handle(req, res));
+  const server = createFrontServer({ trust: e.TRUSTED_PROXIES, handle: routes, log: accessLogger() });
+  const host = process.env.HOST || undefined;
+  server.listen(e.PORT, host, () => console.log(`Ledgerline web tier on http://${host ?? 'localhost'}:${e.PORT}`));
   const stop = () => {
-    server.close(() => process.exit(0));
+    server.close(() => { void services().close().finally(() => process.exit(0)); });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };

@@ -4,6 +4,7 @@ import type { Env } from './env';
 import type { Queues } from './queues';
 import type { PositionWaiter } from './readside/wait';
 import type { QueryCache } from './readside/cache';
+import type { PrincipalCache } from './auth/principal-cache';
 
 /**
  * The narrow dependencies that commands, queries and the engine ask for. `server/services.ts`
@@ -19,3 +20,5 @@ export interface BothDbDeps extends WriteDeps, ReadDbDeps {}
 export interface EnvDeps { env: Env }
 export interface RedisDeps { redis: Redis; prefix: string; redisUrl: string }
 export interface QueueDeps { prefix: string; queues(): Queues }
+/** Who a request's credential belongs to, cached briefly per process; revocations arrive by NOTIFY. */
+export interface AuthDeps { principals: PrincipalCache }

@@ -22,6 +22,8 @@ const schema = z.object({
   PAYMENT_DEADLINE_MS: z.coerce.number().int().positive().default(5000),
   PAYMENT_SLOW_MS: z.coerce.number().int().positive().default(15000),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
+  /** How long a web process may reuse who a credential belongs to; revocations end it at once (NOTIFY). 0 turns the cache off. */
+  PRINCIPAL_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   /**
    * Proxies in front of the web tier whose X-Forwarded-For may be believed: a hop count (`1`) or

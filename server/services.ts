@@ -2,24 +2,28 @@ import { Redis } from 'ioredis';
 import { connect } from '@/db/client';
 import { relayWakesSettled } from '@/server/commands/append';
 import { env } from './env';
-import type { EnvDeps, QueueDeps, ReadDeps, RedisDeps, WriteDeps } from './deps';
+import type { AuthDeps, EnvDeps, QueueDeps, ReadDeps, RedisDeps, WriteDeps } from './deps';
 import { PositionWaiter } from './readside/wait';
 import { QueryCache } from './readside/cache';
 import { createQueues, type Queues } from './queues';
 import { metrics } from './metrics';
 import { initTracing } from './tracing';
+import { PrincipalCache } from './auth/principal-cache';
+import { idleMsOf } from './auth/store';
 
 /**
  * The composition root: everything a request or a job needs, created once per process and passed
  * down explicitly. Functions take only the parts they use (the interfaces in `server/deps.ts`);
  * nothing below this file imports it, so it can import what it wires without a cycle.
  */
-export interface Services extends WriteDeps, ReadDeps, EnvDeps, RedisDeps, QueueDeps {
+export interface Services extends WriteDeps, ReadDeps, EnvDeps, RedisDeps, QueueDeps, AuthDeps {
   close(): Promise<void>;
 }
 
 export interface ServiceOptions {
   databaseUrl?: string; readDatabaseUrl?: string; redisUrl?: string; prefix?: string; poolMax?: number; appName?: string;
+  /** How long a principal may be served from memory (0: never); revocations end it sooner. */
+  principalTtlMs?: number;
 }
 
 export function createServices(opts: ServiceOptions = {}): Services {
@@ -34,14 +38,16 @@ export function createServices(opts: ServiceOptions = {}): Services {
   const waiter = new PositionWaiter(read, write.db);
   const cache = new QueryCache(redis, prefix);
   cache.onResult = (query, hit) => metrics().cache.inc({ query, result: hit ? 'hit' : 'miss' });
+  const principals = new PrincipalCache(write, e.SESSION_SECRET, idleMsOf(e), opts.principalTtlMs ?? e.PRINCIPAL_CACHE_MS);
   const redisUrl = opts.redisUrl ?? e.REDIS_URL;
   let queues: Queues | undefined;
   return {
-    env: e, write, read, redis, prefix, waiter, cache, redisUrl,
+    env: e, write, read, redis, prefix, waiter, cache, principals, redisUrl,
     queues: () => (queues ??= createQueues(redisUrl, prefix)),
     async close() {
       await queues?.close();
       await waiter.close();
+      await principals.close();
       redis.disconnect();
       await relayWakesSettled(write.db); // a NOTIFY still in flight after the last command
       await write.close();

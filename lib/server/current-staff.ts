@@ -3,15 +3,13 @@ import { cache } from 'react';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { services } from '@/server/services';
-import { authenticate, idleMsOf } from '@/server/auth/store';
 import type { Principal } from '@/server/auth/principal';
 import { safeNext } from './safe-next';
 import { PATH_HEADER } from './path-header';
 
 /** The signed-in staff member of this request (once per request), or null. */
 export const currentPrincipal = cache(async (): Promise<Principal | null> => {
-  const s = services();
-  return authenticate(s.write.db, s.env.SESSION_SECRET, await headers(), idleMsOf(s.env));
+  return services().principals.authenticate(await headers());
 });
 
 /** The signed-in staff member; a signed-out visitor is sent to /sign-in and brought back after. */

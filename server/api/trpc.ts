@@ -7,7 +7,7 @@ import type { Services } from '@/server/services';
 import { DomainError } from '@/server/domain/errors';
 import { inputProblem } from '@/server/domain/input-hygiene';
 import { TooManyWaitersError, waitingAs } from '@/server/readside/wait';
-import { authenticate, idleMsOf } from '@/server/auth/store';
+import type { HeaderSource } from '@/server/auth/store';
 import { notePrincipal } from '@/server/http/access-log';
 import { actorOf, type Principal, type Role } from '@/server/auth/principal';
 import type { CommandContext } from '@/server/commands/context';
@@ -19,11 +19,12 @@ import { isUnavailable, unavailableText, UNAVAILABLE_MESSAGE } from './unavailab
 export interface Context {
   services: Services;
   principal: Principal | null;
-  headers: Headers;
+  headers: HeaderSource;
 }
 
-export async function createContext(services: Services, headers: Headers): Promise<Context> {
-  const principal = await authenticate(services.write.db, services.env.SESSION_SECRET, headers, idleMsOf(services.env));
+/** The one context of every call, from the Next route (dev), the node:http API routes and in-process callers. */
+export async function createContext(services: Services, headers: HeaderSource): Promise<Context> {
+  const principal = await services.principals.authenticate(headers);
   notePrincipal(principal?.id);
   return { services, principal, headers };
 }

@@ -3,6 +3,7 @@ import type { Db } from '@/db/client';
 import { apiTokens, sessions, staff } from '@/db/schema';
 import { hashPassword, needsRehash, newSecret, secretHash, verifyPassword } from './crypto';
 import type { Principal, Role } from './principal';
+import { forgetLocally } from './revocation';
 
 /** The session cookie: `__Host-` prefixed when served over https (bound to this host, Secure, Path=/). */
 export const SESSION_COOKIE = 'll_session';
@@ -51,20 +52,27 @@ export async function signIn(db: Db, key: string, email: string, password: strin
   return { secret, expiresAt };
 }
 
+/** Ends a session. Other processes hear of it through the table's trigger (NOTIFY); this one at once. */
 export async function signOut(db: Db, key: string, secret: string) {
-  await db.delete(sessions).where(eq(sessions.tokenHash, secretHash(secret, key)));
+  const tokenHash = secretHash(secret, key);
+  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+  forgetLocally(db, { session: tokenHash });
 }
 
 /** "Sign out everywhere": ends every session of that member. Returns how many ended. */
 export async function signOutEverywhere(db: Db, staffId: string): Promise<number> {
-  return (await db.delete(sessions).where(eq(sessions.staffId, staffId)).returning({ h: sessions.tokenHash })).length;
+  const n = (await db.delete(sessions).where(eq(sessions.staffId, staffId)).returning({ h: sessions.tokenHash })).length;
+  forgetLocally(db, { staff: staffId });
+  return n;
 }
 
 /** Deletes sessions past their maximum age or their idle timeout. Returns how many. */
 export async function deleteExpiredSessions(db: Db, idleMs: number): Promise<number> {
   const idleSince = new Date(Date.now() - idleMs);
-  return (await db.delete(sessions).where(or(lt(sessions.expiresAt, new Date()), lt(sessions.lastSeenAt, idleSince)))
+  const n = (await db.delete(sessions).where(or(lt(sessions.expiresAt, new Date()), lt(sessions.lastSeenAt, idleSince)))
     .returning({ h: sessions.tokenHash })).length;
+  if (n) forgetLocally(db, { all: true });
+  return n;
 }
 
 export async function principalFromSession(db: Db, key: string, secret: string, idleMs: number): Promise<Principal | null> {
@@ -88,7 +96,7 @@ export async function disableStaff(db: Db, email: string): Promise<{ id: string;
     if (!row) return null;
     const ended = await tx.delete(sessions).where(eq(sessions.staffId, row.id)).returning({ h: sessions.tokenHash });
     return { id: row.id, sessionsEnded: ended.length };
-  });
+  }).then((r) => { if (r) forgetLocally(db, { staff: r.id }); return r; });
 }
 
 export async function enableStaff(db: Db, email: string): Promise<boolean> {
@@ -98,12 +106,14 @@ export async function enableStaff(db: Db, email: string): Promise<boolean> {
 /** `cli staff reset-password`: a new password; every session of the old one ends. */
 export async function resetStaffPassword(db: Db, email: string, password: string): Promise<boolean> {
   const passwordHash = await hashPassword(password);
+  let forgetAfter: string | undefined;
   return db.transaction(async (tx) => {
     const [row] = await tx.update(staff).set({ passwordHash }).where(byEmail(email)).returning({ id: staff.id });
     if (!row) return false;
     await tx.delete(sessions).where(eq(sessions.staffId, row.id));
+    forgetAfter = row.id;
     return true;
-  });
+  }).then((ok) => { if (forgetAfter) forgetLocally(db, { staff: forgetAfter }); return ok; });
 }
 
 export async function createToken(db: Db, key: string, input: { name: string; role: Role }) {
@@ -114,6 +124,7 @@ export async function createToken(db: Db, key: string, input: { name: string; ro
 
 export async function revokeToken(db: Db, id: string) {
   const r = await db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+  forgetLocally(db, { token: id });
   return r.length > 0;
 }
 
@@ -139,8 +150,11 @@ export function sessionSecretOf(cookie: string | null | undefined): string | und
 /** How long an unused session lives; from SESSION_IDLE_MINUTES (12 hours by default). */
 export const idleMsOf = (env: { SESSION_IDLE_MINUTES: number }) => env.SESSION_IDLE_MINUTES * 60_000;
 
-/** Resolves a request's principal from its bearer token or session cookie. */
-export async function authenticate(db: Db, key: string, headers: Headers, idleMs = 12 * 3600_000): Promise<Principal | null> {
+/** What `authenticate` needs of a request's headers (a fetch `Headers`, or a view of node's). */
+export type HeaderSource = Pick<Headers, 'get'>;
+
+/** Resolves a request's principal from its bearer token or session cookie (uncached: the web tier uses PrincipalCache). */
+export async function authenticate(db: Db, key: string, headers: HeaderSource, idleMs = 12 * 3600_000): Promise<Principal | null> {
   const auth = headers.get('authorization');
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);

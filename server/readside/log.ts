@@ -17,8 +17,9 @@ type Row = {
   type: string; schema_version: number; data: unknown; metadata: EventMetadata; occurred_at: Date | string;
 };
 
+/** A row of the log as an event at its current version (upcast; not validated again: see `upcast`'s `trusted`). */
 export function toStoredEvent(r: Row): StoredEvent {
-  const { type, data } = upcast(r.type, r.schema_version, r.data);
+  const { type, data } = upcast(r.type, r.schema_version, r.data, { trusted: true });
   return {
     type, data, position: Number(r.position), txId: r.tx_id, eventId: r.event_id, streamId: r.stream_id,
     streamVersion: r.stream_version, schemaVersion: r.schema_version, occurredAt: new Date(r.occurred_at).toISOString(), metadata: r.metadata,

@@ -17,7 +17,27 @@ export async function rebuildProjection(read: DbHandle, source: DbHandle, def: C
   const schema = `rebuild_${def.name}`;
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   await read.sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
-  for (const t of def.tables) await read.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${q(schema)}.${q(t)} (LIKE public.${q(t)} INCLUDING ALL)`);
+  // The shadow gets its keys and unique indexes now (upserts need them) and its other indexes
+  // (trigram, full text, secondary) only after the bulk load: building them once is far cheaper
+  // than maintaining them row by row while hundreds of thousands of events are applied.
+  const later: string[] = [];
+  for (const t of def.tables) {
+    const [exists] = await read.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = ${schema} AND tablename = ${t}`;
+    const indexes = await read.sql<{ name: string; def: string; is_unique: boolean; constraint_def: string | null }[]>`
+      SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS def, x.indisunique AS is_unique,
+             (SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid) AS constraint_def
+      FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class r ON r.oid = x.indrelid JOIN pg_namespace n ON n.oid = r.relnamespace
+      WHERE n.nspname = 'public' AND r.relname = ${t} ORDER BY i.relname`;
+    const onShadow = (d: string) => d.replace(` ON public.${t} `, ` ON ${q(schema)}.${q(t)} `).replace(' ON public.', ` ON ${q(schema)}.`).replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ');
+    if (!exists?.n) {
+      await read.sql.unsafe(`CREATE TABLE ${q(schema)}.${q(t)} (LIKE public.${q(t)} INCLUDING ALL EXCLUDING INDEXES)`);
+      for (const ix of indexes) {
+        if (ix.constraint_def) await read.sql.unsafe(`ALTER TABLE ${q(schema)}.${q(t)} ADD CONSTRAINT ${q(ix.name)} ${ix.constraint_def}`);
+        else if (ix.is_unique) await read.sql.unsafe(onShadow(ix.def));
+      }
+    }
+    for (const ix of indexes) if (!ix.is_unique && !ix.constraint_def) later.push(onShadow(ix.def));
+  }
   await read.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${q(schema)}._checkpoint (id int PRIMARY KEY, tx_id xid8 NOT NULL DEFAULT '0', position bigint NOT NULL DEFAULT 0, processed bigint NOT NULL DEFAULT 0)`);
   await read.sql.unsafe(`INSERT INTO ${q(schema)}._checkpoint (id) VALUES (1) ON CONFLICT DO NOTHING`);
   const [count] = await source.sql<{ n: string }[]>`SELECT count(*) AS n FROM events WHERE type = ANY(${def.handles as string[]})`;
@@ -50,6 +70,8 @@ export async function rebuildProjection(read: DbHandle, source: DbHandle, def: C
       if (r.applied === 0) break;
       await progress('running', r.processed);
     }
+    // Outside the swap's lock, so the live projection keeps running while they build.
+    for (const statement of later) await read.sql.unsafe(statement);
     const processed = await read.db.transaction(async (tx) => {
       // Hold the live projection still, finish the last events, swap, and move its checkpoint.
       const [live] = await tx.execute<{ tx_id: string; position: string }>(sql`

@@ -236,6 +236,8 @@ describe('the staff session cookie', () => {
     const b = (await signIn(t.services.write.db, key, 'olivia@example.com', password))!;
     expect(await codeOf((await callerWithHeaders(cookieFor(b.secret))).session.me())).toBe('OK');
     await t.services.write.sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE staff_id = ${staffId}`;
+    // The sessions trigger announces the shortened session (NOTIFY); wait until this process heard it.
+    await t.services.principals.sync();
     expect(await codeOf((await callerWithHeaders(cookieFor(b.secret))).users.create({ email: 'expired@example.com', name: 'Exp' }))).toBe('UNAUTHORIZED');
   });
 });
@@ -311,7 +313,7 @@ describe('over HTTP (tRPC standalone adapter in this process, superjson)', () =>
   });
 });
 
-describe('over HTTP against `next start` (needs a production build)', () => {
+describe('over HTTP against `npm start` (needs a production build)', () => {
   it.skipIf(!hasBuild())('the built web tier refuses anonymous commands and accepts a token', async () => {
     const server = await startServer(serverEnv(t), 90_000);
     try {
@@ -324,6 +326,14 @@ describe('over HTTP against `next start` (needs a production build)', () => {
       const ok = await post('users.create', { email: 'next@example.com', name: 'Next' }, { authorization: `Bearer ${token}` });
       expect(ok.status, await ok.clone().text()).toBe(200);
       expect(await ok.json()).toMatchObject({ result: { data: { json: { userId: expect.any(String) } } } });
+      // The API is served uncompressed by the node:http front; other paths are Next's.
+      const summary = await fetch(`${server.url}/api/trpc/dashboard.summary`, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' } });
+      expect(summary.status).toBe(200);
+      expect(summary.headers.get('content-encoding')).toBeNull();
+      const ping = await fetch(`${server.url}/api/bench-ping`);
+      expect(ping.status).toBe(200);
+      expect(await ping.json()).toEqual({ ok: true });
+      expect((await fetch(`${server.url}/sign-in`)).status).toBe(200);
     } finally {
       await server.stop();
     }

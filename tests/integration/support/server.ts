@@ -1,6 +1,6 @@
 /**
- * Real processes for the client and e2e tests: `next start` (needs a production build) and a
- * worker, each in its own process group so that stop() ends everything it started.
+ * Real processes for the client and e2e tests: the web tier as shipped, `npm start` (needs a
+ * production build; scripts/start-web.ts: node:http for the API, Next for the rest), and a worker, each in its own process group so that stop() ends everything it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
 
-/** Whether `npm run build` has produced a build that `next start` can serve. */
+/** Whether `npm run build` has produced a build that `npm start` can serve. */
 export const hasBuild = () => existsSync(path.join(root, '.next', 'BUILD_ID'));
 
 export async function freePort(): Promise<number> {
@@ -33,7 +33,7 @@ export interface Proc {
 }
 
 function launch(command: string, args: string[], env: Record<string, string>): { child: ChildProcess; proc: Proc; exited: Promise<number | null> } {
-  // Without vitest's NODE_ENV=test: next start sets production itself, the worker runs as in development.
+  // Without vitest's NODE_ENV=test: npm start sets production itself, the worker runs as in development.
   const { NODE_ENV: _testEnv, ...inherited } = process.env;
   const child = spawn(command, args, {
     cwd: root,
@@ -70,16 +70,16 @@ function launch(command: string, args: string[], env: Record<string, string>): {
 
 export interface Server extends Proc { url: string }
 
-/** Runs `next start` on a free port with these environment variables; resolves when /api/health answers 200. */
-export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<Server> {
+/** Runs `npm start` on a free port with these environment variables; resolves when /api/health answers 200. */
+export async function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<Server> {
   if (!hasBuild()) throw new Error('No production build (.next/BUILD_ID): run `npm run build` first');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const { child, proc } = launch(bin('next'), ['start', '-p', String(port), '-H', '127.0.0.1'], { ...env, PORT: String(port) });
+  const { child, proc } = launch('npm', ['run', '-s', 'start'], { ...env, PORT: String(port), HOST: '127.0.0.1' });
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${proc.output()}`);
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${proc.output()}`);
     try {
       const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5000) });
       if (res.status === 200) return { ...proc, url };
@@ -90,7 +90,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
     await new Promise((r) => setTimeout(r, 250));
   }
   await proc.stop();
-  throw new Error(`next start did not become healthy within ${timeoutMs} ms (last: ${last}):\n${proc.output()}`);
+  throw new Error(`npm start did not become healthy within ${timeoutMs} ms (last: ${last}):\n${proc.output()}`);
 }
 
 /** Runs one worker (`workers/main.ts`) with these environment variables. */

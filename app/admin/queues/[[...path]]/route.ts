@@ -4,7 +4,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { HonoAdapter } from '@bull-board/hono';
 import { services } from '@/server/services';
-import { authenticate, idleMsOf, SESSION_COOKIE_NAMES } from '@/server/auth/store';
+import { SESSION_COOKIE_NAMES } from '@/server/auth/store';
 import { checkBoardWrite } from '@/server/http/origin';
 import { BOARD_CSP, applySecurityHeaders, requestIsHttps } from '@/server/http/security-headers';
 
@@ -40,7 +40,7 @@ function buildBoard(): Hono {
   });
   // Auth runs before every board route, its API and its static files.
   app.use('*', async (c, next) => {
-    const principal = await authenticate(s.write.db, s.env.SESSION_SECRET, c.req.raw.headers, idleMsOf(s.env));
+    const principal = await s.principals.authenticate(c.req.raw.headers);
     const isApi = c.req.path.startsWith(`${BASE}/api/`);
     if (!principal) {
       return isApi

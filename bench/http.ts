@@ -1,0 +1,242 @@
+/**
+ * HTTP benchmark: the web tier as shipped (`npm start`: node:http front, tRPC's node adapter, Next
+ * for the rest) next to the ceilings measured in the same run, on the same machine.
+ *
+ *   npx tsx bench/http.ts [--runs 3] [--seconds 5] [--users 300] [--only text]
+ *
+ * Load comes from autocannon in this process (a low-CPU client: a fetch client would take half a
+ * core). In each run, interleaved so that drift on the machine hits every scenario alike:
+ *   - bare node:http returning the very body of the cached dashboard.summary (the ceiling of any
+ *     node server here), and the same with gzip per response (what compression costs);
+ *   - a trivial Next route of the same build (`/api/bench-ping`), 10 and 50 connections;
+ *   - cached `dashboard.summary` (a warm cache, nothing changing), 10 and 50 connections;
+ *   - `/api/health`, 10 connections;
+ *   - `users.create` over HTTP, 32 connections, and pgbench running the same transaction
+ *     (bench/commands.sql), 32 clients: the bound Postgres sets.
+ * The web server's CPU time per request is read from /proc. Prints every run and the medians.
+ * Makes its own database (ll_bench_http_<random>) and Redis prefix, and removes both.
+ */
+import { deleteKeys, withDatabase } from '@/testkit/cleanup';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createServer as netServer } from 'node:net';
+import postgres from 'postgres';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { env } from '@/server/env';
+import { migrateDatabase } from '@/db/migrate';
+import { createServices } from '@/server/services';
+import { createToken } from '@/server/auth/store';
+import { loadDemo } from '@/server/demo/load';
+import { waitForProjections } from '@/server/importer/catch-up';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? Number(process.argv[i + 1]) : fallback;
+};
+const RUNS = arg('runs', 3);
+const SECONDS = arg('seconds', 5);
+const USERS = arg('users', 300);
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] ?? '' : '';
+
+interface Sample { rps: number; p50: number; p99: number; errors: number; cpuMsPerReq?: number }
+const median = (xs: number[]) => {
+  const s = [...xs].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** CPU seconds used so far by every process in a process group (utime + stime from /proc). */
+function groupCpuSeconds(pgid: number): number {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid) total += (Number(f[11]) + Number(f[12])) / tick;
+    } catch { /* gone meanwhile */ }
+  }
+  return total;
+}
+
+function launch(args: string[], envExtra: Record<string, string>): ChildProcess {
+  const { NODE_ENV: _drop, ...inherited } = process.env;
+  const child = spawn(args[0]!, args.slice(1), { cwd: root, env: { ...inherited, ...envExtra } as NodeJS.ProcessEnv, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  child.stderr!.on('data', (c: Buffer) => { if (process.env.BENCH_VERBOSE) process.stderr.write(c); });
+  return child;
+}
+const stop = async (c: ChildProcess | undefined) => {
+  if (!c || c.exitCode !== null || c.signalCode !== null) return;
+  const exited = new Promise((r) => c.once('exit', r));
+  try { process.kill(-c.pid!, 'SIGTERM'); } catch { /* gone */ }
+  const t = setTimeout(() => { try { process.kill(-c.pid!, 'SIGKILL'); } catch { /* gone */ } }, 10_000);
+  await exited;
+  clearTimeout(t);
+};
+
+async function waitFor(url: string, child: ChildProcess, what: string) {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    try { if ((await fetch(url, { signal: AbortSignal.timeout(5000) })).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not answer ${url} within 180 s`);
+}
+
+/** A bare node:http server (its own process) answering every request with `body`; `/gzip` compresses each answer. */
+const BARE = `
+const http = require('node:http'); const zlib = require('node:zlib'); const fs = require('node:fs');
+const body = fs.readFileSync(process.env.BODY_FILE);
+http.createServer((req, res) => {
+  if (req.url === '/gzip') { const z = zlib.gzipSync(body); res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': z.length }); res.end(z); return; }
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }); res.end(body);
+}).listen(Number(process.env.PORT), '127.0.0.1');`;
+
+async function cannon(opts: autocannon.Options, pgid?: number): Promise<Sample> {
+  const cpu0 = pgid ? groupCpuSeconds(pgid) : 0;
+  const r = await autocannon({ duration: SECONDS, ...opts });
+  const done = r.requests.total;
+  const cpu = pgid ? groupCpuSeconds(pgid) - cpu0 : undefined;
+  return {
+    rps: done / SECONDS, p50: r.latency.p50, p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx,
+    cpuMsPerReq: cpu !== undefined && done ? (cpu * 1000) / done : undefined,
+  };
+}
+
+function pgbench(url: string): Sample {
+  const u = new URL(url);
+  const out = execFileSync('pgbench', ['-n', '-c', '32', '-j', '2', '-T', String(SECONDS), '-f', path.join(root, 'bench/commands.sql'),
+    '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)],
+  { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] ?? NaN);
+  const lat = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1] ?? NaN);
+  return { rps: tps, p50: lat, p99: NaN, errors: Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = netServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function dropBenchDatabase(anyUrl: string, name: string) {
+  if (!/^ll_bench_http_[a-f0-9]+$/.test(name)) throw new Error(`Refusing to drop ${name}`);
+  const admin = postgres(withDatabase(anyUrl, 'postgres'), { max: 1, onnotice: () => {} });
+  try { await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`); } finally { await admin.end(); }
+}
+
+async function main() {
+  const e = env();
+  const id = randomBytes(4).toString('hex');
+  const dbName = `ll_bench_http_${id}`;
+  const url = withDatabase(e.DATABASE_URL, dbName);
+  const prefix = `llbench:http:${id}`;
+  const secret = `bench-session-secret-${id}`;
+  const childEnv = { DATABASE_URL: url, READ_DATABASE_URL: url, REDIS_URL: e.REDIS_URL, REDIS_PREFIX: prefix, SESSION_SECRET: secret, LOG_LEVEL: 'warn' };
+  let web: ChildProcess | undefined;
+  let bare: ChildProcess | undefined;
+  let worker: ChildProcess | undefined;
+  await migrateDatabase(url);
+  const s = createServices({ databaseUrl: url, redisUrl: e.REDIS_URL, prefix, poolMax: 8, appName: 'll-bench-http' });
+  try {
+    const [{ version } = { version: '?' }] = await s.write.sql<{ version: string }[]>`SELECT version()`;
+    console.log(`# HTTP benchmark — ${new Date().toISOString()}`);
+    console.log(`host ${os.hostname()} — ${os.type()} ${os.release()}; cpu ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}; node ${process.version}; ${version.split(' on ')[0]}`);
+    console.log(`load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (a shared machine: other work skews every figure alike)`);
+    console.log(`${SECONDS} s per scenario, ${RUNS} runs, database ${dbName}; load generated by autocannon on the same machine\n`);
+
+    // Data for a realistic dashboard: a demo history projected by a worker, which then stops.
+    await loadDemo(s.write.db, { days: 30, users: USERS, orders: USERS * 2, seed: 'bench', concurrency: 8 });
+    worker = launch([path.join(root, 'node_modules/.bin/tsx'), 'workers/main.ts'], childEnv);
+    await waitForProjections(s, () => {}, { stallMs: 120_000, requireWorker: false });
+    await stop(worker);
+    worker = undefined;
+    const { token } = await createToken(s.write.db, secret, { name: 'bench', role: 'admin' });
+    const auth = { authorization: `Bearer ${token}` };
+
+    const webPort = await freePort();
+    web = launch(['npm', 'run', '-s', 'start'], { ...childEnv, PORT: String(webPort), HOST: '127.0.0.1' });
+    const base = `http://127.0.0.1:${webPort}`;
+    await waitFor(`${base}/api/health`, web, 'npm start');
+    const summaryUrl = `${base}/api/trpc/dashboard.summary`;
+    const body = await (await fetch(summaryUrl, { headers: auth })).text();
+    const bodyFile = path.join(os.tmpdir(), `ll-bench-http-${id}.json`);
+    (await import('node:fs')).writeFileSync(bodyFile, body);
+    console.log(`dashboard.summary answer: ${body.length} bytes\n`);
+    const barePort = await freePort();
+    bare = launch([process.execPath, '-e', BARE], { PORT: String(barePort), BODY_FILE: bodyFile });
+    await waitFor(`http://127.0.0.1:${barePort}/`, bare, 'bare node:http');
+
+    let n = 0;
+    const create: autocannon.Options = {
+      url: `${base}/api/trpc/users.create`, connections: 32,
+      requests: [{
+        method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ json: { email: `bench-${id}-${n++}@example.com`, name: 'Bench user' } }) }),
+      }],
+    };
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    const onBare = () => bare!.pid, onWeb = () => web!.pid;
+    const scenarios: { name: string; ceiling?: string; load?: autocannon.Options; pgid?: () => number | undefined }[] = [
+      { name: 'bare node:http, same body, 50 conn', load: { url: `${bareUrl}/`, connections: 50 }, pgid: onBare },
+      { name: 'bare node:http, same body gzipped per response, 50 conn', load: { url: `${bareUrl}/gzip`, connections: 50, headers: { 'accept-encoding': 'gzip' } }, pgid: onBare },
+      { name: 'trivial Next route (/api/bench-ping), 10 conn', load: { url: `${base}/api/bench-ping`, connections: 10 }, pgid: onWeb },
+      { name: 'trivial Next route (/api/bench-ping), 50 conn', load: { url: `${base}/api/bench-ping`, connections: 50 }, pgid: onWeb },
+      { name: 'dashboard.summary cached, 10 conn', ceiling: 'trivial Next route (/api/bench-ping), 10 conn', load: { url: summaryUrl, connections: 10, headers: auth }, pgid: onWeb },
+      { name: 'dashboard.summary cached, 50 conn', ceiling: 'trivial Next route (/api/bench-ping), 50 conn', load: { url: summaryUrl, connections: 50, headers: auth }, pgid: onWeb },
+      { name: '/api/health, 10 conn', load: { url: `${base}/api/health`, connections: 10 }, pgid: onWeb },
+      { name: 'users.create over HTTP, 32 conn', ceiling: 'pgbench, same transaction, 32 clients', load: create, pgid: onWeb },
+      { name: 'pgbench, same transaction, 32 clients' },
+    ].filter((x) => !ONLY || x.name.includes(ONLY));
+
+    // Warm-up (JIT, pools, the cache entry), not counted.
+    for (const sc of scenarios) if (sc.load) await cannon({ ...sc.load, duration: 1 });
+    const results = new Map<string, Sample[]>();
+    for (let run = 1; run <= RUNS; run++) {
+      console.log(`run ${run}/${RUNS} (load ${os.loadavg()[0]!.toFixed(2)})`);
+      for (const sc of scenarios) {
+        const r = sc.load ? await cannon(sc.load, sc.pgid?.()) : pgbench(url);
+        results.set(sc.name, [...(results.get(sc.name) ?? []), r]);
+        console.log(`  ${sc.name.padEnd(58)} ${r.rps.toFixed(0).padStart(7)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${Number.isFinite(r.p99) ? r.p99.toFixed(1) : '–'} ms  errors ${r.errors}${r.cpuMsPerReq !== undefined ? `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req` : ''}`);
+      }
+    }
+    const med = (name: string) => {
+      const xs = results.get(name) ?? [];
+      return { rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), errors: xs.reduce((a, x) => a + x.errors, 0), cpu: median(xs.map((x) => x.cpuMsPerReq ?? NaN)) };
+    };
+    console.log(`\n## Medians of ${RUNS} runs (load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})\n`);
+    console.log('| scenario | req/s | p50 ms | p99 ms | errors | web CPU ms/req | ceiling in the same run |');
+    console.log('|---|---:|---:|---:|---:|---:|---|');
+    const bareRps = med('bare node:http, same body, 50 conn').rps;
+    for (const sc of scenarios) {
+      const m = med(sc.name);
+      const c = sc.ceiling ? med(sc.ceiling) : undefined;
+      const ceiling = c ? `${sc.ceiling}: ${c.rps.toFixed(0)}/s → ratio ${(m.rps / c.rps).toFixed(2)}; bare node:http ${bareRps.toFixed(0)}/s` : sc.name.startsWith('bare') ? '—' : `bare node:http ${bareRps.toFixed(0)}/s`;
+      console.log(`| ${sc.name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${Number.isFinite(m.p99) ? m.p99.toFixed(1) : '–'} | ${m.errors} | ${Number.isFinite(m.cpu) ? m.cpu.toFixed(3) : '–'} | ${ceiling} |`);
+    }
+    console.log('\n(pgbench: its p50 column is its average latency; the web CPU column is every process of `npm start`)');
+  } finally {
+    await stop(web);
+    await stop(bare);
+    await stop(worker);
+    await s.close();
+    await dropBenchDatabase(e.DATABASE_URL, dbName).catch((err: unknown) => console.error('drop failed:', err));
+    await deleteKeys(e.REDIS_URL, prefix).catch(() => undefined);
+  }
+}
+
+main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
