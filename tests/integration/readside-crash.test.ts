@@ -78,7 +78,10 @@ describe('a worker killed with SIGKILL mid-batch', () => {
       .toEqual(Object.fromEntries(projectionNames.map((n) => [n, { applied: counts[n], status: 'running' }])));
     const { mismatches, tables } = await mismatchesWithLog(t.services.read, projections, { batch: 997 });
     expect(mismatches).toEqual([]);
-    expect(tables.every((x) => x.liveRows > 0)).toBe(true);
+    // Every read model was compared over real rows, except the product projection's working table of
+    // orders still in flight, which is empty once every order has finished (and equal to the rebuild above).
+    const { count: inFlight } = (await t.services.write.sql<{ count: number }[]>`SELECT count(*)::int AS count FROM orders WHERE status IN ('pending', 'paid')`)[0]!;
+    expect(tables.filter((x) => x.table !== 'product_open_lines' || inFlight > 0).every((x) => x.liveRows > 0)).toBe(true);
     await Promise.all([a.stop(), b.stop()]);
   });
 });
