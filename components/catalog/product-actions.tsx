@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/client/trpc';
+import { useTRPC, type RouterOutputs } from '@/lib/client/trpc';
 import { newId } from '@/lib/client/uuid';
 import { money } from '@/lib/client/format';
 import { Alert } from '@/components/ui/alert';
@@ -12,7 +12,7 @@ import { Field, Input } from '@/components/ui/input';
 import { FormError } from '@/components/common/states';
 import { parseCents } from './money-input';
 
-interface Product { productId: string; name: string; sku: string; priceCents: number }
+type Product = Pick<RouterOutputs['catalog']['products']['data']['items'][number], 'productId' | 'name' | 'sku' | 'priceCents'>;
 
 /** Change price and restock, each in a small dialog; `onWritten` gets the command's position. */
 export function ProductActions({ product, onWritten }: { product: Product; onWritten: (position: number) => void }) {

@@ -3,7 +3,7 @@
 import { Fragment, useState } from 'react';
 import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/client/trpc';
+import { useTRPC, type RouterOutputs } from '@/lib/client/trpc';
 import { useIsAdmin } from '@/lib/client/session';
 import { dateTime } from '@/lib/client/format';
 import { errorMessage } from '@/lib/client/errors';
@@ -54,8 +54,7 @@ function DiscardForm({ id, position }: { id: number; position: number }) {
   );
 }
 
-type Letter = { id: number; projection: string; position: number; eventType: string; error: string; attempts: number; createdAt: string;
-  resolvedAt: string | null; streamId: string | null; held: boolean; discardedAt: string | null };
+type Letter = RouterOutputs['ops']['deadLetters']['data'][number];
 
 /** Letters grouped by projection and stream, open groups first, each in log order. */
 function byStream(rows: Letter[]) {

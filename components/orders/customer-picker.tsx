@@ -2,12 +2,12 @@
 
 import { useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '@/lib/client/trpc';
+import { useTRPC, type RouterOutputs } from '@/lib/client/trpc';
 import { useDebounced } from '@/lib/client/use-debounced';
 import { Button } from '@/components/ui/button';
 import { Input, Label } from '@/components/ui/input';
 
-export interface Customer { userId: string; name: string; email: string }
+export type Customer = Pick<RouterOutputs['users']['search']['data']['items'][number], 'userId' | 'name' | 'email'>;
 
 /** Finds a customer with users.search as you type; the choice is shown with a way to change it. */
 export function CustomerPicker({ value, onChange }: { value: Customer | null; onChange: (c: Customer | null) => void }) {

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/client/trpc';
+import { streamId } from '@/server/domain/contracts';
 import { dateTime, shortId } from '@/lib/client/format';
 import { Alert } from '@/components/ui/alert';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
@@ -66,7 +67,7 @@ export function OrderDetailView({ orderId, minPosition }: { orderId: string; min
           </div>
         </StaleFrame>
       )}
-      <EventTimeline streamId={`order-${orderId}`} minPosition={minPosition} live={done ? false : 1000} />
+      <EventTimeline streamId={streamId.order(orderId)} minPosition={minPosition} live={done ? false : 1000} />
     </>
   );
 }

@@ -3,9 +3,8 @@
 import { Button } from '@/components/ui/button';
 import { Field, Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
+import { ORDER_STATUSES, type OrderStatus } from '@/server/domain/contracts';
 
-export const orderStatuses = ['pending', 'paid', 'completed', 'cancelled'] as const;
-export type OrderStatus = (typeof orderStatuses)[number];
 export interface OrderFilter { status?: OrderStatus; from?: string; to?: string }
 
 export function OrderFilters({ value, onChange }: { value: OrderFilter; onChange: (f: OrderFilter) => void }) {
@@ -16,7 +15,7 @@ export function OrderFilters({ value, onChange }: { value: OrderFilter; onChange
       <Field label="Status" htmlFor="order-status-filter">
         <Select id="order-status-filter" className="w-40" value={value.status ?? ''} onChange={(e) => set({ status: (e.target.value || undefined) as OrderStatus | undefined })}>
           <option value="">All statuses</option>
-          {orderStatuses.map((s) => <option key={s} value={s}>{s}</option>)}
+          {ORDER_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
         </Select>
       </Field>
       <Field label="Placed from" htmlFor="order-from-filter">

@@ -2,12 +2,14 @@
 
 import { Plus, Trash2 } from 'lucide-react';
 import { money } from '@/lib/client/format';
+import type { RouterOutputs } from '@/lib/client/trpc';
 import { Button } from '@/components/ui/button';
 import { Input, Label } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
+import { ORDER_LIMITS } from '@/server/domain/contracts';
 
 export interface LineDraft { key: string; productId: string; quantity: string }
-export interface ProductOption { productId: string; sku: string; name: string; priceCents: number; available: number }
+export type ProductOption = Pick<RouterOutputs['catalog']['products']['data']['items'][number], 'productId' | 'sku' | 'name' | 'priceCents' | 'available'>;
 
 /** Product lines of a new order: a product and a quantity each; at least one line. */
 export function OrderLinesEditor({ lines, products, onChange, newKey }: {
@@ -32,7 +34,7 @@ export function OrderLinesEditor({ lines, products, onChange, newKey }: {
           </div>
           <div className="grid gap-1">
             <Label htmlFor={`line-${line.key}-qty`} className="text-xs">Quantity</Label>
-            <Input id={`line-${line.key}-qty`} type="number" inputMode="numeric" min={1} max={1000} step={1} value={line.quantity} onChange={(e) => update(line.key, { quantity: e.target.value })} required />
+            <Input id={`line-${line.key}-qty`} type="number" inputMode="numeric" min={ORDER_LIMITS.minQuantity} max={ORDER_LIMITS.maxQuantity} step={1} value={line.quantity} onChange={(e) => update(line.key, { quantity: e.target.value })} required />
           </div>
           <Button variant="ghost" size="icon" aria-label={`Remove line ${i + 1}`} disabled={lines.length === 1} onClick={() => onChange(lines.filter((l) => l.key !== line.key))}>
             <Trash2 aria-hidden="true" />
@@ -40,7 +42,7 @@ export function OrderLinesEditor({ lines, products, onChange, newKey }: {
         </div>
       ))}
       <div>
-        <Button variant="outline" size="sm" disabled={lines.length >= 50} onClick={() => onChange([...lines, { key: newKey(), productId: '', quantity: '1' }])}>
+        <Button variant="outline" size="sm" disabled={lines.length >= ORDER_LIMITS.maxLines} onClick={() => onChange([...lines, { key: newKey(), productId: '', quantity: '1' }])}>
           <Plus aria-hidden="true" /> Add product
         </Button>
       </div>

@@ -14,7 +14,8 @@ import { count as formatCount } from '@/lib/client/format';
 import { PageHeader } from '@/components/common/page-header';
 import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/common/states';
-import { OrderFilters, orderStatuses, type OrderFilter, type OrderStatus } from './order-filters';
+import { OrderFilters, type OrderFilter } from './order-filters';
+import { ORDER_STATUSES, type OrderStatus } from '@/server/domain/contracts';
 import { OrdersTable } from './orders-table';
 import { PlaceOrderForm } from './place-order-form';
 
@@ -33,7 +34,7 @@ export function OrdersView() {
   const pathname = usePathname();
   const status = params.get('status');
   const filter: OrderFilter = useMemo(() => ({
-    status: (orderStatuses as readonly string[]).includes(status ?? '') ? (status as OrderStatus) : undefined,
+    status: (ORDER_STATUSES as readonly string[]).includes(status ?? '') ? (status as OrderStatus) : undefined,
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
   }), [params, status]);

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { ShoppingCart } from 'lucide-react';
 import { useTRPC } from '@/lib/client/trpc';
+import { orderQuantity, ORDER_LIMITS } from '@/server/domain/contracts';
 import { newId } from '@/lib/client/uuid';
 import { money } from '@/lib/client/format';
 import { Alert } from '@/components/ui/alert';
@@ -42,7 +43,7 @@ export function PlaceOrderForm() {
     if (!customer) return setProblem('Choose a customer.');
     const items = lines.map((l) => ({ productId: l.productId, quantity: Number(l.quantity) }));
     if (items.some((i) => !i.productId)) return setProblem('Choose a product on every line.');
-    if (items.some((i) => !Number.isInteger(i.quantity) || i.quantity < 1 || i.quantity > 1000)) return setProblem('Quantities are whole numbers from 1 to 1000.');
+    if (items.some((i) => !orderQuantity.safeParse(i.quantity).success)) return setProblem(`Quantities are whole numbers from ${ORDER_LIMITS.minQuantity} to ${ORDER_LIMITS.maxQuantity}.`);
     place.mutate({ userId: customer.userId, items, payment: { token: token.trim() }, commandId: newId() });
   }
 

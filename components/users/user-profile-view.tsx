@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/client/trpc';
+import { streamId } from '@/server/domain/contracts';
 import { pollWhileStale } from '@/lib/client/freshness';
 import { useCanCommand } from '@/lib/client/session';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
@@ -59,7 +60,7 @@ export function UserProfileView({ userId, initialPosition }: { userId: string; i
       )}
       <div className="grid gap-6 xl:grid-cols-2">
         <UserOrders userId={userId} minPosition={minPosition} />
-        <EventTimeline streamId={`user-${userId}`} minPosition={minPosition} />
+        <EventTimeline streamId={streamId.user(userId)} minPosition={minPosition} />
       </div>
     </>
   );

@@ -108,8 +108,4 @@ export type StoredEvent = DomainEvent & {
   metadata: EventMetadata;
 };
 
-export const streamId = {
-  user: (id: string) => `user-${id}`,
-  product: (id: string) => `product-${id}`,
-  order: (id: string) => `order-${id}`,
-};
+export { streamId } from './contracts';

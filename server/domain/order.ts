@@ -1,7 +1,8 @@
 import type { EventOf } from './events';
 import { badRequest, conflict, notFound } from './errors';
+import { ORDER_LIMITS, type OrderStatus } from './contracts';
 
-export type OrderStatus = 'pending' | 'paid' | 'completed' | 'cancelled';
+export { ORDER_LIMITS, type OrderStatus };
 export interface OrderLine { productId: string; sku: string; name: string; quantity: number; unitPriceCents: number }
 export interface OrderState {
   id: string; userId: string; status: OrderStatus; totalCents: number; currency: string; lines: OrderLine[];
@@ -12,7 +13,6 @@ export interface OrderState {
 /** What the handler loaded for each product of the order: its current price or current availability. */
 export interface ProductInfo { id: string; sku: string; name: string; priceCents: number; available: number }
 
-export const ORDER_LIMITS = { minLines: 1, maxLines: 50, minQuantity: 1, maxQuantity: 1000 } as const;
 export type CancelReason = 'payment_failed' | 'out_of_stock' | 'payment_timeout' | 'inventory_timeout';
 
 export type OrderCommand =

@@ -3,6 +3,7 @@ import { queryProcedure } from '../trpc';
 import { day } from '../schemas';
 import { dailyRegistrations, revenue } from '@/server/queries/reports';
 import { readOptions } from './read-options';
+import { currency } from '@/server/domain/contracts';
 
 export const MAX_REPORT_DAYS = 3660;
 export const dayRange = z.object({ from: day, to: day, ...readOptions }).superRefine((r, ctx) => {
@@ -14,5 +15,5 @@ export const dayRange = z.object({ from: day, to: day, ...readOptions }).superRe
 
 export const reportQueries = {
   dailyRegistrations: queryProcedure.input(dayRange).query(({ ctx, input }) => dailyRegistrations(ctx.services, input)),
-  revenue: queryProcedure.input(dayRange.and(z.object({ currency: z.string().regex(/^[A-Z]{3}$/, 'Currency is an ISO 4217 code such as USD').optional() }))).query(({ ctx, input }) => revenue(ctx.services, input)),
+  revenue: queryProcedure.input(dayRange.and(z.object({ currency: currency.optional() }))).query(({ ctx, input }) => revenue(ctx.services, input)),
 };

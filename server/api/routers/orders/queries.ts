@@ -4,16 +4,17 @@ import { queryProcedure } from '../../trpc';
 import { cursor, day, id, limit } from '../../schemas';
 import { countOrders, getOrder, listOrders } from '@/server/queries/orders';
 import { readOptions } from '../read-options';
+import { currency, orderStatus } from '@/server/domain/contracts';
 
 /** Filters shared by orders.list and orders.count; all optional, so older callers keep working. */
 const orderFilter = {
-  status: z.enum(['pending', 'paid', 'completed', 'cancelled']).optional(),
+  status: orderStatus.optional(),
   from: day.optional(), to: day.optional(),
   /** Which moment from/to refer to: when the order was placed (default), completed or cancelled. */
   on: z.enum(['placed', 'completed', 'cancelled']).optional(),
   productId: id.optional(),
   cancelReason: z.string().regex(/^[a-z_]{1,40}$/, 'A cancel reason is a word such as out_of_stock').optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'Currency is an ISO 4217 code such as USD').optional(),
+  currency: currency.optional(),
 };
 
 export const orderQueries = {
