@@ -3,7 +3,7 @@ import {
   decideOrder, evolveOrder, ORDER_LIMITS,
   type OrderCommand, type OrderEvent, type OrderState, type ProductInfo,
 } from '@/server/domain/order';
-import { DomainError } from '@/server/domain/errors';
+import { deciderSpec } from './support/decider-spec';
 
 const orderId = '33333333-3333-4333-8333-333333333333';
 const userId = '11111111-1111-4111-8111-111111111111';
@@ -11,22 +11,7 @@ const mug: ProductInfo = { id: 'aaaaaaaa-0000-4000-8000-000000000001', sku: 'MUG
 const tea: ProductInfo = { id: 'aaaaaaaa-0000-4000-8000-000000000002', sku: 'TEA', name: 'Tea', priceCents: 450, available: 3 };
 const productId = (i: number) => `bbbbbbbb-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
-function given(...history: OrderEvent[]) {
-  const state = history.reduce<OrderState | null>((s, e) => evolveOrder(s, e), null);
-  return {
-    state,
-    when: (command: OrderCommand) => ({
-      then: (expected: OrderEvent[]) => expect(decideOrder(command, state)).toEqual(expected),
-      thenFails: (code: DomainError['code'], message?: RegExp) => {
-        let thrown: unknown;
-        try { decideOrder(command, state); } catch (err) { thrown = err; }
-        expect(thrown, 'the command should have been refused').toBeInstanceOf(DomainError);
-        expect((thrown as DomainError).code).toBe(code);
-        if (message) expect((thrown as DomainError).message).toMatch(message);
-      },
-    }),
-  };
-}
+const given = deciderSpec<OrderCommand, OrderEvent, OrderState>({ decide: decideOrder, evolve: evolveOrder });
 
 const place = (items: { productId: string; quantity: number }[], products: ProductInfo[] = [mug, tea]): OrderCommand =>
   ({ type: 'PlaceOrder', data: { orderId, userId, items, paymentToken: 'tok_ok', currency: 'USD', products } });

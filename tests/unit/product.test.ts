@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decideProduct, evolveProduct, type ProductCommand, type ProductEvent, type ProductState } from '@/server/domain/product';
-import { DomainError } from '@/server/domain/errors';
+import { deciderSpec } from './support/decider-spec';
 
 const productId = '22222222-2222-4222-8222-222222222222';
 
-function given(...history: ProductEvent[]) {
-  const state = history.reduce<ProductState | null>((s, e) => evolveProduct(s, e), null);
-  return {
-    state,
-    when: (command: ProductCommand) => ({
-      then: (expected: ProductEvent[]) => expect(decideProduct(command, state)).toEqual(expected),
-      thenFails: (code: DomainError['code'], message?: RegExp) => {
-        let thrown: unknown;
-        try { decideProduct(command, state); } catch (err) { thrown = err; }
-        expect(thrown).toBeInstanceOf(DomainError);
-        expect((thrown as DomainError).code).toBe(code);
-        if (message) expect((thrown as DomainError).message).toMatch(message);
-      },
-    }),
-  };
-}
+const given = deciderSpec<ProductCommand, ProductEvent, ProductState>({ decide: decideProduct, evolve: evolveProduct });
 
 const created: ProductEvent = { type: 'ProductCreated', data: { productId, sku: 'MUG-1', name: 'Mug', priceCents: 1200, stock: 5 } };
 const create = (over: Partial<{ priceCents: number; stock: number }> = {}): ProductCommand =>

@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decideUser, evolveUser, type UserCommand, type UserEvent, type UserState } from '@/server/domain/user';
-import { DomainError } from '@/server/domain/errors';
+import { deciderSpec } from './support/decider-spec';
 
 const userId = '11111111-1111-4111-8111-111111111111';
 const at = '2024-05-01T10:00:00.000Z';
 
-/** Given these past events, when this command is decided: the new events (or the thrown error). */
-function given(...history: UserEvent[]) {
-  const state = history.reduce<UserState | null>((s, e) => evolveUser(s, e, at), null);
-  return {
-    state,
-    when: (command: UserCommand) => ({
-      then: (expected: UserEvent[]) => expect(decideUser(command, state)).toEqual(expected),
-      thenFails: (code: DomainError['code'], message?: RegExp) => {
-        let thrown: unknown;
-        try { decideUser(command, state); } catch (err) { thrown = err; }
-        expect(thrown).toBeInstanceOf(DomainError);
-        expect((thrown as DomainError).code).toBe(code);
-        if (message) expect((thrown as DomainError).message).toMatch(message);
-      },
-    }),
-  };
-}
+const given = deciderSpec<UserCommand, UserEvent, UserState>({ decide: decideUser, evolve: (s, e) => evolveUser(s, e, at) });
 
 const created: UserEvent = { type: 'UserCreated', data: { userId, email: 'ada@example.com', name: 'Ada' } };
 
