@@ -10,7 +10,7 @@ import { Card, CardContent } from '@/components/ui/card';
 import { Field, Input, Label } from '@/components/ui/input';
 import { PageHeader } from '@/components/common/page-header';
 import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
-import { EmptyState, ErrorState, LoadingBlock, ProcessingNotice, StaleFrame } from '@/components/common/states';
+import { EmptyState, ProcessingNotice, QueryStates, StaleFrame } from '@/components/common/states';
 import { CreateProductDialog } from './create-product-form';
 import { LOW_STOCK, ProductsTable } from './products-table';
 
@@ -51,17 +51,13 @@ export function CatalogView() {
             </div>
           </div>
           <ProcessingNotice show={stale} />
-          {products.isError ? (
-            <ErrorState error={products.error} onRetry={() => products.refetch()} />
-          ) : products.isPending ? (
-            <LoadingBlock rows={6} label="Loading products…" />
-          ) : items.length === 0 ? (
-            <EmptyState title={lowStock || query ? 'No products match' : 'No products yet'} />
-          ) : (
-            <StaleFrame stale={stale || products.isPlaceholderData}>
-              <ProductsTable products={items} onWritten={canCommand ? onWritten : undefined} />
-            </StaleFrame>
-          )}
+          <QueryStates query={products} data={products.data} loading={{ rows: 6, label: 'Loading products…' }} isEmpty={() => items.length === 0} empty={<EmptyState title={lowStock || query ? 'No products match' : 'No products yet'} />}>
+            {() => (
+              <StaleFrame stale={stale || products.isPlaceholderData}>
+                <ProductsTable products={items} onWritten={canCommand ? onWritten : undefined} />
+              </StaleFrame>
+            )}
+          </QueryStates>
           <CursorPager pages={pages} nextCursor={products.data?.data.nextCursor} busy={products.isFetching} />
         </CardContent>
       </Card>

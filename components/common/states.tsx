@@ -70,3 +70,24 @@ export function FormError({ error }: { error: unknown }) {
   if (!error) return null;
   return <Alert variant="destructive">{errorMessage(error)}</Alert>;
 }
+
+interface QueryLike { isError: boolean; error: unknown; refetch: () => unknown }
+
+/**
+ * The four states every read view goes through, in this order: the query failed (with a retry),
+ * no answer yet (skeleton rows), an answer with nothing in it, and the content itself.
+ */
+export function QueryStates<T>({ query, data, loading, isEmpty, empty, children }: {
+  query: QueryLike;
+  /** The answer; null or undefined means it has not come yet (or the read model is still catching up). */
+  data: T | null | undefined;
+  loading: { rows: number; label: string };
+  isEmpty?: (data: T) => boolean;
+  empty?: React.ReactNode;
+  children: (data: T) => React.ReactNode;
+}) {
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+  if (data === null || data === undefined) return <LoadingBlock rows={loading.rows} label={loading.label} />;
+  if (isEmpty?.(data)) return <>{empty}</>;
+  return <>{children(data)}</>;
+}

@@ -13,7 +13,7 @@ import { Card, CardContent } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { PageHeader } from '@/components/common/page-header';
-import { EmptyState, ErrorState, LoadingBlock } from '@/components/common/states';
+import { EmptyState, QueryStates } from '@/components/common/states';
 
 function useInvalidateLetters() {
   const trpc = useTRPC();
@@ -80,70 +80,66 @@ export function DeadLettersView() {
       <PageHeader title="Dead letters" description="Events a projection could not apply after its retries, grouped by stream. With the park-stream policy a stream's later events wait behind its failed one, in order; retrying replays the stream's parked events in order." />
       <Card>
         <CardContent className="pt-4">
-          {letters.isError ? (
-            <ErrorState error={letters.error} onRetry={() => letters.refetch()} />
-          ) : letters.isPending ? (
-            <LoadingBlock rows={4} label="Loading dead letters…" />
-          ) : groups.length === 0 ? (
-            <EmptyState title="No dead letters">Every event has been applied.</EmptyState>
-          ) : (
-            <Table data-testid="dead-letters-table">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Id</TableHead><TableHead>Projection</TableHead><TableHead className="text-right">Position</TableHead><TableHead>Event</TableHead>
-                  <TableHead>Error</TableHead><TableHead className="text-right">Attempts</TableHead><TableHead>Created</TableHead><TableHead>State</TableHead>
-                  {isAdmin ? <TableHead><span className="sr-only">Actions</span></TableHead> : null}
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {groups.map((g) => {
-                  const first = g.letters.find((l) => !l.resolvedAt);
-                  return (
-                    <Fragment key={`${g.projection}:${g.streamId}`}>
-                      <TableRow data-testid="dead-letter-stream" className="bg-muted/50">
-                        <TableCell colSpan={columns} className="text-sm">
-                          <div className="flex flex-wrap items-center gap-3">
-                            <span className="font-medium">{g.projection}</span>
-                            {g.streamId ? (
-                              <Link href={`/ops/events?streamId=${encodeURIComponent(g.streamId)}`} className="font-mono text-xs text-primary hover:underline">{g.streamId}</Link>
-                            ) : <span className="text-xs text-muted-foreground">stream not recorded</span>}
-                            <Badge variant={g.open ? 'destructive' : 'success'}>{g.open ? `${g.open} parked` : 'all resolved'}</Badge>
-                            {isAdmin && first && g.letters.some((l) => l.held) ? <RetryButton id={first.id} label={`Retry stream ${g.streamId}`} /> : null}
-                          </div>
-                        </TableCell>
-                      </TableRow>
-                      {g.letters.map((d) => (
-                        <TableRow key={d.id}>
-                          <TableCell className="tabular-nums">{d.id}</TableCell>
-                          <TableCell className="font-medium">{d.projection}</TableCell>
-                          <TableCell className="text-right tabular-nums">{d.position}</TableCell>
-                          <TableCell>{d.eventType}</TableCell>
-                          <TableCell className="max-w-72 text-xs break-words">{d.error}</TableCell>
-                          <TableCell className="text-right tabular-nums">{d.attempts}</TableCell>
-                          <TableCell className="text-xs">{dateTime(d.createdAt)}</TableCell>
-                          <TableCell>
-                            {d.discardedAt ? <Badge variant="secondary">discarded {dateTime(d.discardedAt)}</Badge>
-                              : d.resolvedAt ? <Badge variant="success">resolved {dateTime(d.resolvedAt)}</Badge>
-                              : d.held ? <Badge variant="outline">waiting in stream</Badge> : <Badge variant="destructive">open</Badge>}
+          <QueryStates query={letters} data={letters.data} loading={{ rows: 4, label: 'Loading dead letters…' }} isEmpty={() => groups.length === 0} empty={<EmptyState title="No dead letters">Every event has been applied.</EmptyState>}>
+            {() => (
+              <Table data-testid="dead-letters-table">
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Id</TableHead><TableHead>Projection</TableHead><TableHead className="text-right">Position</TableHead><TableHead>Event</TableHead>
+                    <TableHead>Error</TableHead><TableHead className="text-right">Attempts</TableHead><TableHead>Created</TableHead><TableHead>State</TableHead>
+                    {isAdmin ? <TableHead><span className="sr-only">Actions</span></TableHead> : null}
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {groups.map((g) => {
+                    const first = g.letters.find((l) => !l.resolvedAt);
+                    return (
+                      <Fragment key={`${g.projection}:${g.streamId}`}>
+                        <TableRow data-testid="dead-letter-stream" className="bg-muted/50">
+                          <TableCell colSpan={columns} className="text-sm">
+                            <div className="flex flex-wrap items-center gap-3">
+                              <span className="font-medium">{g.projection}</span>
+                              {g.streamId ? (
+                                <Link href={`/ops/events?streamId=${encodeURIComponent(g.streamId)}`} className="font-mono text-xs text-primary hover:underline">{g.streamId}</Link>
+                              ) : <span className="text-xs text-muted-foreground">stream not recorded</span>}
+                              <Badge variant={g.open ? 'destructive' : 'success'}>{g.open ? `${g.open} parked` : 'all resolved'}</Badge>
+                              {isAdmin && first && g.letters.some((l) => l.held) ? <RetryButton id={first.id} label={`Retry stream ${g.streamId}`} /> : null}
+                            </div>
                           </TableCell>
-                          {isAdmin ? (
-                            <TableCell>
-                              {d.resolvedAt ? null : (
-                                <div className="flex items-start gap-2">
-                                  {d.held ? null : <RetryButton id={d.id} label={`Retry dead letter ${d.id}`} />}
-                                  <DiscardForm id={d.id} position={d.position} />
-                                </div>
-                              )}
-                            </TableCell>
-                          ) : null}
                         </TableRow>
-                      ))}
-                    </Fragment>
-                  );
-                })}
-              </TableBody>
-            </Table>
-          )}
+                        {g.letters.map((d) => (
+                          <TableRow key={d.id}>
+                            <TableCell className="tabular-nums">{d.id}</TableCell>
+                            <TableCell className="font-medium">{d.projection}</TableCell>
+                            <TableCell className="text-right tabular-nums">{d.position}</TableCell>
+                            <TableCell>{d.eventType}</TableCell>
+                            <TableCell className="max-w-72 text-xs break-words">{d.error}</TableCell>
+                            <TableCell className="text-right tabular-nums">{d.attempts}</TableCell>
+                            <TableCell className="text-xs">{dateTime(d.createdAt)}</TableCell>
+                            <TableCell>
+                              {d.discardedAt ? <Badge variant="secondary">discarded {dateTime(d.discardedAt)}</Badge>
+                                : d.resolvedAt ? <Badge variant="success">resolved {dateTime(d.resolvedAt)}</Badge>
+                                : d.held ? <Badge variant="outline">waiting in stream</Badge> : <Badge variant="destructive">open</Badge>}
+                            </TableCell>
+                            {isAdmin ? (
+                              <TableCell>
+                                {d.resolvedAt ? null : (
+                                  <div className="flex items-start gap-2">
+                                    {d.held ? null : <RetryButton id={d.id} label={`Retry dead letter ${d.id}`} />}
+                                    <DiscardForm id={d.id} position={d.position} />
+                                  </div>
+                                )}
+                              </TableCell>
+                            ) : null}
+                          </TableRow>
+                        ))}
+                      </Fragment>
+                    );
+                  })}
+                </TableBody>
+              </Table>
+            )}
+          </QueryStates>
         </CardContent>
       </Card>
     </>

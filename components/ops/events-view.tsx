@@ -8,7 +8,7 @@ import { useDebounced } from '@/lib/client/use-debounced';
 import { Card, CardContent } from '@/components/ui/card';
 import { PageHeader } from '@/components/common/page-header';
 import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
-import { EmptyState, ErrorState, LoadingBlock } from '@/components/common/states';
+import { EmptyState, QueryStates } from '@/components/common/states';
 import { EventFilters, type EventFilter } from './event-filters';
 import { EventsTable } from './events-table';
 
@@ -44,17 +44,13 @@ export function EventsView({ initial }: { initial: EventFilter }) {
       <Card className="min-w-0">
         <CardContent className="flex flex-col gap-4 pt-4">
           <EventFilters value={filter} onChange={setFilter} />
-          {events.isError ? (
-            <ErrorState error={events.error} onRetry={() => events.refetch()} />
-          ) : events.isPending ? (
-            <LoadingBlock rows={8} label="Loading events…" />
-          ) : items.length === 0 ? (
-            <EmptyState title="No events match" />
-          ) : (
-            <div aria-busy={events.isPlaceholderData || undefined} className={events.isPlaceholderData ? 'opacity-60' : undefined}>
-              <EventsTable events={items} onFilter={(patch) => setFilter((f) => ({ ...f, ...patch }))} />
-            </div>
-          )}
+          <QueryStates query={events} data={events.data} loading={{ rows: 8, label: 'Loading events…' }} isEmpty={() => items.length === 0} empty={<EmptyState title="No events match" />}>
+            {() => (
+              <div aria-busy={events.isPlaceholderData || undefined} className={events.isPlaceholderData ? 'opacity-60' : undefined}>
+                <EventsTable events={items} onFilter={(patch) => setFilter((f) => ({ ...f, ...patch }))} />
+              </div>
+            )}
+          </QueryStates>
           <CursorPager pages={pages} nextCursor={events.data?.data.nextCursor} busy={events.isFetching} />
         </CardContent>
       </Card>

@@ -9,7 +9,7 @@ import { Badge } from '@/components/ui/badge';
 import { Card, CardContent } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { PageHeader } from '@/components/common/page-header';
-import { EmptyState, ErrorState, LoadingBlock } from '@/components/common/states';
+import { EmptyState, QueryStates } from '@/components/common/states';
 import { RebuildButton } from './rebuild-button';
 import { ResumeButton } from './resume-button';
 
@@ -52,46 +52,42 @@ export function ProjectionsView() {
       <PageHeader title="Projections" description="Each read model's checkpoint against the head of the event log. Refreshes every 2 s." />
       <Card>
         <CardContent className="pt-4">
-          {projections.isError ? (
-            <ErrorState error={projections.error} onRetry={() => projections.refetch()} />
-          ) : projections.isPending ? (
-            <LoadingBlock rows={5} label="Loading projections…" />
-          ) : rows.length === 0 ? (
-            <EmptyState title="No projections have run yet" />
-          ) : (
-            <Table data-testid="projections-table">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Name</TableHead><TableHead className="text-right">Position</TableHead><TableHead className="text-right">Head</TableHead>
-                  <TableHead className="text-right">Lag (events)</TableHead><TableHead className="text-right">Lag (time)</TableHead>
-                  <TableHead>Status</TableHead><TableHead>Last error</TableHead><TableHead>Rebuild</TableHead>
-                  {isAdmin ? <TableHead><span className="sr-only">Actions</span></TableHead> : null}
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {rows.map((p) => (
-                  <TableRow key={p.name} data-projection={p.name}>
-                    <TableCell className="font-medium">{p.name} <span className="text-xs text-muted-foreground">v{p.version}</span></TableCell>
-                    <TableCell className="text-right tabular-nums">{count(p.position)}</TableCell>
-                    <TableCell className="text-right tabular-nums">{count(p.head)}</TableCell>
-                    <TableCell className="text-right tabular-nums">{count(p.lagEvents)}</TableCell>
-                    <TableCell className="text-right tabular-nums">{seconds(p.lagSeconds)}</TableCell>
-                    <TableCell><Badge variant={statusVariant(p.status)}>{p.status}</Badge><div className="text-xs text-muted-foreground">{dateTime(p.updatedAt)}</div></TableCell>
-                    <TableCell className="max-w-64 text-xs break-words text-destructive">{p.lastError ?? <span className="text-muted-foreground">—</span>}</TableCell>
-                    <TableCell><RebuildProgress r={p.rebuild} /></TableCell>
-                    {isAdmin ? (
-                      <TableCell>
-                        <div className="flex flex-wrap gap-2">
-                          {p.status === 'failed' ? <ResumeButton name={p.name} /> : null}
-                          {p.name === 'order_saga' ? null : <RebuildButton name={p.name} busy={p.rebuild?.state === 'queued' || p.rebuild?.state === 'running'} />}
-                        </div>
-                      </TableCell>
-                    ) : null}
+          <QueryStates query={projections} data={projections.data} loading={{ rows: 5, label: 'Loading projections…' }} isEmpty={() => rows.length === 0} empty={<EmptyState title="No projections have run yet" />}>
+            {() => (
+              <Table data-testid="projections-table">
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Name</TableHead><TableHead className="text-right">Position</TableHead><TableHead className="text-right">Head</TableHead>
+                    <TableHead className="text-right">Lag (events)</TableHead><TableHead className="text-right">Lag (time)</TableHead>
+                    <TableHead>Status</TableHead><TableHead>Last error</TableHead><TableHead>Rebuild</TableHead>
+                    {isAdmin ? <TableHead><span className="sr-only">Actions</span></TableHead> : null}
                   </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          )}
+                </TableHeader>
+                <TableBody>
+                  {rows.map((p) => (
+                    <TableRow key={p.name} data-projection={p.name}>
+                      <TableCell className="font-medium">{p.name} <span className="text-xs text-muted-foreground">v{p.version}</span></TableCell>
+                      <TableCell className="text-right tabular-nums">{count(p.position)}</TableCell>
+                      <TableCell className="text-right tabular-nums">{count(p.head)}</TableCell>
+                      <TableCell className="text-right tabular-nums">{count(p.lagEvents)}</TableCell>
+                      <TableCell className="text-right tabular-nums">{seconds(p.lagSeconds)}</TableCell>
+                      <TableCell><Badge variant={statusVariant(p.status)}>{p.status}</Badge><div className="text-xs text-muted-foreground">{dateTime(p.updatedAt)}</div></TableCell>
+                      <TableCell className="max-w-64 text-xs break-words text-destructive">{p.lastError ?? <span className="text-muted-foreground">—</span>}</TableCell>
+                      <TableCell><RebuildProgress r={p.rebuild} /></TableCell>
+                      {isAdmin ? (
+                        <TableCell>
+                          <div className="flex flex-wrap gap-2">
+                            {p.status === 'failed' ? <ResumeButton name={p.name} /> : null}
+                            {p.name === 'order_saga' ? null : <RebuildButton name={p.name} busy={p.rebuild?.state === 'queued' || p.rebuild?.state === 'running'} />}
+                          </div>
+                        </TableCell>
+                      ) : null}
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </QueryStates>
         </CardContent>
       </Card>
     </>

@@ -8,7 +8,7 @@ import { dateTime, shortId } from '@/lib/client/format';
 import { Alert } from '@/components/ui/alert';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/common/page-header';
-import { ErrorState, LoadingBlock, ProcessingNotice, StaleFrame } from '@/components/common/states';
+import { ProcessingNotice, QueryStates, StaleFrame } from '@/components/common/states';
 import { EventTimeline } from '@/components/events/event-timeline';
 import { OrderLinesTable } from './order-lines-table';
 import { SagaTimeline, cancelReasonText } from './saga-timeline';
@@ -35,38 +35,36 @@ export function OrderDetailView({ orderId, minPosition }: { orderId: string; min
         actions={data ? <StatusBadge status={data.status} testId="order-status" /> : null}
       />
       <ProcessingNotice show={stale} />
-      {order.isError ? (
-        <ErrorState error={order.error} onRetry={() => order.refetch()} />
-      ) : !data ? (
-        <LoadingBlock rows={4} label={stale ? 'Waiting for the read model…' : 'Loading the order…'} />
-      ) : (
-        <StaleFrame stale={stale}>
-          <div className="grid gap-6">
-            <Card>
-              <CardHeader><CardTitle>Progress</CardTitle></CardHeader>
-              <CardContent className="flex flex-col gap-3">
-                <SagaTimeline order={data} />
-                {data.status === 'cancelled' ? (
-                  <Alert variant="destructive" role="status">
-                    Cancelled: <span data-testid="cancel-reason" data-reason={data.cancelReason ?? ''}>{data.cancelReason ?? 'unknown'}</span>
-                    <span className="text-xs"> ({cancelReasonText(data.cancelReason)})</span>
-                  </Alert>
-                ) : null}
-                {!done ? <p className="text-xs text-muted-foreground" aria-live="polite">Updating every second until the order completes or is cancelled.</p> : null}
-              </CardContent>
-            </Card>
-            <Card>
-              <CardHeader>
-                <CardTitle>Lines</CardTitle>
-                <p className="text-sm text-muted-foreground">
-                  Customer <Link className={data.customerName ? 'text-primary hover:underline' : 'font-mono text-primary hover:underline'} href={`/users/${data.userId}`} data-testid="order-customer">{data.customerName ?? shortId(data.userId)}</Link>
-                </p>
-              </CardHeader>
-              <CardContent><OrderLinesTable order={data} /></CardContent>
-            </Card>
-          </div>
-        </StaleFrame>
-      )}
+      <QueryStates query={order} data={data} loading={{ rows: 4, label: stale ? 'Waiting for the read model…' : 'Loading the order…' }}>
+        {(data) => (
+          <StaleFrame stale={stale}>
+            <div className="grid gap-6">
+              <Card>
+                <CardHeader><CardTitle>Progress</CardTitle></CardHeader>
+                <CardContent className="flex flex-col gap-3">
+                  <SagaTimeline order={data} />
+                  {data.status === 'cancelled' ? (
+                    <Alert variant="destructive" role="status">
+                      Cancelled: <span data-testid="cancel-reason" data-reason={data.cancelReason ?? ''}>{data.cancelReason ?? 'unknown'}</span>
+                      <span className="text-xs"> ({cancelReasonText(data.cancelReason)})</span>
+                    </Alert>
+                  ) : null}
+                  {!done ? <p className="text-xs text-muted-foreground" aria-live="polite">Updating every second until the order completes or is cancelled.</p> : null}
+                </CardContent>
+              </Card>
+              <Card>
+                <CardHeader>
+                  <CardTitle>Lines</CardTitle>
+                  <p className="text-sm text-muted-foreground">
+                    Customer <Link className={data.customerName ? 'text-primary hover:underline' : 'font-mono text-primary hover:underline'} href={`/users/${data.userId}`} data-testid="order-customer">{data.customerName ?? shortId(data.userId)}</Link>
+                  </p>
+                </CardHeader>
+                <CardContent><OrderLinesTable order={data} /></CardContent>
+              </Card>
+            </div>
+          </StaleFrame>
+        )}
+      </QueryStates>
       <EventTimeline streamId={streamId.order(orderId)} minPosition={minPosition} live={done ? false : 1000} />
     </>
   );

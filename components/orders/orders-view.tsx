@@ -13,7 +13,7 @@ import { Badge } from '@/components/ui/badge';
 import { count as formatCount } from '@/lib/client/format';
 import { PageHeader } from '@/components/common/page-header';
 import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
-import { EmptyState, ErrorState, LoadingBlock } from '@/components/common/states';
+import { EmptyState, QueryStates } from '@/components/common/states';
 import { OrderFilters, type OrderFilter } from './order-filters';
 import { ORDER_STATUSES, type OrderStatus } from '@/server/domain/contracts';
 import { OrdersTable } from './orders-table';
@@ -91,17 +91,13 @@ export function OrdersView() {
             <p className="text-sm text-muted-foreground" aria-live="polite">
               <span data-testid="orders-count">{total.data ? formatCount(total.data.data.count) : '…'}</span> {filtered ? 'orders match these filters' : 'orders in all'}
             </p>
-            {orders.isError ? (
-              <ErrorState error={orders.error} onRetry={() => orders.refetch()} />
-            ) : orders.isPending ? (
-              <LoadingBlock rows={6} label="Loading orders…" />
-            ) : items.length === 0 ? (
-              <EmptyState title={filtered ? 'No orders match these filters' : 'No orders yet'} />
-            ) : (
-              <div aria-busy={orders.isPlaceholderData || undefined} className={orders.isPlaceholderData ? 'opacity-60' : undefined}>
-                <OrdersTable orders={items} showCustomer />
-              </div>
-            )}
+            <QueryStates query={orders} data={orders.data} loading={{ rows: 6, label: 'Loading orders…' }} isEmpty={() => items.length === 0} empty={<EmptyState title={filtered ? 'No orders match these filters' : 'No orders yet'} />}>
+              {() => (
+                <div aria-busy={orders.isPlaceholderData || undefined} className={orders.isPlaceholderData ? 'opacity-60' : undefined}>
+                  <OrdersTable orders={items} showCustomer />
+                </div>
+              )}
+            </QueryStates>
             <CursorPager pages={pages} nextCursor={orders.data?.data.nextCursor} busy={orders.isFetching} />
           </CardContent>
         </Card>

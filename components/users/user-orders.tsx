@@ -5,7 +5,7 @@ import { useTRPC } from '@/lib/client/trpc';
 import { pollWhileStale } from '@/lib/client/freshness';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
-import { EmptyState, ErrorState, LoadingBlock, ProcessingNotice, StaleFrame } from '@/components/common/states';
+import { EmptyState, ProcessingNotice, QueryStates, StaleFrame } from '@/components/common/states';
 import { OrdersTable } from '@/components/orders/orders-table';
 
 export function UserOrders({ userId, minPosition }: { userId: string; minPosition?: number }) {
@@ -24,15 +24,11 @@ export function UserOrders({ userId, minPosition }: { userId: string; minPositio
       <CardContent className="flex flex-col gap-3">
         <ProcessingNotice show={stale} />
         <StaleFrame stale={stale}>
-          {orders.isError ? (
-            <ErrorState error={orders.error} onRetry={() => orders.refetch()} />
-          ) : orders.isPending ? (
-            <LoadingBlock rows={3} label="Loading orders…" />
-          ) : items.length === 0 ? (
-            <EmptyState title="No orders yet" />
-          ) : (
-            <OrdersTable orders={items} />
-          )}
+          <QueryStates query={orders} data={orders.data} loading={{ rows: 3, label: 'Loading orders…' }} isEmpty={() => items.length === 0} empty={<EmptyState title="No orders yet" />}>
+            {() => (
+              <OrdersTable orders={items} />
+            )}
+          </QueryStates>
         </StaleFrame>
         <CursorPager pages={pages} nextCursor={orders.data?.data.nextCursor} busy={orders.isFetching} />
       </CardContent>

@@ -8,7 +8,7 @@ import { pollWhileStale } from '@/lib/client/freshness';
 import { useCanCommand } from '@/lib/client/session';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { PageHeader } from '@/components/common/page-header';
-import { ErrorState, LoadingBlock, ProcessingNotice, StaleFrame } from '@/components/common/states';
+import { ProcessingNotice, QueryStates, StaleFrame } from '@/components/common/states';
 import { EventTimeline } from '@/components/events/event-timeline';
 import { ChangeEmailForm } from './change-email-form';
 import { UserOrders } from './user-orders';
@@ -36,28 +36,26 @@ export function UserProfileView({ userId, initialPosition }: { userId: string; i
     <>
       <PageHeader title={data?.name ?? 'User'} description={`User ${userId}`} />
       <ProcessingNotice show={stale} />
-      {profile.isError ? (
-        <ErrorState error={profile.error} onRetry={() => profile.refetch()} />
-      ) : !data ? (
-        <LoadingBlock rows={4} label={stale ? 'Waiting for the read model…' : 'Loading the profile…'} />
-      ) : (
-        <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-          <Card>
-            <CardHeader><CardTitle>Profile</CardTitle></CardHeader>
-            <CardContent>
-              <StaleFrame stale={stale || profile.isPlaceholderData}><UserProfileCard profile={data} /></StaleFrame>
-            </CardContent>
-          </Card>
-          {canCommand ? (
+      <QueryStates query={profile} data={data} loading={{ rows: 4, label: stale ? 'Waiting for the read model…' : 'Loading the profile…' }}>
+        {(data) => (
+          <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
             <Card>
-              <CardHeader><CardTitle>Change email</CardTitle></CardHeader>
+              <CardHeader><CardTitle>Profile</CardTitle></CardHeader>
               <CardContent>
-                <ChangeEmailForm userId={userId} currentEmail={data.email} onWritten={(p) => setMinPosition((m) => Math.max(m ?? 0, p))} />
+                <StaleFrame stale={stale || profile.isPlaceholderData}><UserProfileCard profile={data} /></StaleFrame>
               </CardContent>
             </Card>
-          ) : null}
-        </div>
-      )}
+            {canCommand ? (
+              <Card>
+                <CardHeader><CardTitle>Change email</CardTitle></CardHeader>
+                <CardContent>
+                  <ChangeEmailForm userId={userId} currentEmail={data.email} onWritten={(p) => setMinPosition((m) => Math.max(m ?? 0, p))} />
+                </CardContent>
+              </Card>
+            ) : null}
+          </div>
+        )}
+      </QueryStates>
       <div className="grid gap-6 xl:grid-cols-2">
         <UserOrders userId={userId} minPosition={minPosition} />
         <EventTimeline streamId={streamId.user(userId)} minPosition={minPosition} />

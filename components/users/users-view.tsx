@@ -13,7 +13,7 @@ import { Input, Label } from '@/components/ui/input';
 import { PageHeader } from '@/components/common/page-header';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { EmptyState, ErrorState, LoadingBlock } from '@/components/common/states';
+import { EmptyState, QueryStates } from '@/components/common/states';
 import { CreateUserForm } from './create-user-form';
 
 type UserRow = RouterOutputs['users']['list']['data']['items'][number];
@@ -60,44 +60,40 @@ export function UsersView() {
                 <Input id="user-search" type="search" className="pl-8" placeholder="Name or email" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
               </div>
             </div>
-            {list.isError ? (
-              <ErrorState error={list.error} onRetry={() => list.refetch()} />
-            ) : list.isPending ? (
-              <LoadingBlock rows={5} label="Loading users…" />
-            ) : items.length === 0 ? (
-              <EmptyState title={query ? `No users match “${query}”` : 'No users yet'}>{query ? null : 'Create one, or load the demo data.'}</EmptyState>
-            ) : (
-              <div aria-busy={list.isPlaceholderData || undefined} className={list.isPlaceholderData ? 'opacity-60' : undefined}>
-                <Table data-testid="users-table">
-                  <caption className="sr-only">Users</caption>
-                  <TableHeader>
-                    <TableRow>
-                      {sortable.map((c) => (
-                        <TableHead key={c.key} className={c.numeric ? 'text-right' : undefined}
-                          aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
-                          <button type="button" className="inline-flex items-center gap-1 font-medium hover:underline" onClick={() => toggle(c.key, c.firstDir)}>
-                            {c.label}
-                            {sort.key === c.key ? (sort.dir === 'asc' ? <ArrowUp className="size-3" aria-hidden="true" /> : <ArrowDown className="size-3" aria-hidden="true" />) : null}
-                          </button>
-                        </TableHead>
-                      ))}
-                      <TableHead>Email</TableHead>
-                    </TableRow>
-                  </TableHeader>
-                  <TableBody>
-                    {items.map((u) => (
-                      <TableRow key={u.userId}>
-                        <TableCell><Link className="font-medium text-primary hover:underline" href={`/users/${u.userId}`}>{u.name}</Link></TableCell>
-                        <TableCell className="text-xs">{dateTime(u.memberSince)}</TableCell>
-                        <TableCell className="text-right tabular-nums" data-column="orders">{u.totalOrders}</TableCell>
-                        <TableCell className="text-right tabular-nums" data-column="spent">{money(u.totalSpentCents)}</TableCell>
-                        <TableCell>{u.email}</TableCell>
+            <QueryStates query={list} data={list.data} loading={{ rows: 5, label: 'Loading users…' }} isEmpty={() => items.length === 0} empty={<EmptyState title={query ? `No users match “${query}”` : 'No users yet'}>{query ? null : 'Create one, or load the demo data.'}</EmptyState>}>
+              {() => (
+                <div aria-busy={list.isPlaceholderData || undefined} className={list.isPlaceholderData ? 'opacity-60' : undefined}>
+                  <Table data-testid="users-table">
+                    <caption className="sr-only">Users</caption>
+                    <TableHeader>
+                      <TableRow>
+                        {sortable.map((c) => (
+                          <TableHead key={c.key} className={c.numeric ? 'text-right' : undefined}
+                            aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                            <button type="button" className="inline-flex items-center gap-1 font-medium hover:underline" onClick={() => toggle(c.key, c.firstDir)}>
+                              {c.label}
+                              {sort.key === c.key ? (sort.dir === 'asc' ? <ArrowUp className="size-3" aria-hidden="true" /> : <ArrowDown className="size-3" aria-hidden="true" />) : null}
+                            </button>
+                          </TableHead>
+                        ))}
+                        <TableHead>Email</TableHead>
                       </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </div>
-            )}
+                    </TableHeader>
+                    <TableBody>
+                      {items.map((u) => (
+                        <TableRow key={u.userId}>
+                          <TableCell><Link className="font-medium text-primary hover:underline" href={`/users/${u.userId}`}>{u.name}</Link></TableCell>
+                          <TableCell className="text-xs">{dateTime(u.memberSince)}</TableCell>
+                          <TableCell className="text-right tabular-nums" data-column="orders">{u.totalOrders}</TableCell>
+                          <TableCell className="text-right tabular-nums" data-column="spent">{money(u.totalSpentCents)}</TableCell>
+                          <TableCell>{u.email}</TableCell>
+                        </TableRow>
+                      ))}
+                    </TableBody>
+                  </Table>
+                </div>
+              )}
+            </QueryStates>
             <nav aria-label="Pages" className="flex items-center justify-between gap-2 text-sm">
               <span className="text-muted-foreground" data-testid="users-count">{total} {total === 1 ? 'user' : 'users'} · page {Math.min(page + 1, pages)} of {pages}</span>
               <div className="flex gap-2">
