@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import type { DbHandle } from '@/db/client';
 import type { BothDbDeps, ReadDbDeps, WriteDeps } from '@/server/deps';
 import { decodeCursor, type Answer } from './read-model';
 import { pageOf, normalizeTimes } from './rows';
@@ -20,9 +21,16 @@ export interface ProjectionStatus {
  * never a frozen zero. Not cached.
  */
 export async function projectionStatus(s: BothDbDeps): Promise<Answer<ProjectionStatus[]>> {
-  const cks = await s.read.db.execute<{ name: string; version: number; tx_id: string; position: string; status: string; last_error: string | null; events_applied: string; updated_at: Date; rebuild: ProjectionStatus['rebuild'] }>(sql`
+  // Each consumer's checkpoint lives in the database it declares: the read models' in the read
+  // database, the saga's in the write database (two different servers when READ_DATABASE_URL differs).
+  const inWrite = consumers.filter((c) => c.database === 'write').map((c) => sql`${c.name}`);
+  const checkpoints = (db: DbHandle, where: SQL) => db.db.execute<{ name: string; version: number; tx_id: string; position: string; status: string; last_error: string | null; events_applied: string; updated_at: Date; rebuild: ProjectionStatus['rebuild'] }>(sql`
     SELECT name, version, tx_id::text, position, status, last_error, events_applied, updated_at, rebuild FROM projection_checkpoints
-    WHERE name NOT LIKE '$%' ORDER BY name`);
+    WHERE name NOT LIKE '$%' AND ${where}`);
+  const cks = [
+    ...(await checkpoints(s.read, inWrite.length ? sql`name NOT IN (${sql.join(inWrite, sql`, `)})` : sql`true`)),
+    ...(inWrite.length ? await checkpoints(s.write, sql`name IN (${sql.join(inWrite, sql`, `)})`) : []),
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const [head] = await s.write.db.execute<{ head: string | null }>(sql`SELECT max(position) AS head FROM events`);
   // Parked events are not applied: they count as lag, with their age, until retried or discarded.
   const parked = new Map((await s.read.db.execute<{ projection: string; n: string; positions: string[] }>(sql`
