@@ -6,6 +6,7 @@ import { startWorker } from '@/server/readside/worker';
 import { renderMetrics } from '@/server/queries/metrics';
 import { healthReport } from '@/server/queries/health';
 import { createTestEnv, callerFor, type TestEnv } from './support/harness';
+import { eventually } from './support/eventually';
 
 // Thresholds small enough to observe in a test; read when the harness first parses the environment.
 process.env.HEARTBEAT_STALE_SECONDS = '2';
@@ -15,15 +16,6 @@ const sample = (text: string, series: string) => {
   const line = text.split('\n').find((l) => l.startsWith(series + ' ') || l.startsWith(series.replace(/}$/, ',')));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : undefined;
 };
-
-/** Resolves when `check` returns true, re-checking on each heartbeat-sized tick; fails after `ms`. */
-async function until(check: () => Promise<boolean>, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('metrics', () => {
   let env: TestEnv;
@@ -74,11 +66,11 @@ describe('health', () => {
       env: { ...process.env, DATABASE_URL: env.url, READ_DATABASE_URL: env.url, REDIS_PREFIX: env.prefix, LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });
-    await until(async () => (await healthReport(env.services)).status === 'ok', 30_000, 'the worker to report in');
+    await eventually('the worker to report in', async () => (await healthReport(env.services)).status === 'ok', { timeoutMs: 30_000 });
 
     child.kill('SIGKILL'); // no clean shutdown: its heartbeat row stays and goes stale
     const killedAt = Date.now();
-    await until(async () => (await healthReport(env.services)).status === 'degraded', 10_000, 'health to turn degraded');
+    await eventually('health to turn degraded', async () => (await healthReport(env.services)).status === 'degraded', { timeoutMs: 10_000 });
     const report = await healthReport(env.services);
     expect(report.ok).toBe(true); // the web tier still reaches Postgres and Redis
     expect(report.reasons.join(' ')).toMatch(/no worker has sent a heartbeat/);

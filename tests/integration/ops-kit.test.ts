@@ -13,6 +13,7 @@ import { renderMetrics } from '@/server/queries/metrics';
 import { healthReport } from '@/server/queries/health';
 import { startWorker } from '@/server/readside/worker';
 import { callerFor, createTestEnv, type TestEnv } from './support/harness';
+import { eventually } from './support/eventually';
 
 const ops = path.resolve(__dirname, '..', '..', 'ops');
 const dashboard = JSON.parse(readFileSync(path.join(ops, 'grafana', 'ledgerline.json'), 'utf8')) as {
@@ -63,14 +64,6 @@ function firing(rule: Rule, served: Served): string[] {
   return served.samples.filter((s) => s.name === series && test(s.value)).map((s) => `${rule.alert}${JSON.stringify(s.labels)}`);
 }
 
-async function until(check: () => Promise<boolean>, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('the operator kit (ops/) matches what /api/metrics serves', () => {
   let env: TestEnv;
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
@@ -87,7 +80,7 @@ describe('the operator kit (ops/) matches what /api/metrics serves', () => {
     });
     withoutWorker = await snapshot();
     worker = await startWorker(env.services, createLogger('test', 'silent'), { heartbeatMs: 200 });
-    await until(async () => (await healthReport(env.services)).status === 'ok', 30_000, 'health to be ok with a worker');
+    await eventually('health to be ok with a worker', async () => (await healthReport(env.services)).status === 'ok', { timeoutMs: 30_000 });
     await caller.users.profile({ userId, minPosition: position }); // a query, for the query and cache series
     withWorker = await snapshot();
   }, 120_000);

@@ -21,7 +21,8 @@ import type { ChargeResult, PaymentGateway } from '@/server/payments/gateway';
 import { startWorker } from '@/server/readside/worker';
 import { PAYMENT_ATTEMPTS, sagaWorkerOptions } from '@/server/saga/worker-options';
 import { createTestEnv, deleteKeys, serverEnv, type TestEnv } from './support/harness';
-import { spawnWorker, type WorkerProcess } from './support/readside';
+import { spawnWorker, waitUntil, type WorkerProcess } from './support/readside';
+import { EVENTS_CHANNEL, PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 
 const DEADLINE_MS = 2500; // per attempt; generous, because this machine is shared and a busy one must not time out tok_ok
 const SLOW_MS = 20_000;
@@ -69,17 +70,20 @@ async function place(token: string, items: { productId: string; quantity: number
   return placeOrder(t.services, actor, { userId: buyer, items, payment: { token } });
 }
 
-/** Polls the write side until every order's saga is done; fails with the sagas still open. */
+/**
+ * Waits until every order's saga is done on the write side, re-checking on each commit of a command
+ * or of the saga's own batch (their NOTIFYs); fails with the sagas still open.
+ */
 async function settled(orderIds: string[], timeoutMs = 30_000, db = sql()) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await db<{ order_id: string; step: string; attempts: number }[]>`
+  let open: { order_id: string; step: string; attempts: number }[] = [];
+  await waitUntil(db, async () => {
+    open = await db<{ order_id: string; step: string; attempts: number }[]>`
       SELECT o.id AS order_id, s.step, s.attempts FROM orders o LEFT JOIN order_sagas s ON s.order_id = o.id
       WHERE o.id = ANY(${orderIds}::uuid[]) AND (s.done IS DISTINCT FROM 1 OR o.status NOT IN ('completed', 'cancelled'))`;
-    if (open.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`Sagas still open after ${timeoutMs} ms: ${JSON.stringify(open.slice(0, 5))}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    return open.length === 0;
+  }, { timeoutMs, channels: [EVENTS_CHANNEL, PROJECTIONS_CHANNEL], what: 'every saga was done' }).catch((err: Error) => {
+    throw new Error(`${err.message}; sagas still open: ${JSON.stringify(open.slice(0, 5))}`);
+  });
 }
 
 async function stream(orderId: string) {
@@ -278,13 +282,12 @@ describe('the order saga across a worker killed with SIGKILL', () => {
     workers.push(spawnWorker(env));
     await wave(40, 0);
     // Kill it once sagas are moving: some orders completed, others still open.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
+    await waitUntil(db, async () => {
       const [row] = await db<{ completed: number }[]>`SELECT count(*)::int AS completed FROM orders WHERE status = 'completed'`;
-      if (row!.completed >= 5) break;
-      if (Date.now() > deadline) throw new Error(`no order completed within 60 s:\n${workers[0]!.output()}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+      return row!.completed >= 5;
+    }, { timeoutMs: 60_000, channels: [EVENTS_CHANNEL], recheckMs: 100, what: 'five orders completed' }).catch((err: Error) => {
+      throw new Error(`${err.message}:\n${workers[0]!.output()}`);
+    });
     await workers[0]!.kill9();
     const [inFlight] = await db<{ open: number }[]>`SELECT count(*)::int AS open FROM orders WHERE status NOT IN ('completed', 'cancelled')`;
     expect(inFlight!.open, 'sagas were in flight when the worker was killed').toBeGreaterThan(0);

@@ -48,13 +48,14 @@ export async function checkpointRows(sql: postgres.Sql): Promise<Map<string, Che
 
 /**
  * Resolves once `check` holds. Re-checks on every NOTIFY of the projection runner (each committed
- * batch, halt, dead letter, retry and rebuild swap sends one) and, as a safety net for state that
- * changes without a notification, every `recheckMs`.
+ * batch, halt, dead letter, retry and rebuild swap sends one) — or of the `channels` given, such as
+ * EVENTS_CHANNEL for every committed command — and, as a safety net for state that changes without
+ * a notification, every `recheckMs`.
  */
-export async function waitUntil(sql: postgres.Sql, check: () => Promise<boolean>, opts: { timeoutMs?: number; what?: string; recheckMs?: number } = {}): Promise<void> {
+export async function waitUntil(sql: postgres.Sql, check: () => Promise<boolean>, opts: { timeoutMs?: number; what?: string; recheckMs?: number; channels?: string[] } = {}): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   let wake: () => void = () => {};
-  const listener = await sql.listen(PROJECTIONS_CHANNEL, () => wake());
+  const listeners = await Promise.all((opts.channels ?? [PROJECTIONS_CHANNEL]).map((channel) => sql.listen(channel, () => wake())));
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
@@ -67,7 +68,7 @@ export async function waitUntil(sql: postgres.Sql, check: () => Promise<boolean>
       clearTimeout(timer);
     }
   } finally {
-    await listener.unlisten().catch(() => undefined);
+    await Promise.all(listeners.map((l) => l.unlisten().catch(() => undefined)));
   }
 }
 
