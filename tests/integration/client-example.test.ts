@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, serverEnv, tokenFor, type TestEnv } from './support/harness';
+import { eventually } from './support/eventually';
 import { hasBuild, root, startServer, startWorker, type Proc, type Server } from './support/server';
 
 const run = promisify(execFile);
@@ -111,11 +112,11 @@ describe('the order-report example app (a separate TS app using @ledgerline/clie
         worker = startWorker(serverEnv(t));
         // The example waits up to 10 s for its own write: let the worker report in first (its
         // start takes long on a busy machine).
-        const deadline = Date.now() + 120_000;
-        while (((await (await fetch(`${server.url}/api/health`)).json()) as { workers: number }).workers < 1) {
-          if (Date.now() > deadline) throw new Error(`the worker did not report in:\n${worker.output()}`);
-          await new Promise((r) => setTimeout(r, 250));
-        }
+        // (Anonymous /api/health no longer says how many workers there are: ask as a token.)
+        const auth = { authorization: `Bearer ${await tokenFor(t.services, 'analyst', 'health-probe')}` };
+        const workers = async () => ((await (await fetch(`${server!.url}/api/health`, { headers: auth })).json()) as { workers?: number }).workers;
+        await eventually('the worker to report in', async () => ((await workers()) ?? 0) >= 1, { timeoutMs: 120_000, everyMs: 250 })
+          .catch((err: Error) => { throw new Error(`${err.message}:\n${worker!.output()}`); });
       }, 180_000);
 
       afterAll(async () => {
