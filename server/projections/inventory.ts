@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { recordset } from '@/db/columns';
+import { inventory } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
 
 interface Row { product_id: string; sku?: string; name?: string; price_cents?: number; on_hand?: number; on_hand_delta: number; reserved_delta: number; updated_at: string }
@@ -34,19 +36,19 @@ export const inventoryProjection: ProjectionDefinition = {
     }
     const all = [...rows.values()];
     const created = all.filter((r) => r.sku !== undefined);
-    const cols = sql.raw('product_id uuid, sku text, name text, price_cents int, on_hand int, on_hand_delta int, reserved_delta int, updated_at timestamptz');
+    const deltas = { on_hand_delta: 'int', reserved_delta: 'int' };
     if (created.length) {
       await tx.execute(sql`
         INSERT INTO inventory (product_id, sku, name, price_cents, on_hand, reserved, updated_at)
         SELECT product_id, sku, name, price_cents, on_hand + on_hand_delta, reserved_delta, updated_at
-        FROM jsonb_to_recordset(${JSON.stringify(created)}::jsonb) AS v(${cols})`);
+        FROM ${recordset(inventory, created, deltas)}`);
     }
     const updated = all.filter((r) => r.sku === undefined);
     if (updated.length) {
       await tx.execute(sql`
         UPDATE inventory i SET price_cents = COALESCE(v.price_cents, i.price_cents),
           on_hand = i.on_hand + v.on_hand_delta, reserved = i.reserved + v.reserved_delta, updated_at = v.updated_at
-        FROM jsonb_to_recordset(${JSON.stringify(updated)}::jsonb) AS v(${cols})
+        FROM ${recordset(inventory, updated, deltas)}
         WHERE i.product_id = v.product_id`);
     }
   },

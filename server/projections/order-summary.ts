@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { recordset } from '@/db/columns';
+import { orderSummaries } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
 import type { StoredEvent } from '@/server/domain/events';
 
@@ -44,13 +46,11 @@ export const orderSummaryProjection: ProjectionDefinition = {
     const all = [...rows.values()];
     const inserts = all.filter((r) => r.placed_at);
     const updates = all.filter((r) => !r.placed_at);
-    const cols = sql.raw(`order_id uuid, user_id uuid, status text, saga_step text, cancel_reason text, total_cents int, currency text,
-      lines jsonb, placed_at timestamptz, paid_at timestamptz, completed_at timestamptz, cancelled_at timestamptz, refunded_cents int, updated_at timestamptz`);
     if (inserts.length) {
       await tx.execute(sql`
         INSERT INTO order_summaries (order_id, user_id, status, saga_step, cancel_reason, total_cents, currency, lines, placed_at, paid_at, completed_at, cancelled_at, refunded_cents, updated_at)
         SELECT order_id, user_id, status, saga_step, cancel_reason, total_cents, currency, lines, placed_at, paid_at, completed_at, cancelled_at, COALESCE(refunded_cents, 0), updated_at
-        FROM jsonb_to_recordset(${JSON.stringify(inserts)}::jsonb) AS v(${cols})`);
+        FROM ${recordset(orderSummaries, inserts)}`);
     }
     if (updates.length) {
       await tx.execute(sql`
@@ -58,7 +58,7 @@ export const orderSummaryProjection: ProjectionDefinition = {
           cancel_reason = COALESCE(v.cancel_reason, o.cancel_reason), paid_at = COALESCE(v.paid_at, o.paid_at),
           completed_at = COALESCE(v.completed_at, o.completed_at), cancelled_at = COALESCE(v.cancelled_at, o.cancelled_at),
           refunded_cents = COALESCE(v.refunded_cents, o.refunded_cents), updated_at = v.updated_at
-        FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS v(${cols})
+        FROM ${recordset(orderSummaries, updates)}
         WHERE o.order_id = v.order_id`);
     }
   },

@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { recordset } from '@/db/columns';
+import { userProfiles } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
 
 interface Patch { userId: string; created?: { email: string; name: string; memberSince: string }; email?: string; lastLoginAt?: string; orders: number; spent: number }
@@ -35,15 +37,13 @@ export const userProfileProjection: ProjectionDefinition = {
     if (created.length) {
       await tx.execute(sql`
         INSERT INTO user_profiles (user_id, email, name, member_since, last_login_at, total_orders, total_spent_cents)
-        SELECT * FROM jsonb_to_recordset(${JSON.stringify(created)}::jsonb)
-          AS v(user_id uuid, email text, name text, member_since timestamptz, last_login_at timestamptz, total_orders int, total_spent_cents bigint)`);
+        SELECT user_id, email, name, member_since, last_login_at, total_orders, total_spent_cents FROM ${recordset(userProfiles, created)}`);
     }
     if (updated.length) {
       await tx.execute(sql`
         UPDATE user_profiles p SET email = COALESCE(v.email, p.email), last_login_at = COALESCE(v.last_login_at, p.last_login_at),
           total_orders = p.total_orders + v.orders, total_spent_cents = p.total_spent_cents + v.spent
-        FROM jsonb_to_recordset(${JSON.stringify(updated)}::jsonb)
-          AS v(user_id uuid, email text, last_login_at timestamptz, orders int, spent bigint)
+        FROM ${recordset(userProfiles, updated, { orders: 'int', spent: 'bigint' })}
         WHERE p.user_id = v.user_id`);
     }
   },

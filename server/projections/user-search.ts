@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { recordset } from '@/db/columns';
+import { userSearch } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
 
 /** users.search: a full-text document and a trigram haystack per user. */
@@ -24,7 +26,7 @@ export const userSearchProjection: ProjectionDefinition = {
     await tx.execute(sql`
       WITH v AS (
         SELECT v.user_id, v.email, COALESCE(v.name, s.name) AS name, COALESCE(v.member_since, s.member_since) AS member_since
-        FROM jsonb_to_recordset(${JSON.stringify([...rows.values()])}::jsonb) AS v(user_id uuid, email text, name text, member_since timestamptz)
+        FROM ${recordset(userSearch, [...rows.values()])}
         LEFT JOIN user_search s ON s.user_id = v.user_id
       )
       INSERT INTO user_search (user_id, email, name, member_since, document, haystack)

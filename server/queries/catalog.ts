@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
+import { selectOf } from '@/db/columns';
+import { inventory } from '@/db/schema';
 import type { ReadDeps } from '@/server/deps';
 import { decodeCursor, readModel, type ReadOptions } from './read-model';
 import { pageOf } from './rows';
 
 export const LOW_STOCK_THRESHOLD = 10;
 
-export type ProductView = { productId: string; sku: string; name: string; priceCents: number; onHand: number; reserved: number; available: number };
+const product = selectOf(inventory, ['productId', 'sku', 'name', 'priceCents', 'onHand', 'reserved']);
+export type ProductView = Omit<typeof inventory.$inferSelect, 'updatedAt'> & { available: number };
 
 /** catalog.products, by SKU; `lowStock` keeps those with at most LOW_STOCK_THRESHOLD available. */
 export function listProducts(s: ReadDeps, input: { q?: string; lowStock?: boolean; limit: number; cursor?: string } & ReadOptions) {
@@ -14,7 +17,7 @@ export function listProducts(s: ReadDeps, input: { q?: string; lowStock?: boolea
     const after = decodeCursor(input.cursor, ['string']);
     const q = input.q?.trim();
     const rows = await s.read.db.execute<ProductView>(sql`
-      SELECT product_id AS "productId", sku, name, price_cents AS "priceCents", on_hand AS "onHand", reserved, on_hand - reserved AS available
+      SELECT ${product.columns}, on_hand - reserved AS available
       FROM inventory
       WHERE ${q ? sql`(sku ILIKE ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'} OR name ILIKE ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'})` : sql`true`}
         AND ${input.lowStock ? sql`on_hand - reserved <= ${LOW_STOCK_THRESHOLD}` : sql`true`}

@@ -1,23 +1,24 @@
 import { sql } from 'drizzle-orm';
 import type { ReadDeps } from '@/server/deps';
-import type { OrderLineView } from '@/db/schema';
+import { selectOf } from '@/db/columns';
+import { orderSummaries } from '@/db/schema';
 import { decodeCursor, readModel, type ReadOptions } from './read-model';
-import { normalizeTimes, pageOf } from './rows';
+import { pageOf } from './rows';
 
-export type OrderSummary = {
-  orderId: string; userId: string; status: string; sagaStep: string; cancelReason: string | null; totalCents: number; currency: string;
-  lines: OrderLineView[]; placedAt: string; paidAt: string | null; completedAt: string | null; cancelledAt: string | null;
-  refundedCents: number; updatedAt: string;
+const summary = selectOf(orderSummaries, [
+  'orderId', 'userId', 'status', 'sagaStep', 'cancelReason', 'totalCents', 'currency', 'lines',
+  'placedAt', 'paidAt', 'completedAt', 'cancelledAt', 'refundedCents', 'updatedAt',
+]);
+
+export type OrderSummary = typeof orderSummaries.$inferSelect & {
   /** The customer's name from the user profile read model (null until that projection has the user). */
   customerName: string | null;
 };
 
-export const orderSummaryColumns = sql.raw(`order_id AS "orderId", user_id AS "userId", status, saga_step AS "sagaStep",
-  cancel_reason AS "cancelReason", total_cents AS "totalCents", currency, lines, placed_at AS "placedAt", paid_at AS "paidAt",
-  completed_at AS "completedAt", cancelled_at AS "cancelledAt", refunded_cents AS "refundedCents", updated_at AS "updatedAt",
-  (SELECT u.name FROM user_profiles u WHERE u.user_id = order_summaries.user_id) AS "customerName"`);
+export const orderSummaryColumns = sql`${summary.columns},
+  (SELECT u.name FROM user_profiles u WHERE u.user_id = order_summaries.user_id) AS "customerName"`;
 
-export const normalizeOrder = (o: OrderSummary) => normalizeTimes(o as unknown as Record<string, unknown>, ['placedAt', 'paidAt', 'completedAt', 'cancelledAt', 'updatedAt']) as unknown as OrderSummary;
+export const normalizeOrder = (o: OrderSummary): OrderSummary => summary.row(o);
 
 export function getOrder(s: ReadDeps, input: { orderId: string } & ReadOptions) {
   return readModel(s, 'orders.get', ['order_summary'], input.orderId, input, async () => {

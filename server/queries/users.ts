@@ -1,20 +1,23 @@
 import { sql } from 'drizzle-orm';
+import { selectOf } from '@/db/columns';
+import { userProfiles, userSearch } from '@/db/schema';
 import type { ReadDeps } from '@/server/deps';
 import { decodeCursor, encodeCursor, readModel, type ReadOptions } from './read-model';
 import { normalizeOrder, orderSummaryColumns, type OrderSummary } from './orders';
-import { normalizeTimes, pageOf } from './rows';
+import { pageOf } from './rows';
 
-export interface UserProfile { userId: string; email: string; name: string; memberSince: string; lastLoginAt: string | null; totalOrders: number; totalSpentCents: number }
+const profile = selectOf(userProfiles, ['userId', 'email', 'name', 'memberSince', 'lastLoginAt', 'totalOrders', 'totalSpentCents']);
+export type UserProfile = typeof userProfiles.$inferSelect;
 
 export function userProfile(s: ReadDeps, input: { userId: string } & ReadOptions) {
   return readModel(s, 'users.profile', ['user_profile'], input.userId, input, async () => {
-    const rows = await s.read.db.execute<Record<string, unknown>>(sql`
-      SELECT user_id AS "userId", email, name, member_since AS "memberSince", last_login_at AS "lastLoginAt",
-        total_orders AS "totalOrders", total_spent_cents::float8 AS "totalSpentCents"
-      FROM user_profiles WHERE user_id = ${input.userId}`);
-    return (rows[0] ? normalizeTimes(rows[0], ['memberSince', 'lastLoginAt']) : null) as UserProfile | null;
+    const rows = await s.read.db.execute<UserProfile>(sql`SELECT ${profile.columns} FROM user_profiles WHERE user_id = ${input.userId}`);
+    return rows[0] ? profile.row(rows[0]) : null;
   });
 }
+
+const hit = selectOf(userSearch, ['userId', 'email', 'name', 'memberSince']);
+type SearchHit = Pick<typeof userSearch.$inferSelect, 'userId' | 'email' | 'name' | 'memberSince'> & { rank: number };
 
 /**
  * Words and prefixes of `q` (full text, `word:*`), then typos and fragments (trigram similarity),
@@ -27,17 +30,17 @@ export function searchUsers(s: ReadDeps, input: { q: string; limit: number; curs
     const tsq = words.map((w) => `${w}:*`).join(' & ');
     const haystackQ = input.q.toLowerCase().trim();
     const after = decodeCursor(input.cursor, ['number', 'uuid']);
-    const rows = await s.read.db.execute<{ userId: string; email: string; name: string; memberSince: string; rank: number }>(sql`
+    const rows = await s.read.db.execute<SearchHit>(sql`
       WITH m AS (
         SELECT user_id, email, name, member_since,
           (ts_rank(document, to_tsquery('simple', ${tsq})) * 2 + word_similarity(${haystackQ}, haystack))::float8 AS rank
         FROM user_search
         WHERE document @@ to_tsquery('simple', ${tsq}) OR ${haystackQ} <% haystack OR haystack ILIKE ${'%' + haystackQ.replace(/[%_\\]/g, '\\$&') + '%'}
       )
-      SELECT user_id AS "userId", email, name, member_since AS "memberSince", round(rank::numeric, 6)::float8 AS rank FROM m
+      SELECT ${hit.columns}, round(rank::numeric, 6)::float8 AS rank FROM m
       WHERE ${after ? sql`(round(rank::numeric, 6)::float8, user_id) < (${Number(after[0])}::float8, ${String(after[1])}::uuid)` : sql`true`}
       ORDER BY 5 DESC, user_id DESC LIMIT ${input.limit + 1}`);
-    const items = rows.slice(0, input.limit).map((r) => normalizeTimes(r, ['memberSince']));
+    const items = rows.slice(0, input.limit).map(hit.row);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > input.limit && last ? encodeCursor([last.rank, last.userId]) : null };
   });
@@ -57,7 +60,8 @@ export function userOrders(s: ReadDeps, input: { userId: string; limit: number; 
 
 export const userListSorts = ['name', 'joined', 'orders', 'spent'] as const;
 export type UserListSort = (typeof userListSorts)[number];
-export type UserListRow = { userId: string; email: string; name: string; memberSince: string; totalOrders: number; totalSpentCents: number };
+const listed = selectOf(userProfiles, ['userId', 'email', 'name', 'memberSince', 'totalOrders', 'totalSpentCents']);
+export type UserListRow = Omit<UserProfile, 'lastLoginAt'>;
 
 const sortColumn: Record<UserListSort, string> = { name: 'lower(name)', joined: 'member_since', orders: 'total_orders', spent: 'total_spent_cents' };
 
@@ -73,15 +77,14 @@ export function listUsers(s: ReadDeps, input: { q?: string; sort: UserListSort; 
     const where = words.length ? sql.join(words.map((w) => sql`(name ILIKE ${like(w)} OR email ILIKE ${like(w)})`), sql` AND `) : sql`true`;
     const order = sql.raw(`${sortColumn[input.sort]} ${input.dir === 'asc' ? 'ASC' : 'DESC'}, user_id ${input.dir === 'asc' ? 'ASC' : 'DESC'}`);
     const rows = await s.read.db.execute<UserListRow & { total: number }>(sql`
-      SELECT user_id AS "userId", email, name, member_since AS "memberSince", total_orders AS "totalOrders",
-        total_spent_cents::float8 AS "totalSpentCents", (count(*) OVER ())::int AS total
+      SELECT ${listed.columns}, (count(*) OVER ())::int AS total
       FROM user_profiles WHERE ${where} ORDER BY ${order} LIMIT ${input.limit} OFFSET ${input.offset}`);
     let total = rows[0]?.total;
     if (total === undefined) {
       const [c] = await s.read.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM user_profiles WHERE ${where}`);
       total = c?.n ?? 0;
     }
-    const items = rows.map(({ total: _total, ...r }) => normalizeTimes(r, ['memberSince']) as UserListRow);
+    const items = rows.map(({ total: _total, ...r }) => listed.row(r));
     return { items, total, offset: input.offset, limit: input.limit };
   });
 }
