@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { recordset } from '@/db/columns';
+import { cohortActivity, cohortCustomers } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
 
 /** The Monday (UTC) of the week a timestamp falls in, as YYYY-MM-DD. */
@@ -21,26 +23,26 @@ export const cohortsProjection: ProjectionDefinition = {
   tables: ['cohort_customers', 'cohort_activity'],
   onError: 'dead-letter',
   async applyBatch(tx, events) {
-    const customers: { user_id: string; registered_at: string; week: string }[] = [];
-    const activity = new Map<string, { user_id: string; week: string; orders: number }>();
+    const customers: { user_id: string; registered_at: string; cohort_week: string }[] = [];
+    const activity = new Map<string, { user_id: string; week: string; completed_orders: number }>();
     for (const e of events) {
-      if (e.type === 'UserCreated') customers.push({ user_id: e.data.userId, registered_at: e.occurredAt, week: weekOf(e.occurredAt) });
+      if (e.type === 'UserCreated') customers.push({ user_id: e.data.userId, registered_at: e.occurredAt, cohort_week: weekOf(e.occurredAt) });
       else if (e.type === 'OrderCompleted') {
         const week = weekOf(e.occurredAt);
         const k = `${e.data.userId}/${week}`;
-        (activity.get(k) ?? activity.set(k, { user_id: e.data.userId, week, orders: 0 }).get(k)!).orders++;
+        (activity.get(k) ?? activity.set(k, { user_id: e.data.userId, week, completed_orders: 0 }).get(k)!).completed_orders++;
       }
     }
     if (customers.length) {
       await tx.execute(sql`
         INSERT INTO cohort_customers (user_id, registered_at, cohort_week)
-        SELECT user_id, registered_at, week FROM jsonb_to_recordset(${JSON.stringify(customers)}::jsonb) AS v(user_id uuid, registered_at timestamptz, week date)
+        SELECT user_id, registered_at, cohort_week FROM ${recordset(cohortCustomers, customers)}
         ON CONFLICT (user_id) DO NOTHING`);
     }
     if (activity.size) {
       await tx.execute(sql`
         INSERT INTO cohort_activity AS a (user_id, week, completed_orders)
-        SELECT user_id, week, orders FROM jsonb_to_recordset(${JSON.stringify([...activity.values()])}::jsonb) AS v(user_id uuid, week date, orders int)
+        SELECT user_id, week, completed_orders FROM ${recordset(cohortActivity, [...activity.values()])}
         ON CONFLICT (user_id, week) DO UPDATE SET completed_orders = a.completed_orders + excluded.completed_orders`);
     }
   },

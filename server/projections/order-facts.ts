@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { recordset } from '@/db/columns';
+import { orderFacts } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
 import type { StoredEvent } from '@/server/domain/events';
 
@@ -48,8 +50,7 @@ export const orderFactsProjection: ProjectionDefinition = {
     await tx.execute(sql`
       INSERT INTO order_facts AS o (order_id, user_id, currency, total_cents, placed_at, paid_at, reserved_at, completed_at, cancelled_at, cancel_reason, refunded_cents)
       SELECT order_id, user_id, currency, total_cents, placed_at, paid_at, reserved_at, completed_at, cancelled_at, cancel_reason, COALESCE(refunded_cents, 0)
-      FROM jsonb_to_recordset(${JSON.stringify([...rows.values()])}::jsonb) AS v(order_id uuid, user_id uuid, currency text, total_cents bigint,
-        placed_at timestamptz, paid_at timestamptz, reserved_at timestamptz, completed_at timestamptz, cancelled_at timestamptz, cancel_reason text, refunded_cents bigint)
+      FROM ${recordset(orderFacts, [...rows.values()])}
       ON CONFLICT (order_id) DO UPDATE SET user_id = COALESCE(excluded.user_id, o.user_id), currency = COALESCE(excluded.currency, o.currency),
         total_cents = COALESCE(excluded.total_cents, o.total_cents), placed_at = COALESCE(excluded.placed_at, o.placed_at),
         paid_at = COALESCE(excluded.paid_at, o.paid_at), reserved_at = COALESCE(excluded.reserved_at, o.reserved_at),

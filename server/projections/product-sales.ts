@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { recordset } from '@/db/columns';
+import { productDaily, productOpenLines } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
 
 interface OpenLine { order_id: string; product_id: string; quantity: number; value_cents: number; currency: string }
-interface Sale { product_id: string; day: string; currency: string; units: number; revenue: number; orders: number }
+interface Sale { product_id: string; day: string; currency: string; units_sold: number; revenue_cents: number; completed_orders: number }
 interface Settled { order_id: string; day: string }
 
 /**
@@ -40,10 +42,10 @@ export const productSalesProjection: ProjectionDefinition = {
           const seen = new Set<string>();
           for (const l of e.data.lines) {
             const k = `${l.productId}/${day}/${e.data.currency}`;
-            const s = sales.get(k) ?? sales.set(k, { product_id: l.productId, day, currency: e.data.currency, units: 0, revenue: 0, orders: 0 }).get(k)!;
-            s.units += l.quantity;
-            s.revenue += l.quantity * l.unitPriceCents;
-            if (!seen.has(l.productId)) { seen.add(l.productId); s.orders++; }
+            const s = sales.get(k) ?? sales.set(k, { product_id: l.productId, day, currency: e.data.currency, units_sold: 0, revenue_cents: 0, completed_orders: 0 }).get(k)!;
+            s.units_sold += l.quantity;
+            s.revenue_cents += l.quantity * l.unitPriceCents;
+            if (!seen.has(l.productId)) { seen.add(l.productId); s.completed_orders++; }
           }
           done.push(e.data.orderId);
           break;
@@ -58,14 +60,13 @@ export const productSalesProjection: ProjectionDefinition = {
       await tx.execute(sql`
         INSERT INTO product_open_lines AS o (order_id, product_id, quantity, value_cents, currency)
         SELECT order_id, product_id, quantity, value_cents, currency
-        FROM jsonb_to_recordset(${JSON.stringify([...open.values()])}::jsonb) AS v(order_id uuid, product_id uuid, quantity int, value_cents bigint, currency text)
+        FROM ${recordset(productOpenLines, [...open.values()])}
         ON CONFLICT (order_id, product_id) DO NOTHING`);
     }
     if (sales.size) {
       await tx.execute(sql`
         INSERT INTO product_daily AS d (product_id, day, currency, units_sold, revenue_cents, completed_orders)
-        SELECT product_id, day, currency, units, revenue, orders
-        FROM jsonb_to_recordset(${JSON.stringify([...sales.values()])}::jsonb) AS v(product_id uuid, day date, currency text, units int, revenue bigint, orders int)
+        SELECT product_id, day, currency, units_sold, revenue_cents, completed_orders FROM ${recordset(productDaily, [...sales.values()])}
         ON CONFLICT (product_id, day, currency) DO UPDATE SET units_sold = d.units_sold + excluded.units_sold,
           revenue_cents = d.revenue_cents + excluded.revenue_cents, completed_orders = d.completed_orders + excluded.completed_orders`);
     }
