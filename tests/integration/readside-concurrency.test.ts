@@ -4,7 +4,7 @@
  * exactly once, in log order, by each projection.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '@/server/services';
+import type { Services } from '@/server/services';
 import { projections } from '@/server/projections/registry';
 import { startWorker } from '@/server/readside/worker';
 import { QUEUE } from '@/server/queues';
@@ -17,7 +17,7 @@ let t: TestEnv;
 let second: Services;
 beforeAll(async () => {
   t = await createTestEnv('readside_two_workers', { poolMax: 8 });
-  second = createServices({ databaseUrl: t.url, redisUrl: t.services.redisUrl, prefix: t.prefix, poolMax: 8, appName: 'll-test-readside-worker-b' });
+  second = t.peer('ll-test-readside-worker-b', { poolMax: 8 });
   await createCountingTable(t.services.read.sql);
 });
 afterAll(async () => { await second?.close(); await t?.cleanup(); });

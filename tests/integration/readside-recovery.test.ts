@@ -5,7 +5,7 @@
  * and the counting projection must show every event applied exactly once, in log order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '@/server/services';
+import type { Services } from '@/server/services';
 import { projections } from '@/server/projections/registry';
 import type { ProjectionDefinition } from '@/server/projections/types';
 import { ProjectionRunner } from '@/server/readside/projection-runner';
@@ -45,7 +45,7 @@ describe('a job delivered twice', () => {
   let other: Services;
   beforeAll(async () => {
     t = await createTestEnv('readside_dup', { poolMax: 6 });
-    other = createServices({ databaseUrl: t.url, redisUrl: t.services.redisUrl, prefix: t.prefix, poolMax: 6, appName: 'll-test-readside-dup-b' });
+    other = t.peer('ll-test-readside-dup-b', { poolMax: 6 });
     await createCountingTable(t.services.read.sql);
   });
   afterAll(async () => { await other?.close(); await t?.cleanup(); });

@@ -22,6 +22,8 @@ export interface TestEnv {
   prefix: string;
   /** Closes the services, drops this database and deletes this prefix's keys. Safe to call twice. */
   cleanup(): Promise<void>;
+  /** Services of another process on the same database and prefix (a second worker, say); the caller closes them. */
+  peer(appName: string, opts?: { poolMax?: number; principalTtlMs?: number }): Services;
 }
 
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 30) || 'test';
@@ -41,7 +43,9 @@ export async function createTestEnv(name: string, opts: { poolMax?: number } = {
     await dropDatabase(e.DATABASE_URL, dbName);
     await deleteKeys(e.REDIS_URL, prefix);
   })());
-  return { services, url, prefix, cleanup };
+  const peer = (appName: string, o: { poolMax?: number; principalTtlMs?: number } = {}) =>
+    createServices({ databaseUrl: url, redisUrl: e.REDIS_URL, prefix, poolMax: o.poolMax ?? 5, appName, principalTtlMs: o.principalTtlMs });
+  return { services, url, prefix, cleanup, peer };
 }
 
 /** A new API token of that role, valid for these services (and a server started with serverEnv). */
