@@ -9,13 +9,14 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '@/server/services';
-import { createToken, revokeToken } from '@/server/auth/store';
+import { createStaff, createToken, revokeToken, SESSION_COOKIE, signIn } from '@/server/auth/store';
 import { apiRoutes } from '@/server/http/api-routes';
 import { accessLogger, createFrontServer, type Handle } from '@/server/http/front';
 import { parseTrustedProxies } from '@/server/http/forwarded';
 import { API_CSP } from '@/server/http/security-headers';
 import { createTestEnv, type TestEnv } from './support/harness';
 import { eventually } from './support/eventually';
+import { rowCounts } from './support/foundation';
 
 let t: TestEnv;
 const instances: { services: Services; server: http.Server; url: string }[] = [];
@@ -165,6 +166,24 @@ describe('the front server: no answer escapes the security headers (Also; findin
       expect([what, answers[what].headers['content-security-policy']]).toEqual([what, API_CSP]);
     }
     expect(answers['handler failed'].body).not.toContain('a page failed');
+  });
+
+  it('a cookie-authenticated command from another site is refused (403) on this path too, and writes nothing', async () => {
+    await createStaff(t.services.write.db, { email: 'front-csrf@example.com', role: 'admin', password: 'correct horse battery' });
+    const session = (await signIn(t.services.write.db, t.services.env.SESSION_SECRET, 'front-csrf@example.com', 'correct horse battery'))!;
+    const cookie = `${SESSION_COOKIE}=${encodeURIComponent(session.secret)}`;
+    const body = JSON.stringify({ json: { email: `csrf-${Date.now()}@example.com`, name: 'Csrf' } });
+    const send = (origin: string) => rawRequest(url, {
+      method: 'POST', path: '/api/trpc/users.create',
+      headers: { cookie, origin, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      send: async (req) => { req.end(body); },
+    });
+    const before = await rowCounts(t.services);
+    const foreign = await send('https://evil.example');
+    expect(foreign.status).toBe(403);
+    expectBaseHeaders('csrf 403', foreign.headers);
+    expect(await rowCounts(t.services)).toEqual(before);
+    expect((await send(new URL(url).origin)).status).toBe(200);
   });
 
   it('a request Node cannot parse (headers over 16 KB) is answered 431 with the same headers', async () => {
