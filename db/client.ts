@@ -2,6 +2,9 @@ import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema';
 import { ListenHub, type Listening } from './listen';
+import { reconnectBackoff } from './backoff';
+
+export { RECONNECT_BACKOFF_MAX_S } from './backoff';
 
 export type Db = PostgresJsDatabase<typeof schema>;
 /** A Drizzle transaction handle, as passed to `db.transaction(async (tx) => …)`. */
@@ -19,6 +22,7 @@ export interface DbHandle {
 export function connect(url: string, opts: { max?: number; appName?: string; prepare?: boolean } = {}): DbHandle {
   const client = postgres(url, {
     max: opts.max ?? 10,
+    backoff: reconnectBackoff,
     onnotice: () => {},
     connection: { application_name: opts.appName ?? 'ledgerline' },
   });

@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { reconnectBackoff } from './backoff';
 
 export interface Listening { unlisten(): Promise<void> }
 interface Subscriber { notify(payload: string): void; onlisten?: () => void }
@@ -25,7 +26,7 @@ export class ListenHub {
     // `onnotify` is how postgres.js's own listen receives notifications; its types omit it.
     const onnotify = (channel: string, payload: string) => { for (const s of this.channels.get(channel) ?? []) s.notify(payload); };
     this.client = postgres(url, {
-      max: 1, idle_timeout: 0, max_lifetime: 0, fetch_types: false, onnotice: () => {},
+      max: 1, idle_timeout: 0, max_lifetime: 0, fetch_types: false, onnotice: () => {}, backoff: reconnectBackoff,
       connection: { application_name: `${appName}:listen` },
       onclose: () => this.lost(),
       ...({ onnotify } as object),

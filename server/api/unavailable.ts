@@ -5,6 +5,9 @@
  */
 export const UNAVAILABLE_MESSAGE = 'A backing service is unavailable; retry shortly (a command with the same commandId)';
 
+/** The `Retry-After` of every 503 the web tier gives for a service down or restarting. */
+export const RETRY_AFTER_SECONDS = 1;
+
 /** postgres.js's own connection errors and the socket errors it passes on. */
 const CONNECTION_CODES = new Set([
   'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',

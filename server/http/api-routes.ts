@@ -3,7 +3,9 @@ import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import type { Services } from '@/server/services';
 import { healthResponse, metricsResponse } from './endpoints';
 import { handleTrpc } from './trpc-handler';
-import { TRPC_BODY_LIMIT } from './body-limit';
+import { BodyTooLargeError, declaredTooLarge, readLimited, TRPC_BODY_LIMIT } from './body-limit';
+import { payloadTooLarge } from './trpc-guard';
+import { API_CSP, applySecurityHeaders } from './security-headers';
 import type { Handle } from './front';
 
 const TRPC = '/api/trpc';
@@ -21,22 +23,53 @@ export function apiRoutes(s: () => Services, next?: Handle): Handle {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    if (path.startsWith(`${TRPC}/`)) return send(res, await handleTrpc(s(), toRequest(req, res), TRPC));
+    if (path.startsWith(`${TRPC}/`)) {
+      const body = await readTrpcBody(req);
+      if (body instanceof BodyTooLargeError) return send(res, withApiHeaders(req, payloadTooLarge()));
+      return send(res, await handleTrpc(s(), toRequest(Object.assign(req, { body }), res), TRPC));
+    }
     if (path === '/api/health' || path === '/api/metrics') {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.writeHead(405, { allow: 'GET, HEAD' }).end();
+        res.writeHead(405, { allow: 'GET, HEAD', 'content-security-policy': API_CSP }).end();
         return;
       }
       const r = toRequest(req, res);
       return send(res, path === '/api/health' ? await healthResponse(s(), r) : await metricsResponse(s(), r), req.method === 'HEAD');
     }
     if (next) return next(req, res);
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-security-policy': API_CSP }).end('Not found\n');
   };
 }
 
-/** tRPC's own node → fetch Request (aborted when the client goes away); the body is read lazily, and bounded by the guard. */
-const toRequest = (req: IncomingMessage, res: ServerResponse) => incomingMessageToRequest(req, res, { maxBodySize: TRPC_BODY_LIMIT + 1 });
+/**
+ * A tRPC body, read here rather than by tRPC's node adapter: over its `maxBodySize` that adapter
+ * destroys the socket (no 413 ever reaches the client) or errors the stream mid-read (a 500). A
+ * declared Content-Length over the limit is refused before a byte is read; a chunked body stops
+ * being read the moment it passes the limit. The guard in handleTrpc checks the same limits again.
+ */
+async function readTrpcBody(req: IncomingMessage): Promise<string | undefined | BodyTooLargeError> {
+  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
+  if (declaredTooLarge(req.headers['content-length'], TRPC_BODY_LIMIT)) return new BodyTooLargeError(TRPC_BODY_LIMIT);
+  try {
+    // JSON is UTF-8 text, and the router decodes it as such: nothing is lost by decoding it here.
+    return new TextDecoder().decode(await readLimited(req, TRPC_BODY_LIMIT));
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return err;
+    throw err;
+  }
+}
+
+const withApiHeaders = (req: IncomingMessage, r: Response) => {
+  applySecurityHeaders(r.headers, { https: req.headers['x-forwarded-proto'] === 'https', csp: API_CSP });
+  return r;
+};
+
+/**
+ * tRPC's own node → fetch Request (aborted when the client goes away). A `body` already read
+ * (a string, as a body-parsing middleware leaves it) is used as is; /api/health and
+ * /api/metrics are GET or HEAD and carry none.
+ */
+const toRequest = (req: IncomingMessage, res: ServerResponse) => incomingMessageToRequest(req, res, { maxBodySize: TRPC_BODY_LIMIT });
 
 async function send(res: ServerResponse, r: Response, headOnly = false) {
   const body = headOnly ? null : Buffer.from(await r.arrayBuffer());

@@ -2,7 +2,7 @@ import type { Services } from '@/server/services';
 import { cachedHealthReport, publicHealth } from '@/server/queries/health';
 import { renderMetrics } from '@/server/queries/metrics';
 import { metrics } from '@/server/metrics';
-import { isUnavailable } from '@/server/api/unavailable';
+import { isUnavailable, RETRY_AFTER_SECONDS } from '@/server/api/unavailable';
 import { API_CSP, applySecurityHeaders, requestIsHttps } from './security-headers';
 
 /**
@@ -18,19 +18,23 @@ export async function healthResponse(s: Services, req: Request): Promise<Respons
     : null;
   const res = Response.json(staff ? report : publicHealth(report), { status: report.db && report.redis ? 200 : 503 });
   res.headers.set('Cache-Control', 'no-store');
+  if (res.status === 503) res.headers.set('Retry-After', String(RETRY_AFTER_SECONDS));
   applySecurityHeaders(res.headers, { https: requestIsHttps(req.headers, req.url), csp: API_CSP });
   return res;
 }
 
 /** Prometheus text for a staff session or an API token (any role). */
 export async function metricsResponse(s: Services, req: Request): Promise<Response> {
+  let res: Response;
   try {
-    return await metrics200(s, req);
+    res = await metrics200(s, req);
   } catch (err) {
-    // Postgres or Redis down or restarting: a retryable 503 for the scraper, not a 500.
-    if (isUnavailable(err)) return new Response('A backing service is unavailable; retry shortly\n', { status: 503, headers: { 'retry-after': '1' } });
-    throw err;
+    // Postgres down or restarting: a retryable 503 for the scraper, not a 500.
+    if (!isUnavailable(err)) throw err;
+    res = new Response('A backing service is unavailable; retry shortly\n', { status: 503, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
   }
+  applySecurityHeaders(res.headers, { https: requestIsHttps(req.headers, req.url), csp: API_CSP });
+  return res;
 }
 
 async function metrics200(s: Services, req: Request): Promise<Response> {

@@ -6,6 +6,10 @@ import { checkCsrf } from './origin';
 const refuse = (status: number, code: string, message: string, extra?: HeadersInit) =>
   Response.json({ error: { message, code } }, { status, headers: extra });
 
+/** 413 for a tRPC body over the limit; the connection is closed, so the rest of the body is never read. */
+export const payloadTooLarge = () =>
+  refuse(413, 'PAYLOAD_TOO_LARGE', `The request body is over the limit of ${TRPC_BODY_LIMIT} bytes`, { connection: 'close' });
+
 /**
  * What every tRPC request passes before the router sees it: the CSRF Origin check for
  * cookie-authenticated mutations (finding 7); the 1 MB body limit, refused early with 413
@@ -18,14 +22,13 @@ export async function guardTrpcRequest(req: Request): Promise<Request | Response
     await req.body?.cancel().catch(() => undefined);
     return refuse(403, 'FORBIDDEN', csrf.message!);
   }
-  const tooLarge = () => refuse(413, 'PAYLOAD_TOO_LARGE', `The request body is over the limit of ${TRPC_BODY_LIMIT} bytes`, { connection: 'close' });
   const queryInput = new URL(req.url).searchParams.get('input');
   if (queryInput && jsonDepth(queryInput) > MAX_INPUT_DEPTH) return refuse(400, 'BAD_REQUEST', TOO_DEEP_MESSAGE);
   if (req.method === 'GET' || req.method === 'HEAD') return req;
 
   if (declaredTooLarge(req.headers.get('content-length'), TRPC_BODY_LIMIT)) {
     await req.body?.cancel().catch(() => undefined);
-    return tooLarge();
+    return payloadTooLarge();
   }
   let bytes: Uint8Array;
   try {
@@ -33,7 +36,7 @@ export async function guardTrpcRequest(req: Request): Promise<Request | Response
   } catch (err) {
     if (!(err instanceof BodyTooLargeError)) throw err;
     await req.body?.cancel().catch(() => undefined);
-    return tooLarge();
+    return payloadTooLarge();
   }
   if (jsonDepth(new TextDecoder().decode(bytes)) > MAX_INPUT_DEPTH) return refuse(400, 'BAD_REQUEST', TOO_DEEP_MESSAGE);
   return new Request(req.url, { method: req.method, headers: req.headers, body: bytes as BodyInit, signal: req.signal });

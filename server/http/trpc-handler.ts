@@ -2,6 +2,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import type { Services } from '@/server/services';
+import { RETRY_AFTER_SECONDS } from '@/server/api/unavailable';
 import { guardTrpcRequest } from './trpc-guard';
 import { TRPC_MAX_BATCH_SIZE } from './trpc-options';
 import { API_CSP, applySecurityHeaders, requestIsHttps } from './security-headers';
@@ -20,6 +21,9 @@ export async function handleTrpc(s: Services, incoming: Request, endpoint = '/ap
     maxBatchSize: TRPC_MAX_BATCH_SIZE,
     createContext: () => createContext(s, guarded.headers),
   });
+  // 503 (a service down: SERVICE_UNAVAILABLE) and 429 (too many waiters) are worth retrying soon;
+  // tRPC sets no Retry-After itself. A batch with mixed outcomes answers 207 and carries none.
+  if (res.status === 503 || res.status === 429) res.headers.set('Retry-After', String(RETRY_AFTER_SECONDS));
   applySecurityHeaders(res.headers, { https: requestIsHttps(incoming.headers, incoming.url), csp: API_CSP });
   return res;
 }

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { Redis } from 'ioredis';
 import { AggregatorRegistry, Gauge, Registry } from 'prom-client';
 import type { BothDbDeps, EnvDeps, QueueDeps, RedisDeps } from '@/server/deps';
 import type { Metrics } from '@/server/metrics';
@@ -8,10 +9,21 @@ type MetricsDeps = BothDbDeps & EnvDeps & QueueDeps & Pick<RedisDeps, 'redis'>;
 
 const workersKey = (prefix: string) => `${prefix}:metrics:workers`;
 
+/** Whether the queues' connection is ready, or gets ready within `ms` (it connects lazily: the first scrape finds it connecting). */
+function readyWithin(c: Redis, ms: number): Promise<boolean> {
+  if (c.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onReady = () => { clearTimeout(timer); resolve(true); };
+    const timer = setTimeout(() => { c.off('ready', onReady); resolve(false); }, ms);
+    c.once('ready', onReady);
+  });
+}
+
 /** System-wide gauges read at scrape time from Postgres and Redis: true even when a worker is dead. */
-async function systemRegistry(s: MetricsDeps): Promise<Registry> {
+async function systemRegistry(s: MetricsDeps, redisUp: boolean): Promise<Registry> {
   const r = new Registry();
   const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [r] });
+  gauge('ledgerline_redis_up', '1 when this scrape reached Redis; 0 while it is down (the queue gauges are then left out)').set(redisUp ? 1 : 0);
   const lagEvents = gauge('ledgerline_projection_lag_events', 'Events in the log not yet applied, per projection', ['projection']);
   const lagSeconds = gauge('ledgerline_projection_lag_seconds', 'Age of the oldest event not yet applied, per projection', ['projection']);
   const failed = gauge('ledgerline_projection_failed', '1 when the projection has halted', ['projection']);
@@ -37,7 +49,7 @@ async function systemRegistry(s: MetricsDeps): Promise<Registry> {
   // A BullMQ queue waits for its connection to be ready: with Redis down the scrape would hang, so
   // the queue gauges are left out until it is back (ledgerline_workers_alive and /api/health tell).
   const queues = s.queues();
-  if (queues.connection.status !== 'ready') return r;
+  if (!redisUp || !(await readyWithin(queues.connection, 1000))) return r;
   await Promise.all(Object.entries(queues.byName).map(async ([name, q]) => {
     const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
     for (const [state, n] of Object.entries(counts)) jobs.set({ queue: name, state }, n);
@@ -45,13 +57,18 @@ async function systemRegistry(s: MetricsDeps): Promise<Registry> {
   return r;
 }
 
-/** Prometheus text for /api/metrics: this process, every live worker, and the system gauges. */
+/**
+ * Prometheus text for /api/metrics: this process, every live worker, and the system gauges. With
+ * Redis down it still answers (200) with what Postgres knows and `ledgerline_redis_up 0`: the
+ * workers' series and the queue gauges, which live in Redis, are left out until it is back.
+ */
 export async function renderMetrics(s: MetricsDeps, local: Metrics): Promise<{ contentType: string; body: string }> {
   const self = `${os.hostname()}:${process.pid}:`;
-  const ids = (await s.redis.zrangebyscore(workersKey(s.prefix), Date.now() - s.env.HEARTBEAT_STALE_SECONDS * 1000, '+inf').catch(() => [] as string[]))
-    .filter((id) => !id.startsWith(self)); // a worker inside this process is already in `local`
+  // The services' Redis client gives a command up after two reconnection attempts: no hang here.
+  const live = await s.redis.zrangebyscore(workersKey(s.prefix), Date.now() - s.env.HEARTBEAT_STALE_SECONDS * 1000, '+inf').catch(() => null);
+  const ids = (live ?? []).filter((id) => !id.startsWith(self)); // a worker inside this process is already in `local`
   const published = ids.length ? await s.redis.mget(ids.map((id) => `${s.prefix}:metrics:worker:${id}`)).catch(() => []) : [];
-  const parts: object[][] = [await local.registry.getMetricsAsJSON(), await (await systemRegistry(s)).getMetricsAsJSON()];
+  const parts: object[][] = [await local.registry.getMetricsAsJSON(), await (await systemRegistry(s, live !== null)).getMetricsAsJSON()];
   for (const p of published) if (p) parts.push(JSON.parse(p) as object[]);
   const merged = AggregatorRegistry.aggregate(parts);
   return { contentType: merged.contentType, body: await merged.metrics() };

@@ -211,10 +211,17 @@ async function verify(t: Topology, load: OrderLoad, w: postgres.Sql, r: postgres
     const [row] = await r<{ done: number }[]>`SELECT count(*)::int AS done FROM order_summaries WHERE status = 'completed'`;
     return row!.done === placedEvents.length;
   });
-  // No session stays idle inside a transaction: one caught by the restart must be ended within the wait, not linger.
+  // No session stays idle inside a transaction: one caught by the restart must end at once, not
+  // linger. It did for 10–20 s (more when the waits chained): a projection step's read-side
+  // transaction waited for the write pool, which postgres.js held back in its reconnect backoff
+  // (db/backoff.ts; driver-reconnect.test.ts).
   for (const sql of new Set([w, r])) {
-    await until('no session idles in a transaction for more than 5 s', async () =>
-      (await sql`SELECT pid FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND state_change < now() - interval '5 seconds'`).length === 0, 30_000);
+    let idle: readonly unknown[] = [];
+    await until('no session idles in a transaction for more than 5 s', async () => {
+      idle = await sql`SELECT application_name, left(query, 120) AS query, (now() - state_change)::text AS idle_for
+        FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND state_change < now() - interval '5 seconds'`;
+      return idle.length === 0;
+    }, 10_000).catch((err: Error) => { throw new Error(`${err.message}: ${JSON.stringify(idle)}`); });
   }
   expect(await r<{ name: string }[]>`SELECT name FROM projection_checkpoints WHERE status <> 'running'`).toEqual([]);
   expect(await r`SELECT projection, position FROM dead_letters`).toEqual([]);
@@ -276,7 +283,7 @@ for (const shape of [
         try {
           await load.more(CLIENTS); // commands are still accepted: only their processing waits
           await until('/api/health answers 503', async () => (await statusOf(t, '/api/health')) === 503, 30_000); // its report is cached a few seconds
-          expect([200, 503]).toContain(await statusOf(t, '/api/metrics')); // an answer (Postgres's gauges, or a retryable 503), not a hang
+          expect(await statusOf(t, '/api/metrics')).toBe(200); // Postgres's gauges with ledgerline_redis_up 0 (metrics-redis-down.test.ts), not a hang
         } finally {
           await t.redis.start();
         }
