@@ -12,6 +12,3 @@ export function CurrencyRevenueChart({ range, currency, onDayClick, live }: { ra
   if (!revenue.data) return null;
   return <RevenueChart data={revenue.data.data} currency={currency} testId={`chart-revenue-${currency}`} onDayClick={onDayClick} />;
 }
-
-/** USD first when present (the shop's home currency), then the others in order. */
-export const orderCurrencies = (currencies: string[]) => [...currencies].sort((a, b) => (a === 'USD' ? -1 : b === 'USD' ? 1 : a.localeCompare(b)));

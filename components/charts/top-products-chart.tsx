@@ -7,10 +7,12 @@ import { ChartCard, chartColors, moneyTick } from './chart-card';
 type Product = { productId: string; name: string; unitsSold: number; revenueCents: number };
 
 /** Best sellers by revenue in one currency; `onProductClick` opens the product's own chart. */
-export function TopProductsChart({ data, currency = 'USD', onProductClick }: { data: Product[]; currency?: string; onProductClick?: (productId: string) => void }) {
+export function TopProductsChart({ data, currency = 'USD', testId = 'chart-top-products', onProductClick }: {
+  data: Product[]; currency?: string; testId?: string; onProductClick?: (productId: string) => void;
+}) {
   const points = data.map((p) => ({ name: p.name, revenue: p.revenueCents / 100, units: p.unitsSold }));
   return (
-    <ChartCard title={`Top products (${currency})`} description="By revenue from completed orders" testId="chart-top-products" empty={points.length === 0}>
+    <ChartCard title={`Top products (${currency})`} description="By revenue from completed orders" testId={testId} empty={points.length === 0}>
       <BarChart responsive layout="vertical" style={{ width: '100%', height: Math.max(160, points.length * 34 + 40) }} data={points} margin={{ top: 4, right: 12, left: 4, bottom: 0 }}>
         <CartesianGrid stroke={chartColors.grid} horizontal={false} />
         <XAxis type="number" tickFormatter={(v) => moneyTick(v, currency)} stroke={chartColors.axis} fontSize={12} />

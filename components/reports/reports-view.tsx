@@ -17,7 +17,7 @@ import { RegistrationsChart } from '@/components/charts/registrations-chart';
 import { CompareToggle } from '@/components/analytics/compare-toggle';
 import { CsvButton } from '@/components/analytics/csv-button';
 import { KpiTile, KpiTiles, kpisOf } from '@/components/analytics/kpi-tile';
-import { orderCurrencies } from '@/components/analytics/currency-revenue-chart';
+import { orderCurrencies } from '@/server/domain/contracts';
 import { reportCsv } from './report-csv';
 
 /** Revenue and registrations for a range kept in the URL, KPIs against the previous period, one currency per chart. */
