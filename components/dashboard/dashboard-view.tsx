@@ -36,6 +36,7 @@ export function DashboardView() {
   const currencies = data?.currencies ?? [];
   const topIn = (c: string) => (data?.topProducts ?? []).filter((p) => p.currency === c);
   const error = summary.error ?? kpis.error ?? today.error;
+  const file = (name: string) => `ledgerline-dashboard-${name}-${range.from}-to-${range.to}.csv`;
   const busy = summary.isPlaceholderData || kpis.isPlaceholderData;
 
   return (
@@ -55,13 +56,13 @@ export function DashboardView() {
           <KpiCards period={kpis.data.data} today={today.data.data} compare={compare === 'previous'} />
           <div className="grid gap-4 lg:grid-cols-2">
             {currencies.map((c) => (c === data.currency
-              ? <RevenueChart key={c} data={data.revenue} currency={c} onDayClick={drill(c)} />
-              : <CurrencyRevenueChart key={c} range={range} currency={c} onDayClick={drill(c)} live />))}
-            <RegistrationsChart data={data.registrations} />
-            <StatusChart data={data.ordersByStatus} onStatusClick={(status) => router.push(`/orders?${rangeQuery(range, { status })}`)} />
+              ? <RevenueChart key={c} data={data.revenue} currency={c} onDayClick={drill(c)} csvFile={file(`revenue-${c}`)} />
+              : <CurrencyRevenueChart key={c} range={range} currency={c} onDayClick={drill(c)} live csvFile={file(`revenue-${c}`)} />))}
+            <RegistrationsChart data={data.registrations} csvFile={file('registrations')} />
+            <StatusChart data={data.ordersByStatus} onStatusClick={(status) => router.push(`/orders?${rangeQuery(range, { status })}`)} csvFile={file('orders-by-status')} />
             {currencies.map((c) => (
               <TopProductsChart key={`top-${c}`} data={topIn(c)} currency={c} testId={c === data.currency ? 'chart-top-products' : `chart-top-products-${c}`}
-                onProductClick={(id) => router.push(`/analytics/products/${id}?${rangeQuery(range)}`)} />
+                onProductClick={(id) => router.push(`/analytics/products/${id}?${rangeQuery(range)}`)} csvFile={file(`top-products-${c}`)} />
             ))}
           </div>
         </div>
