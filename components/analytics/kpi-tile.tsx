@@ -5,6 +5,7 @@ import { count, money, percent } from '@/lib/client/format';
 import type { RouterOutputs } from '@/lib/client/trpc';
 import { Delta } from './delta';
 import { Sparkline } from './sparkline';
+import { orderCurrencies } from '@/server/domain/contracts';
 
 export type Kpi = RouterOutputs['analytics']['kpis']['data']['kpis'][number];
 export type KpiKey = Kpi['key'];
@@ -31,8 +32,13 @@ const formatChange = (k: Kpi) => (n: number) => (meta[k.key].kind === 'rate' ? `
 export const kpiLabel = (k: Pick<Kpi, 'key' | 'currency'>, label?: string) =>
   `${label ?? meta[k.key].label}${k.currency ? ` (${k.currency})` : ''}`;
 
-/** Every KPI of one key, one per currency for money (never summed across currencies). */
-export const kpisOf = (kpis: Kpi[] | undefined, key: KpiKey) => (kpis ?? []).filter((k) => k.key === key);
+/** Every KPI of one key, one per currency for money (never summed across currencies), the home currency first. */
+export function kpisOf(kpis: Kpi[] | undefined, key: KpiKey): Kpi[] {
+  const of = (kpis ?? []).filter((k) => k.key === key);
+  const order = orderCurrencies(of.flatMap((k) => (k.currency ? [k.currency] : [])));
+  const rank = (k: Kpi) => (k.currency ? order.indexOf(k.currency) : -1);
+  return of.sort((a, b) => rank(a) - rank(b));
+}
 
 /** One KPI card: value, change against the previous period (absolute and %), sparkline. */
 export function KpiTile({ kpi, testId, label, detail, compare = true }: {

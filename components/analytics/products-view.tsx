@@ -12,7 +12,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/common/states';
 import { AnalyticsHeader } from './analytics-header';
 import { CsvButton } from './csv-button';
-import { orderCurrencies } from './currency-revenue-chart';
+import { orderCurrencies } from '@/server/domain/contracts';
 
 type Row = RouterOutputs['analytics']['products']['data'][number];
 type Money = Row['revenue'];

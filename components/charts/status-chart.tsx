@@ -1,6 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recharts';
+import { CsvButton } from '@/components/analytics/csv-button';
 import { ChartCard, chartColors } from './chart-card';
 
 const statusColor: Record<string, string> = {
@@ -10,10 +11,11 @@ const statusColor: Record<string, string> = {
   cancelled: chartColors.danger,
 };
 
-/** Orders placed in the range by status; `onStatusClick` opens the orders a bar counted. */
-export function StatusChart({ data, onStatusClick, actions }: { data: { status: string; count: number }[]; onStatusClick?: (status: string) => void; actions?: React.ReactNode }) {
+/** Orders placed in the range by status; `onStatusClick` opens the orders a bar counted; `csvFile` exports the bars. */
+export function StatusChart({ data, onStatusClick, csvFile }: { data: { status: string; count: number }[]; onStatusClick?: (status: string) => void; csvFile?: string }) {
   return (
-    <ChartCard title="Orders by status" description="Orders placed in the range" testId="chart-orders-by-status" empty={data.length === 0} actions={actions}>
+    <ChartCard title="Orders by status" description="Orders placed in the range" testId="chart-orders-by-status" empty={data.length === 0}
+      actions={csvFile ? <CsvButton filename={csvFile} header={['status', 'orders']} rows={data.map((d) => [d.status, d.count])} /> : null}>
       <BarChart responsive style={{ width: '100%', height: 240 }} data={data} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
         <CartesianGrid stroke={chartColors.grid} vertical={false} />
         <XAxis dataKey="status" stroke={chartColors.axis} fontSize={12} />

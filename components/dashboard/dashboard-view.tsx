@@ -13,7 +13,7 @@ import { RevenueChart } from '@/components/charts/revenue-chart';
 import { RegistrationsChart } from '@/components/charts/registrations-chart';
 import { StatusChart } from '@/components/charts/status-chart';
 import { TopProductsChart } from '@/components/charts/top-products-chart';
-import { CurrencyRevenueChart, orderCurrencies } from '@/components/analytics/currency-revenue-chart';
+import { CurrencyRevenueChart } from '@/components/analytics/currency-revenue-chart';
 import { KpiCards } from './kpi-cards';
 
 const live = { refetchInterval: 3000, refetchIntervalInBackground: false } as const;
@@ -29,17 +29,14 @@ export function DashboardView() {
   const summary = useQuery({ ...trpc.dashboard.summary.queryOptions({ from: range.from, to: range.to }), ...live, placeholderData: (prev) => prev });
   const kpis = useQuery({ ...trpc.analytics.kpis.queryOptions(range), ...live, placeholderData: (prev) => prev });
   const today = useQuery({ ...trpc.analytics.dayKpis.queryOptions({}), ...live, placeholderData: (prev) => prev });
-  const products = useQuery({ ...trpc.analytics.products.queryOptions(range), ...live, placeholderData: (prev) => prev });
-  const currencies = orderCurrencies(kpis.data?.data.currencies ?? ['USD']);
-  const main = currencies[0] ?? 'USD';
   const drill = (currency: string) => (day: string) =>
     router.push(`/orders?${rangeQuery({ from: day, to: day }, { on: 'completed', status: 'completed', currency })}`);
-  // Best sellers by revenue in the main currency (amounts in different currencies are not comparable).
-  const top = (products.data?.data ?? [])
-    .map((p) => ({ productId: p.productId, name: p.name, unitsSold: p.unitsSold, revenueCents: p.revenue.find((r) => r.currency === main)?.cents ?? 0 }))
-    .filter((p) => p.revenueCents > 0).sort((a, b) => b.revenueCents - a.revenueCents).slice(0, 5);
   const data = summary.data?.data;
-  const error = summary.error ?? kpis.error ?? today.error ?? products.error;
+  // One chart per currency of the range: amounts in different currencies are never added or ranked together.
+  const currencies = data?.currencies ?? [];
+  const topIn = (c: string) => (data?.topProducts ?? []).filter((p) => p.currency === c);
+  const error = summary.error ?? kpis.error ?? today.error;
+  const file = (name: string) => `ledgerline-dashboard-${name}-${range.from}-to-${range.to}.csv`;
   const busy = summary.isPlaceholderData || kpis.isPlaceholderData;
 
   return (
@@ -49,21 +46,24 @@ export function DashboardView() {
         description={summary.dataUpdatedAt ? `Live · updated ${dateTime(new Date(summary.dataUpdatedAt))}` : 'Live'}
         actions={<div className="flex flex-wrap items-end gap-3"><DateRangePicker value={range} onChange={setRange} /><CompareToggle value={compare} onChange={setCompare} /></div>}
       />
-      {error && !(data && kpis.data && today.data && products.data) ? (
-        <ErrorState error={error} onRetry={() => { void summary.refetch(); void kpis.refetch(); void today.refetch(); void products.refetch(); }} />
-      ) : !data || !kpis.data || !today.data || !products.data ? (
+      {error && !(data && kpis.data && today.data) ? (
+        <ErrorState error={error} onRetry={() => { void summary.refetch(); void kpis.refetch(); void today.refetch(); }} />
+      ) : !data || !kpis.data || !today.data ? (
         <LoadingBlock rows={6} label="Loading the dashboard…" />
       ) : (
         <div className="grid gap-6" aria-busy={busy || undefined}>
           {error ? <ErrorState error={error} title="Live updates paused" /> : null}
           <KpiCards period={kpis.data.data} today={today.data.data} compare={compare === 'previous'} />
           <div className="grid gap-4 lg:grid-cols-2">
-            {currencies.map((c) => (c === 'USD'
-              ? <RevenueChart key={c} data={data.revenue} onDayClick={drill(c)} />
-              : <CurrencyRevenueChart key={c} range={range} currency={c} onDayClick={drill(c)} live />))}
-            <RegistrationsChart data={data.registrations} />
-            <StatusChart data={data.ordersByStatus} onStatusClick={(status) => router.push(`/orders?${rangeQuery(range, { status })}`)} />
-            <TopProductsChart data={top} currency={main} onProductClick={(id) => router.push(`/analytics/products/${id}?${rangeQuery(range)}`)} />
+            {currencies.map((c) => (c === data.currency
+              ? <RevenueChart key={c} data={data.revenue} currency={c} onDayClick={drill(c)} csvFile={file(`revenue-${c}`)} />
+              : <CurrencyRevenueChart key={c} range={range} currency={c} onDayClick={drill(c)} live csvFile={file(`revenue-${c}`)} />))}
+            <RegistrationsChart data={data.registrations} csvFile={file('registrations')} />
+            <StatusChart data={data.ordersByStatus} onStatusClick={(status) => router.push(`/orders?${rangeQuery(range, { status })}`)} csvFile={file('orders-by-status')} />
+            {currencies.map((c) => (
+              <TopProductsChart key={`top-${c}`} data={topIn(c)} currency={c} testId={c === data.currency ? 'chart-top-products' : `chart-top-products-${c}`}
+                onProductClick={(id) => router.push(`/analytics/products/${id}?${rangeQuery(range)}`)} csvFile={file(`top-products-${c}`)} />
+            ))}
           </div>
         </div>
       )}

@@ -9,6 +9,8 @@ import { StatusBadge } from './status-badge';
 
 export type OrderRow = RouterOutputs['orders']['list']['data']['items'][number];
 
+const itemsOf = (o: OrderRow) => o.lines.reduce((n, l) => n + l.quantity, 0);
+
 const base: ColumnDef<OrderRow, unknown>[] = [
   {
     header: 'Order', accessorKey: 'orderId',
@@ -20,7 +22,7 @@ const base: ColumnDef<OrderRow, unknown>[] = [
   },
   { header: 'Status', accessorKey: 'status', cell: ({ row }) => <StatusBadge status={row.original.status} /> },
   { header: 'Total', accessorKey: 'totalCents', cell: ({ row }) => <span className="tabular-nums">{money(row.original.totalCents, row.original.currency)}</span> },
-  { header: 'Items', id: 'items', cell: ({ row }) => row.original.lines.reduce((n, l) => n + l.quantity, 0) },
+  { header: 'Items', id: 'items', cell: ({ row }) => itemsOf(row.original) },
   { header: 'Placed', accessorKey: 'placedAt', cell: ({ row }) => <span className="whitespace-nowrap">{dateTime(row.original.placedAt)}</span> },
 ];
 
@@ -32,6 +34,11 @@ const customer: ColumnDef<OrderRow, unknown> = {
     </Link>
   ),
 };
+
+/** The table's rows as CSV columns (the customer is both its id and its name; money in cents with its currency). */
+export const orderCsvHeader = ['order_id', 'status', 'customer_id', 'customer_name', 'currency', 'total_cents', 'items', 'placed_at'];
+export const orderCsvRows = (orders: OrderRow[]) =>
+  orders.map((o) => [o.orderId, o.status, o.userId, o.customerName, o.currency, o.totalCents, itemsOf(o), o.placedAt]);
 
 export function OrdersTable({ orders, showCustomer = false }: { orders: OrderRow[]; showCustomer?: boolean }) {
   const columns = showCustomer ? [...base.slice(0, 2), customer, ...base.slice(2)] : base;

@@ -16,7 +16,8 @@ import { CursorPager, useCursorPages } from '@/components/common/cursor-pager';
 import { EmptyState, QueryStates } from '@/components/common/states';
 import { OrderFilters, type OrderFilter } from './order-filters';
 import { ORDER_STATUSES, type OrderStatus } from '@/server/domain/contracts';
-import { OrdersTable } from './orders-table';
+import { OrdersTable, orderCsvHeader, orderCsvRows } from './orders-table';
+import { CsvButton } from '@/components/analytics/csv-button';
 import { PlaceOrderForm } from './place-order-form';
 
 /** Drill-down filters a chart may add (besides status and days): which moment the days refer to, a product, a cancel reason, a currency. */
@@ -88,9 +89,13 @@ export function OrdersView() {
                 ))}
               </div>
             ) : null}
-            <p className="text-sm text-muted-foreground" aria-live="polite">
-              <span data-testid="orders-count">{total.data ? formatCount(total.data.data.count) : '…'}</span> {filtered ? 'orders match these filters' : 'orders in all'}
-            </p>
+            <div className="flex flex-wrap items-center justify-between gap-2">
+              <p className="text-sm text-muted-foreground" aria-live="polite">
+                <span data-testid="orders-count">{total.data ? formatCount(total.data.data.count) : '…'}</span> {filtered ? 'orders match these filters' : 'orders in all'}
+              </p>
+              {/* The page on screen, with its filters: exactly the rows shown. */}
+              <CsvButton label="CSV (this page)" filename={`ledgerline-orders-page-${pages.page}.csv`} header={orderCsvHeader} rows={orderCsvRows(items)} disabled={items.length === 0} />
+            </div>
             <QueryStates query={orders} data={orders.data} loading={{ rows: 6, label: 'Loading orders…' }} isEmpty={() => items.length === 0} empty={<EmptyState title={filtered ? 'No orders match these filters' : 'No orders yet'} />}>
               {() => (
                 <div aria-busy={orders.isPlaceholderData || undefined} className={orders.isPlaceholderData ? 'opacity-60' : undefined}>

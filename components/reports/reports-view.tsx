@@ -15,9 +15,8 @@ import { ErrorState, LoadingBlock } from '@/components/common/states';
 import { RevenueChart } from '@/components/charts/revenue-chart';
 import { RegistrationsChart } from '@/components/charts/registrations-chart';
 import { CompareToggle } from '@/components/analytics/compare-toggle';
-import { CsvButton } from '@/components/analytics/csv-button';
 import { KpiTile, KpiTiles, kpisOf } from '@/components/analytics/kpi-tile';
-import { orderCurrencies } from '@/components/analytics/currency-revenue-chart';
+import { orderCurrencies } from '@/server/domain/contracts';
 import { reportCsv } from './report-csv';
 
 /** Revenue and registrations for a range kept in the URL, KPIs against the previous period, one currency per chart. */
@@ -79,9 +78,8 @@ export function ReportsView() {
           <div className="grid gap-4 lg:grid-cols-2">
             <RevenueChart data={rev} currency={currency} testId="chart-report-revenue"
               onDayClick={(day) => router.push(`/orders?${rangeQuery({ from: day, to: day }, { on: 'completed', status: 'completed', currency })}`)}
-              actions={<CsvButton filename={file(`revenue-${currency}`)} header={['day', 'currency', 'completed_orders', 'revenue_cents']} rows={rev.map((d) => [d.day, d.currency, d.completedCount, d.revenueCents])} />} />
-            <RegistrationsChart data={regs} testId="chart-report-registrations"
-              actions={<CsvButton filename={file('registrations')} header={['day', 'registrations']} rows={regs.map((d) => [d.day, d.count])} />} />
+              csvFile={file(`revenue-${currency}`)} />
+            <RegistrationsChart data={regs} testId="chart-report-registrations" csvFile={file('registrations')} />
           </div>
         </div>
       )}

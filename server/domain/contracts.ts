@@ -17,6 +17,12 @@ export const orderStatus = z.enum(ORDER_STATUSES);
 /** An ISO 4217 currency code. */
 export const currency = z.string().regex(/^[A-Z]{3}$/, 'Currency is an ISO 4217 code such as USD');
 
+/** The shop's home currency: shown first, and the default of a view that shows one currency. */
+export const HOME_CURRENCY = 'USD';
+/** The home currency first, then the others in order: how every view lists currencies. */
+export const orderCurrencies = (currencies: Iterable<string>) =>
+  [...new Set(currencies)].sort((a, b) => (a === HOME_CURRENCY ? -1 : b === HOME_CURRENCY ? 1 : a.localeCompare(b)));
+
 /** A quantity on one order line. */
 export const orderQuantity = z
   .number()

@@ -75,6 +75,28 @@ describe('analytics queries', () => {
     expect(data.repeat).toEqual([{ week: '2026-03-02', buyers: 2, repeatBuyers: 0, rate: 0 }, { week: '2026-03-09', buyers: 1, repeatBuyers: 1, rate: 1 }]);
   });
 
+  it('dashboard.summary keeps currencies apart: money per currency, counts over every order, top products per currency', async () => {
+    const { data } = await analyst.dashboard.summary({ from: '2026-03-01', to: '2026-03-14' });
+    // Counts are over every order, whatever its currency.
+    expect(data.period).toMatchObject({ placedOrders: 4, completedOrders: 3, cancelledOrders: 1, cancellationRate: 0.25 });
+    expect(data.currencies).toEqual(['USD', 'EUR']);
+    expect(data.period.byCurrency).toEqual([
+      { currency: 'USD', revenueCents: 3000, completedOrders: 2, avgOrderValueCents: 1500, refundedCents: 0 },
+      { currency: 'EUR', revenueCents: 900, completedOrders: 1, avgOrderValueCents: 900, refundedCents: 0 },
+    ]);
+    // The single-figure fields say which currency they are in (never a sum of USD and EUR).
+    expect(data.period).toMatchObject({ currency: 'USD', revenueCents: 3000, avgOrderValueCents: 1500 });
+    expect(data.revenue.every((d) => d.currency === data.currency)).toBe(true);
+    expect(data.topProducts).toEqual([
+      { productId: product, name: 'Mug', currency: 'USD', unitsSold: 3, revenueCents: 3000 },
+      { productId: product, name: 'Mug', currency: 'EUR', unitsSold: 1, revenueCents: 900 },
+    ]);
+    // Asked for EUR, the single figures and the series are the EUR ones.
+    const eur = (await analyst.dashboard.summary({ from: '2026-03-01', to: '2026-03-14', currency: 'EUR' })).data;
+    expect(eur.period).toMatchObject({ currency: 'EUR', revenueCents: 900, avgOrderValueCents: 900, completedOrders: 3 });
+    expect(eur.revenue.find((d) => d.day === '2026-03-04')).toMatchObject({ currency: 'EUR', revenueCents: 900 });
+  });
+
   it('orders.count and orders.list take the drill-down filters', async () => {
     // order_summaries is not filled in this file: the filters must still validate and answer.
     const count = await analyst.orders.count({ on: 'completed', from: '2026-03-02', to: '2026-03-02', productId: product, currency: 'USD', cancelReason: 'out_of_stock' });
