@@ -18,7 +18,7 @@ import { MAX_WAIT_MS } from '@/server/readside/wait';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import { createTestEnv, tokenFor, type TestEnv } from './support/harness';
-import { ctx, testLog } from './support/readside';
+import { checkpointRows, ctx, settle, testLog } from './support/readside';
 import { eventually } from './support/eventually';
 
 describe('checkpoints held in memory', () => {
@@ -37,7 +37,7 @@ describe('checkpoints held in memory', () => {
     await admin.unsafe(`CREATE ROLE ${role} LOGIN SUPERUSER`);
     const url = new URL(t.url);
     url.username = role;
-    reader = createServices({ databaseUrl: url.toString(), prefix: t.prefix, poolMax: 2, appName, onQuery: (q) => statements.push(q) });
+    reader = createServices({ databaseUrl: url.toString(), prefix: t.prefix, poolMax: 2, appName, principalTtlMs: 60_000, onQuery: (q) => statements.push(q) });
   });
   afterAll(async () => {
     await reader?.close();
@@ -62,6 +62,8 @@ describe('checkpoints held in memory', () => {
       .users.profile({ userId });
     const first = await userProfile(reader, { userId, minPosition: position, waitMs: MAX_WAIT_MS });
     expect(first.freshness.stale).toBe(false);
+    // Every consumer done with the log: no notification will come, so nothing may be read again.
+    await settle(t.services.read.sql, [...(await checkpointRows(t.services.read.sql)).keys()]);
     expect(await reader.waiter.memoryReady()).toBe(true);
     await call(); // the token's principal is now cached, and the answer too
 
