@@ -1,6 +1,7 @@
 /**
- * HTTP benchmark: the web tier as shipped (`npm start`: node:http front, tRPC's node adapter, Next
- * for the rest) next to the ceilings measured in the same run, on the same machine.
+ * HTTP benchmark: the web tier as shipped (`npm start`: node:http front, the GET query lane and
+ * tRPC's node adapter for the API, Next for the rest) next to the ceilings measured in the same run,
+ * on the same machine.
  *
  *   npx tsx bench/http.ts [--runs 3] [--seconds 5] [--users 300] [--only text]
  *
@@ -12,7 +13,12 @@
  *   - cached `dashboard.summary` (a warm cache, nothing changing), 10 and 50 connections;
  *   - `/api/health`, 10 connections;
  *   - `users.create` over HTTP, 32 connections, and pgbench running the same transaction
- *     (bench/commands.sql), 32 clients: the bound Postgres sets.
+ *     (bench/commands.sql), 32 clients: the bound Postgres sets;
+ *   - read-your-write: with a worker running, each of 10 connections creates a user and then reads
+ *     it with `users.profile` and the create's `minPosition`; the figure is the pair (create sent →
+ *     profile answered), and every answer that is stale or not that user is counted.
+ * Before the runs it also times gzip of that body in this process (bytes saved against CPU spent),
+ * for the compression decision in docs/benchmarks.md.
  * The web server's CPU time per request is read from /proc. Prints every run and the medians.
  * Makes its own database (ll_bench_http_<random>) and Redis prefix, and removes both.
  */
@@ -23,6 +29,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer as netServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -43,7 +50,8 @@ const SECONDS = arg('seconds', 5);
 const USERS = arg('users', 300);
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] ?? '' : '';
 
-interface Sample { rps: number; p50: number; p99: number; errors: number; cpuMsPerReq?: number }
+/** For read-your-write, `rps` counts create → read pairs and `stale` the answers that did not show the write. */
+interface Sample { rps: number; p50: number; p99: number; errors: number; cpuMsPerReq?: number; stale?: number }
 const median = (xs: number[]) => {
   const s = [...xs].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (!s.length) return NaN;
@@ -112,6 +120,70 @@ async function cannon(opts: autocannon.Options, pgid?: number): Promise<Sample> 
   };
 }
 
+const percentile = (xs: number[], p: number) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+/**
+ * Each connection creates a user, then reads it back with the create's position as `minPosition`.
+ * Timed per pair in the client's callbacks (autocannon's own latencies mix the two requests).
+ */
+async function readYourWrite(base: string, auth: Record<string, string>, id: string, pgid?: number): Promise<Sample> {
+  const pairs: number[] = [];
+  let stale = 0;
+  let n = 0;
+  interface Ctx { t0?: number; userId?: string; position?: number }
+  const cpu0 = pgid ? groupCpuSeconds(pgid) : 0;
+  const r = await autocannon({
+    url: base, duration: SECONDS, connections: 10,
+    requests: [
+      {
+        method: 'POST', path: '/api/trpc/users.create', headers: { ...auth, 'content-type': 'application/json' },
+        setupRequest: (req, context: Ctx) => {
+          context.t0 = performance.now();
+          return { ...req, body: JSON.stringify({ json: { email: `ryw-${id}-${n++}@example.com`, name: 'Reader' } }) };
+        },
+        onResponse: (status, body, context: Ctx) => {
+          const made = status === 200 ? (JSON.parse(body) as { result: { data: { json: { userId: string; position: number } } } }).result.data.json : undefined;
+          context.userId = made?.userId;
+          context.position = made?.position;
+        },
+      },
+      {
+        method: 'GET', headers: auth,
+        // No user made (an error, counted by autocannon): start the pair again.
+        setupRequest: (req, context: Ctx) => context.userId
+          ? { ...req, path: `/api/trpc/users.profile?input=${encodeURIComponent(JSON.stringify({ json: { userId: context.userId, minPosition: context.position } }))}` }
+          : (null as unknown as typeof req),
+        onResponse: (status, body, context: Ctx) => {
+          pairs.push(performance.now() - context.t0!);
+          const answer = status === 200 ? (JSON.parse(body) as { result: { data: { json: { data: { userId?: string } | null; freshness: { stale: boolean } } } } }).result.data.json : undefined;
+          if (!answer || answer.freshness.stale || answer.data?.userId !== context.userId) stale++;
+        },
+      },
+    ],
+  });
+  const cpu = pgid ? groupCpuSeconds(pgid) - cpu0 : undefined;
+  return {
+    rps: pairs.length / SECONDS, p50: percentile(pairs, 50), p99: percentile(pairs, 99),
+    errors: r.errors + r.timeouts + r.non2xx, stale,
+    cpuMsPerReq: cpu !== undefined && pairs.length ? (cpu * 1000) / pairs.length : undefined,
+  };
+}
+
+/** gzip of the answer in this process: its size and the CPU one compression takes (the per-response cost an app would pay). */
+function gzipCost(body: string): { bytes: number; gzipped: number; microsEach: number } {
+  const buf = Buffer.from(body);
+  const rounds = 2000;
+  let gzipped = 0;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < rounds; i++) gzipped = gzipSync(buf).byteLength;
+  const used = process.cpuUsage(cpu0);
+  return { bytes: buf.byteLength, gzipped, microsEach: (used.user + used.system) / rounds };
+}
+
 function pgbench(url: string): Sample {
   const u = new URL(url);
   const out = execFileSync('pgbench', ['-n', '-c', '32', '-j', '2', '-T', String(SECONDS), '-f', path.join(root, 'bench/commands.sql'),
@@ -137,6 +209,26 @@ async function dropBenchDatabase(anyUrl: string, name: string) {
   if (!/^ll_bench_http_[a-f0-9]+$/.test(name)) throw new Error(`Refusing to drop ${name}`);
   const admin = postgres(withDatabase(anyUrl, 'postgres'), { max: 1, onnotice: () => {} });
   try { await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`); } finally { await admin.end(); }
+}
+
+type Medians = (name: string) => { rps: number; p50: number; p99: number; errors: number; stale: number };
+
+/** The issue's aims, judged on this run's medians (a scenario left out by --only is reported as not measured). */
+function printAims(med: Medians, ryw: string) {
+  const aim = (what: string, measured: boolean, met: boolean, figures: string) =>
+    console.log(`- ${what}: ${measured ? `${met ? 'met' : 'missed'} (${figures})` : 'not measured'}`);
+  const create = med('users.create over HTTP, 32 conn');
+  const pgb = med('pgbench, same transaction, 32 clients');
+  const hot = med('dashboard.summary cached, 50 conn');
+  const next = med('trivial Next route (/api/bench-ping), 50 conn');
+  const rw = med(ryw);
+  console.log('\n## Aims');
+  aim('users.create over HTTP ≥ 0.3 of pgbench, zero errors', Number.isFinite(create.rps) && Number.isFinite(pgb.rps),
+    create.rps / pgb.rps >= 0.3 && create.errors === 0, `${(create.rps / pgb.rps).toFixed(2)} of pgbench, ${create.errors} errors`);
+  aim('cached dashboard.summary ≥ 2× the trivial Next route at 50 conn, p99 ≤ 50 ms', Number.isFinite(hot.rps) && Number.isFinite(next.rps),
+    hot.rps / next.rps >= 2 && hot.p99 <= 50, `${(hot.rps / next.rps).toFixed(2)}×, p99 ${hot.p99.toFixed(1)} ms`);
+  aim('create → read-your-write over HTTP p99 ≤ 30 ms, no stale answer', Number.isFinite(rw.rps),
+    rw.p99 <= 30 && rw.stale === 0, `p99 ${rw.p99.toFixed(1)} ms, ${rw.stale} stale`);
 }
 
 async function main() {
@@ -176,7 +268,8 @@ async function main() {
     const body = await (await fetch(summaryUrl, { headers: auth })).text();
     const bodyFile = path.join(os.tmpdir(), `ll-bench-http-${id}.json`);
     (await import('node:fs')).writeFileSync(bodyFile, body);
-    console.log(`dashboard.summary answer: ${body.length} bytes\n`);
+    const gz = gzipCost(body);
+    console.log(`dashboard.summary answer: ${gz.bytes} bytes; gzipped ${gz.gzipped} bytes, ${gz.microsEach.toFixed(0)} µs of CPU per compression (in this process)\n`);
     const barePort = await freePort();
     bare = launch([process.execPath, '-e', BARE], { PORT: String(barePort), BODY_FILE: bodyFile });
     await waitFor(`http://127.0.0.1:${barePort}/`, bare, 'bare node:http');
@@ -191,6 +284,7 @@ async function main() {
     };
     const bareUrl = `http://127.0.0.1:${barePort}`;
     const onBare = () => bare!.pid, onWeb = () => web!.pid;
+    const RYW = 'read-your-write: users.create then users.profile(minPosition), 10 conn';
     const scenarios: { name: string; ceiling?: string; load?: autocannon.Options; pgid?: () => number | undefined }[] = [
       { name: 'bare node:http, same body, 50 conn', load: { url: `${bareUrl}/`, connections: 50 }, pgid: onBare },
       { name: 'bare node:http, same body gzipped per response, 50 conn', load: { url: `${bareUrl}/gzip`, connections: 50, headers: { 'accept-encoding': 'gzip' } }, pgid: onBare },
@@ -201,34 +295,51 @@ async function main() {
       { name: '/api/health, 10 conn', load: { url: `${base}/api/health`, connections: 10 }, pgid: onWeb },
       { name: 'users.create over HTTP, 32 conn', ceiling: 'pgbench, same transaction, 32 clients', load: create, pgid: onWeb },
       { name: 'pgbench, same transaction, 32 clients' },
+      { name: RYW, pgid: onWeb },
     ].filter((x) => !ONLY || x.name.includes(ONLY));
 
     // Warm-up (JIT, pools, the cache entry), not counted.
     for (const sc of scenarios) if (sc.load) await cannon({ ...sc.load, duration: 1 });
+    /** Read-your-write needs a worker; it runs for that scenario only (it would move the cached answers of the others). */
+    const withWorker = async <T>(fn: () => Promise<T>): Promise<T> => {
+      worker = launch([path.join(root, 'node_modules/.bin/tsx'), 'workers/main.ts'], childEnv);
+      try {
+        await waitForProjections(s, () => {}, { stallMs: 120_000, requireWorker: false });
+        return await fn();
+      } finally {
+        await stop(worker);
+        worker = undefined;
+      }
+    };
     const results = new Map<string, Sample[]>();
     for (let run = 1; run <= RUNS; run++) {
       console.log(`run ${run}/${RUNS} (load ${os.loadavg()[0]!.toFixed(2)})`);
       for (const sc of scenarios) {
-        const r = sc.load ? await cannon(sc.load, sc.pgid?.()) : pgbench(url);
+        const r = sc.name === RYW ? await withWorker(() => readYourWrite(base, auth, id, sc.pgid?.()))
+          : sc.load ? await cannon(sc.load, sc.pgid?.()) : pgbench(url);
         results.set(sc.name, [...(results.get(sc.name) ?? []), r]);
-        console.log(`  ${sc.name.padEnd(58)} ${r.rps.toFixed(0).padStart(7)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${Number.isFinite(r.p99) ? r.p99.toFixed(1) : '–'} ms  errors ${r.errors}${r.cpuMsPerReq !== undefined ? `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req` : ''}`);
+        console.log(`  ${sc.name.padEnd(58)} ${r.rps.toFixed(0).padStart(7)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${Number.isFinite(r.p99) ? r.p99.toFixed(1) : '–'} ms  errors ${r.errors}${r.stale !== undefined ? `  stale ${r.stale}` : ''}${r.cpuMsPerReq !== undefined ? `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req` : ''}`);
       }
     }
     const med = (name: string) => {
       const xs = results.get(name) ?? [];
-      return { rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), errors: xs.reduce((a, x) => a + x.errors, 0), cpu: median(xs.map((x) => x.cpuMsPerReq ?? NaN)) };
+      return {
+        rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)),
+        errors: xs.reduce((a, x) => a + x.errors, 0), stale: xs.reduce((a, x) => a + (x.stale ?? 0), 0), cpu: median(xs.map((x) => x.cpuMsPerReq ?? NaN)),
+      };
     };
     console.log(`\n## Medians of ${RUNS} runs (load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})\n`);
-    console.log('| scenario | req/s | p50 ms | p99 ms | errors | web CPU ms/req | ceiling in the same run |');
-    console.log('|---|---:|---:|---:|---:|---:|---|');
+    console.log('| scenario | req/s | p50 ms | p99 ms | errors | stale | web CPU ms/req | ceiling in the same run |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---|');
     const bareRps = med('bare node:http, same body, 50 conn').rps;
     for (const sc of scenarios) {
       const m = med(sc.name);
       const c = sc.ceiling ? med(sc.ceiling) : undefined;
       const ceiling = c ? `${sc.ceiling}: ${c.rps.toFixed(0)}/s → ratio ${(m.rps / c.rps).toFixed(2)}; bare node:http ${bareRps.toFixed(0)}/s` : sc.name.startsWith('bare') ? '—' : `bare node:http ${bareRps.toFixed(0)}/s`;
-      console.log(`| ${sc.name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${Number.isFinite(m.p99) ? m.p99.toFixed(1) : '–'} | ${m.errors} | ${Number.isFinite(m.cpu) ? m.cpu.toFixed(3) : '–'} | ${ceiling} |`);
+      console.log(`| ${sc.name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${Number.isFinite(m.p99) ? m.p99.toFixed(1) : '–'} | ${m.errors} | ${sc.name === RYW ? m.stale : '–'} | ${Number.isFinite(m.cpu) ? m.cpu.toFixed(3) : '–'} | ${ceiling} |`);
     }
-    console.log('\n(pgbench: its p50 column is its average latency; the web CPU column is every process of `npm start`)');
+    console.log('\n(pgbench: its p50 column is its average latency; read-your-write: req/s are pairs, latencies per pair; the web CPU column is every process of `npm start`)');
+    printAims(med, RYW);
   } finally {
     await stop(web);
     await stop(bare);

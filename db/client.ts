@@ -14,15 +14,20 @@ export type DbOrTx = Db | Tx;
 export interface DbHandle {
   db: Db;
   sql: postgres.Sql;
-  /** LISTEN that survives a server restart (see ListenHub); `onlisten` runs after each re-listen. */
-  listen(channel: string, notify: (payload: string) => void, onlisten?: () => void): Promise<Listening>;
+  /** LISTEN that survives a server restart (see ListenHub); `onlisten` runs after each re-listen, `onlost` when the connection goes. */
+  listen(channel: string, notify: (payload: string) => void, onlisten?: () => void, onlost?: () => void): Promise<Listening>;
   close(): Promise<void>;
 }
 
-export function connect(url: string, opts: { max?: number; appName?: string; prepare?: boolean } = {}): DbHandle {
+/** `onQuery` sees the text of every statement this pool sends (tests count them); it never sees the LISTEN connection's. */
+export interface ConnectOptions { max?: number; appName?: string; prepare?: boolean; onQuery?: (query: string) => void }
+
+export function connect(url: string, opts: ConnectOptions = {}): DbHandle {
+  const onQuery = opts.onQuery;
   const client = postgres(url, {
     max: opts.max ?? 10,
     backoff: reconnectBackoff,
+    ...(onQuery ? { debug: (_connection: number, query: string) => onQuery(query) } : {}),
     onnotice: () => {},
     connection: { application_name: opts.appName ?? 'ledgerline' },
   });
@@ -30,7 +35,7 @@ export function connect(url: string, opts: { max?: number; appName?: string; pre
   let hub: ListenHub | undefined;
   return {
     db, sql: client,
-    listen: (channel, notify, onlisten) => (hub ??= new ListenHub(url, opts.appName ?? 'ledgerline')).listen(channel, notify, onlisten),
+    listen: (channel, notify, onlisten, onlost) => (hub ??= new ListenHub(url, opts.appName ?? 'ledgerline')).listen(channel, notify, onlisten, onlost),
     close: async () => { await hub?.close(); await client.end({ timeout: 5 }); },
   };
 }

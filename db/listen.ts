@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import { reconnectBackoff } from './backoff';
 
 export interface Listening { unlisten(): Promise<void> }
-interface Subscriber { notify(payload: string): void; onlisten?: () => void }
+interface Subscriber { notify(payload: string): void; onlisten?: () => void; onlost?: () => void }
 
 const FIRST_RETRY_MS = 50;
 const MAX_RETRY_MS = 2000;
@@ -13,7 +13,8 @@ const MAX_RETRY_MS = 2000;
  * attempt fails, which it does while the server restarts: the process would then never be woken
  * again. Here a lost connection is retried with backoff until every channel listens again, and each
  * subscriber's `onlisten` runs after every (re)listen, so that it can catch up on notifications sent
- * while nobody listened (they are not queued for a closed session).
+ * while nobody listened (they are not queued for a closed session). `onlost` runs as soon as the
+ * connection is gone, so that whoever trusts the notifications for freshness stops trusting them.
  */
 export class ListenHub {
   private client: postgres.Sql;
@@ -34,8 +35,8 @@ export class ListenHub {
   }
 
   /** Subscribes to a channel; resolves once the server listens on it. */
-  async listen(channel: string, notify: (payload: string) => void, onlisten?: () => void): Promise<Listening> {
-    const sub: Subscriber = { notify, onlisten };
+  async listen(channel: string, notify: (payload: string) => void, onlisten?: () => void, onlost?: () => void): Promise<Listening> {
+    const sub: Subscriber = { notify, onlisten, onlost };
     let subs = this.channels.get(channel);
     if (!subs) {
       this.channels.set(channel, (subs = new Set()));
@@ -58,7 +59,9 @@ export class ListenHub {
   }
 
   private lost() {
-    if (this.closed || this.retry || this.channels.size === 0) return;
+    if (this.closed) return;
+    for (const subs of this.channels.values()) for (const s of subs) s.onlost?.();
+    if (this.retry || this.channels.size === 0) return;
     this.retry = setTimeout(() => { this.retry = null; void this.relisten(); }, this.retryMs);
     this.retry.unref();
   }

@@ -24,14 +24,17 @@ export interface ServiceOptions {
   databaseUrl?: string; readDatabaseUrl?: string; redisUrl?: string; prefix?: string; poolMax?: number; appName?: string;
   /** How long a principal may be served from memory (0: never); revocations end it sooner. */
   principalTtlMs?: number;
+  /** Sees every statement sent to Postgres by these services' pools (tests that count round trips). */
+  onQuery?: (query: string) => void;
 }
 
 export function createServices(opts: ServiceOptions = {}): Services {
   const e = env();
   const databaseUrl = opts.databaseUrl ?? e.DATABASE_URL;
   const readUrl = opts.readDatabaseUrl ?? (opts.databaseUrl ? opts.databaseUrl : e.READ_DATABASE_URL);
-  const write = connect(databaseUrl, { max: opts.poolMax ?? e.DB_POOL_MAX, appName: opts.appName });
-  const read = readUrl === databaseUrl ? write : connect(readUrl, { max: opts.poolMax ?? e.DB_POOL_MAX, appName: opts.appName });
+  const pool = { max: opts.poolMax ?? e.DB_POOL_MAX, appName: opts.appName, onQuery: opts.onQuery };
+  const write = connect(databaseUrl, pool);
+  const read = readUrl === databaseUrl ? write : connect(readUrl, pool);
   const redis = new Redis(opts.redisUrl ?? e.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false });
   redis.on('error', () => {}); // ioredis reconnects by itself; failures surface on the commands that need it.
   const prefix = opts.prefix ?? e.REDIS_PREFIX;

@@ -38,7 +38,8 @@ export class PrincipalCache {
   start(): Promise<void> {
     if (this.ttlMs <= 0 || this.closed) return Promise.resolve();
     // onlisten runs after each re-LISTEN: notices may have been missed meanwhile, so forget everything.
-    this.started ??= this.write.listen(AUTH_CHANNEL, (payload) => this.onNotice(payload), () => this.forget({ all: true })).then((meta) => {
+    // onlost: while nobody listens a revocation would go unheard, so nothing is served from memory.
+    this.started ??= this.write.listen(AUTH_CHANNEL, (payload) => this.onNotice(payload), () => this.relistened(), () => this.lost()).then((meta) => {
       this.unlisten = meta.unlisten;
       this.forget({ all: true });
       this.listening = true;
@@ -47,6 +48,16 @@ export class PrincipalCache {
       throw err;
     });
     return this.started;
+  }
+
+  private lost() {
+    this.listening = false;
+    this.forget({ all: true });
+  }
+
+  private relistened() {
+    this.forget({ all: true });
+    this.listening = true;
   }
 
   async authenticate(headers: HeaderSource): Promise<Principal | null> {

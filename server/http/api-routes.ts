@@ -6,6 +6,7 @@ import { handleTrpc } from './trpc-handler';
 import { BodyTooLargeError, declaredTooLarge, readLimited, TRPC_BODY_LIMIT } from './body-limit';
 import { payloadTooLarge } from './trpc-guard';
 import { API_CSP, applySecurityHeaders } from './security-headers';
+import { queryLane } from './query-lane';
 import type { Handle } from './front';
 
 const TRPC = '/api/trpc';
@@ -14,16 +15,19 @@ const TRPC = '/api/trpc';
  * The API of `npm start`, answered on node:http without Next's request adaptation: `/api/trpc`
  * (the same guarded handler as the Next route: CSRF Origin check, 1 MB body limit, batch cap,
  * nesting limit, security headers), `/api/health` and `/api/metrics` (the same code as their Next
- * routes). Every other path goes to `next` (Next's request handler). Nothing here compresses: a
- * 7 KB JSON answer costs more CPU to gzip than to serve from the cache (docs/benchmarks.md); a
- * proxy in front may compress.
+ * routes). Every other path goes to `next` (Next's request handler). A single GET query goes first
+ * to the query lane (server/http/query-lane.ts), which writes a cached answer's text as it is.
+ * Nothing here compresses (measured in bench/http.ts, see docs/benchmarks.md); a proxy in front may.
  */
 export function apiRoutes(s: () => Services, next?: Handle): Handle {
+  const lane = queryLane(s, `${TRPC}/`);
   return async (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     if (path.startsWith(`${TRPC}/`)) {
+      // A single GET query is answered by the lane when it can answer it exactly as tRPC would.
+      if (req.method === 'GET' && await lane(req, res)) return;
       const body = await readTrpcBody(req);
       if (body instanceof BodyTooLargeError) return send(res, withApiHeaders(req, payloadTooLarge()));
       return send(res, await handleTrpc(s(), toRequest(Object.assign(req, { body }), res), TRPC));

@@ -13,13 +13,13 @@ export interface OriginVerdict { ok: boolean; message?: string }
 const OK: OriginVerdict = { ok: true };
 
 /** The host (and port) this request was addressed to, from Host (or the trusted X-Forwarded-Host). */
-export function requestHost(headers: Headers): string | null {
+export function requestHost(headers: Pick<Headers, 'get'>): string | null {
   const host = headers.get('x-forwarded-host') ?? headers.get('host');
   return host?.split(',')[0]?.trim().toLowerCase() || null;
 }
 
 /** Whether the Origin header names this host. A missing or `null` Origin is not same-origin. */
-export function originMatches(headers: Headers): boolean {
+export function originMatches(headers: Pick<Headers, 'get'>): boolean {
   const origin = headers.get('origin');
   const host = requestHost(headers);
   if (!origin || origin === 'null' || !host) return false;
@@ -30,7 +30,7 @@ export function originMatches(headers: Headers): boolean {
   }
 }
 
-export function hasSessionCookie(headers: Headers, cookieNames: readonly string[]): boolean {
+export function hasSessionCookie(headers: Pick<Headers, 'get'>, cookieNames: readonly string[]): boolean {
   const cookie = headers.get('cookie');
   if (!cookie) return false;
   return cookie.split(/;\s*/).some((c) => cookieNames.some((n) => c.startsWith(`${n}=`)));
@@ -41,7 +41,7 @@ export function hasSessionCookie(headers: Headers, cookieNames: readonly string[
  * then ignored by `authenticate`), so it passes; a non-safe request with the session cookie must
  * have a same-origin Origin (`Sec-Fetch-Site: same-origin` is accepted from browsers that omit it).
  */
-export function checkCsrf(method: string, headers: Headers, cookieNames: readonly string[]): OriginVerdict {
+export function checkCsrf(method: string, headers: Pick<Headers, 'get'>, cookieNames: readonly string[]): OriginVerdict {
   if (SAFE_METHODS.has(method.toUpperCase())) return OK;
   if (headers.get('authorization')) return OK;
   if (!hasSessionCookie(headers, cookieNames)) return OK;

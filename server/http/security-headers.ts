@@ -56,7 +56,7 @@ export function applySecurityHeaders(headers: Headers, opts: HeaderOptions & { c
 }
 
 /** Whether the request arrived over https (X-Forwarded-Proto is set by Next or a trusted front). */
-export function requestIsHttps(headers: Headers, url?: string): boolean {
+export function requestIsHttps(headers: Pick<Headers, 'get'>, url?: string): boolean {
   const proto = headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
   if (proto) return proto === 'https';
   return !!url && url.startsWith('https:');

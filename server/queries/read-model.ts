@@ -1,14 +1,16 @@
 import type { ReadDeps } from '@/server/deps';
 import { badCharacter } from '@/server/domain/input-hygiene';
 import { DomainError } from '@/server/domain/errors';
-import type { Freshness } from '@/server/readside/wait';
+import { answerOf, serialiseAnswer, type Answer } from './answer';
 
+export type { Answer };
 export interface ReadOptions { minPosition?: number; waitMs?: number }
-export interface Answer<T> { data: T; freshness: Freshness }
 
 /**
  * The one path every read-model query takes: wait for `minPosition` on the projections it reads,
- * then answer from the cache keyed by their checkpoints, or load and cache.
+ * then answer from the cache keyed by their checkpoints, or load and cache. The cache holds the
+ * serialised answer as it stands at those checkpoints ({ data, freshness: not stale }); a hit is
+ * handed on as that text, parsed only if someone looks inside.
  */
 export async function readModel<T>(
   s: Pick<ReadDeps, 'waiter' | 'cache'>,
@@ -19,8 +21,12 @@ export async function readModel<T>(
   load: () => Promise<T>,
 ): Promise<Answer<T>> {
   const { checkpoints, freshness } = await s.waiter.waitFor(projections, opts.minPosition, opts.waitMs);
-  const data = await s.cache.getOrLoad(query, checkpoints, input, load);
-  return { data, freshness };
+  let loaded: { value: T } | undefined;
+  const { text } = await s.cache.textOrLoad(query, checkpoints, input, async () => {
+    loaded = { value: await load() };
+    return serialiseAnswer({ data: loaded.value, freshness: { position: freshness.position, stale: false } });
+  });
+  return answerOf(text, freshness, loaded);
 }
 
 /** Opaque cursors for keyset pagination. */

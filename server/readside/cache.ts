@@ -4,9 +4,14 @@ import type { Checkpoint } from './checkpoints';
 
 export const CACHE_TTL_SECONDS = 60;
 
+/** Bumped whenever the stored text changes shape, so that entries of an older build are misses, not misreadings. */
+const FORMAT = 'serialised-answer-1';
+
 /**
- * Query answers cached in Redis. The key holds the checkpoint of every projection the query reads,
- * so a projection's advance retires old entries without scanning; the TTL removes them.
+ * Query answers cached in Redis, as the text the API sends (the serialised answer: see
+ * server/queries/answer.ts). The key holds the checkpoint of every projection the query reads, so a
+ * projection's advance retires old entries without scanning; the TTL removes them. The text stored
+ * under a key was loaded after those checkpoints were read, so it is never older than its key.
  * Redis being down or flushed only costs a miss.
  */
 export class QueryCache {
@@ -17,23 +22,24 @@ export class QueryCache {
 
   key(query: string, checkpoints: Checkpoint[], input: unknown): string {
     const versions = [...checkpoints].sort((a, b) => a.name.localeCompare(b.name)).map((c) => `${c.name}@${c.version}:${c.txId}:${c.position}`).join('|');
-    const digest = createHash('sha1').update(versions).update('\0').update(JSON.stringify(input ?? null)).digest('base64url');
+    const digest = createHash('sha1').update(FORMAT).update('\0').update(versions).update('\0').update(JSON.stringify(input ?? null)).digest('base64url');
     return `${this.prefix}:q:${query}:${digest}`;
   }
 
-  async getOrLoad<T>(query: string, checkpoints: Checkpoint[], input: unknown, load: () => Promise<T>): Promise<T> {
+  /** The cached text, or what `load` makes (then stored); `hit` says which. */
+  async textOrLoad(query: string, checkpoints: Checkpoint[], input: unknown, load: () => Promise<string>): Promise<{ text: string; hit: boolean }> {
     const key = this.key(query, checkpoints, input);
     let cached: string | null = null;
     try { cached = await this.redis.get(key); } catch { this.stats.errors++; }
     if (cached !== null) {
       this.stats.hits++;
       this.onResult?.(query, true);
-      return JSON.parse(cached) as T;
+      return { text: cached, hit: true };
     }
     this.stats.misses++;
     this.onResult?.(query, false);
-    const value = await load();
-    try { await this.redis.set(key, JSON.stringify(value), 'EX', CACHE_TTL_SECONDS); } catch { this.stats.errors++; }
-    return value;
+    const text = await load();
+    try { await this.redis.set(key, text, 'EX', CACHE_TTL_SECONDS); } catch { this.stats.errors++; }
+    return { text, hit: false };
   }
 }

@@ -2,8 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type postgres from 'postgres';
 import { sql as dsql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
-import { PROJECTIONS_CHANNEL } from './channels';
 import { readCheckpoints, reached, type Checkpoint } from './checkpoints';
+import { HeldCheckpoints } from './held-checkpoints';
 
 export const DEFAULT_WAIT_MS = 2000;
 export const MAX_WAIT_MS = 10_000;
@@ -33,52 +33,44 @@ export interface WaitResult { checkpoints: Checkpoint[]; freshness: Freshness }
 
 interface Waiting { projections: readonly string[]; offer(checkpoints: Checkpoint[]): void; fail(err: unknown): void }
 
+/** How many event positions' transaction ids are remembered (they never change once committed). */
+const MAX_KNOWN_EVENTS = 10_000;
+
 /**
  * Read-your-writes: waits until every named projection has applied the event at `minPosition`,
- * woken by the runner's NOTIFY (never a sleep loop), or until the timeout. One read of the
- * checkpoints per notification serves every waiting query.
+ * woken by the runner's NOTIFY (never a sleep loop), or until the timeout. The checkpoints are held
+ * in memory (HeldCheckpoints), kept current by that same LISTEN: a query without `minPosition` asks
+ * Postgres nothing while the LISTEN is up; with `minPosition` it trusts the memory only to say
+ * "reached" (checkpoints only move forward), and otherwise reads the database before it waits.
  */
 export class PositionWaiter {
   private waiting = new Set<Waiting>();
   private perOwner = new Map<string, number>();
   private held = 0;
-  private listening: Promise<unknown> | null = null;
-  private unlisten: (() => Promise<void>) | null = null;
-  private reading = false;
-  private again = false;
+  private memory: HeldCheckpoints;
+  private txIds = new Map<number, bigint>();
 
   private readSql: postgres.Sql;
 
-  constructor(private read: Pick<DbHandle, 'sql' | 'listen'>, private writeDb: Db) {
+  constructor(read: Pick<DbHandle, 'sql' | 'listen'>, private writeDb: Db) {
     this.readSql = read.sql;
-  }
-
-  /** Listens once per process; after a lost connection comes back, waiting queries read again (a NOTIFY meanwhile was missed). */
-  private listen() {
-    this.listening ??= this.read.listen(PROJECTIONS_CHANNEL, () => this.refresh(), () => this.refresh())
-      .then((meta) => { this.unlisten = meta.unlisten; }, (err: unknown) => { this.listening = null; throw err; });
-    return this.listening;
-  }
-
-  /** Reads the checkpoints the waiting queries need, once, and offers them to each; a notification meanwhile makes it read again. */
-  private refresh() {
-    if (this.reading) { this.again = true; return; }
-    if (this.waiting.size === 0) return;
-    this.reading = true;
-    const waiting = [...this.waiting];
-    const names = [...new Set(waiting.flatMap((w) => w.projections))];
-    readCheckpoints(this.readSql, names).then(
-      (cks) => { for (const w of waiting) w.offer(cks.filter((c) => w.projections.includes(c.name))); },
-      (err) => { for (const w of waiting) w.fail(err); },
-    ).finally(() => {
-      this.reading = false;
-      if (this.again) { this.again = false; this.refresh(); }
+    // Each read of the table (after a notification or a re-listen) is offered to every waiting query.
+    this.memory = new HeldCheckpoints(read, (err) => {
+      for (const w of [...this.waiting]) {
+        if (err) w.fail(err); else w.offer(this.memory.snapshot(w.projections));
+      }
     });
   }
 
   private async eventAt(position: number): Promise<{ txId: bigint; position: number } | null> {
+    const known = this.txIds.get(position);
+    if (known !== undefined) return { txId: known, position };
     const rows = await this.writeDb.execute<{ tx_id: string }>(dsql`SELECT tx_id::text FROM events WHERE position = ${position}`);
-    return rows[0] ? { txId: BigInt(rows[0].tx_id), position } : null;
+    if (!rows[0]) return null;
+    const txId = BigInt(rows[0].tx_id);
+    if (this.txIds.size >= MAX_KNOWN_EVENTS) this.txIds.delete(this.txIds.keys().next().value!);
+    this.txIds.set(position, txId);
+    return { txId, position };
   }
 
   /**
@@ -108,14 +100,21 @@ export class PositionWaiter {
       const ok = !!target && checkpoints.length === projections.length && checkpoints.every((c) => reached(c, target!));
       return { checkpoints, ok, freshness: { position, stale: !ok } };
     };
-    const snapshot = async () => {
+    const fromDatabase = async () => {
       const checkpoints = await readCheckpoints(this.readSql, projections);
       if (minPosition) target ??= await this.eventAt(minPosition);
       return judge(checkpoints);
     };
-    const first = await snapshot();
+    const held = await this.memory.get(projections);
+    if (minPosition) target = await this.eventAt(minPosition);
+    if (held) {
+      const r = judge(held);
+      if (r.ok) return r;
+    }
+    // Not in memory, or not reached there (the memory may lag a notification in flight): the database decides before anyone waits.
+    const first = await fromDatabase();
     if (first.ok || !minPosition) return first;
-    await this.listen();
+    await this.memory.start();
     const timeout = Math.min(Math.max(timeoutMs, 0), MAX_WAIT_MS);
     return new Promise<WaitResult>((resolve, reject) => {
       const leave = () => { this.waiting.delete(w); };
@@ -125,13 +124,20 @@ export class PositionWaiter {
         offer: (cks) => { const r = judge(cks); if (r.ok) done(() => resolve(r)); },
         fail: (err) => done(() => reject(err)),
       };
-      const timer = setTimeout(() => { leave(); snapshot().then(resolve, reject); }, timeout);
+      const timer = setTimeout(() => { leave(); fromDatabase().then(resolve, reject); }, timeout);
       this.waiting.add(w);
-      this.refresh(); // the projection may have advanced between the first snapshot and LISTEN
+      // The projection may have advanced between the database read and the LISTEN.
+      this.memory.reload().catch(() => undefined);
     });
   }
 
+  /** Starts holding the checkpoints in memory; true once the memory can answer without Postgres. */
+  async memoryReady(): Promise<boolean> {
+    await this.memory.start();
+    return (await this.memory.get([])) !== null;
+  }
+
   async close() {
-    if (this.unlisten) await this.unlisten().catch(() => undefined);
+    await this.memory.close();
   }
 }
