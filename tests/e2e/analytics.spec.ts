@@ -107,6 +107,15 @@ test.describe('analytics on the demo shop', () => {
     await expect(page.getByTestId('orders-count')).toHaveText(int(completed));
     await expect(page.getByLabel('Status')).toHaveValue('completed');
     await docsScreenshot(page, testInfo, 'analytics-drilldown-orders');
+
+    // The list's CSV is the page on screen: its orders, in its order, as the write tables have them.
+    const shown = await page.getByTestId('orders-table').locator('a[aria-label^="Order "]').evaluateAll((links) => links.map((l) => l.getAttribute('aria-label')!.slice('Order '.length)));
+    expect(shown.length).toBe(Math.min(25, completed));
+    const csv = await downloadCsv(page, page.getByRole('button', { name: 'Download ledgerline-orders-page-1.csv' }));
+    expect(csv.records.map((r) => r.order_id)).toEqual(shown);
+    const written = new Map((await writeSide.orders(shown)).map((o) => [o.orderId, o]));
+    expect(csv.records.map((r) => ({ orderId: r.order_id, status: r.status, userId: r.customer_id, currency: r.currency, totalCents: Number(r.total_cents) })))
+      .toEqual(shown.map((id) => written.get(id)));
   });
 
   test('the funnel counts the orders placed in the range and how many completed', async ({ page }, testInfo) => {

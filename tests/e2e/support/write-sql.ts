@@ -75,6 +75,11 @@ export const writeSide = {
       SELECT to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, cancel_reason AS reason, count(*)::int AS count
       FROM orders WHERE status = 'cancelled' AND updated_at >= ${start(from)} AND updated_at < ${end(to)} GROUP BY 1, 2`);
   },
+  /** These orders as the write table has them. */
+  async orders(ids: string[]) {
+    return withSql((sql) => sql<{ orderId: string; status: string; userId: string; currency: string; totalCents: number }[]>`
+      SELECT id AS "orderId", status, user_id AS "userId", currency, total_cents AS "totalCents" FROM orders WHERE id = ANY(${ids}::uuid[])`);
+  },
   async lastPosition() {
     const [r] = await withSql((sql) => sql<{ p: string }[]>`SELECT COALESCE(max(position), 0)::text AS p FROM events`);
     return Number(r!.p);
