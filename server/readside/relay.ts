@@ -21,7 +21,12 @@ export class Relay {
   private byType = new Map<string, string[]>();
   private names: string[];
 
-  constructor(private db: Db, routes: Route[], private enqueue: (names: string[]) => Promise<void>, private log: Logger) {
+  /**
+   * `opts.recheck` runs the relay again when it was blocked (default: `run`); the worker passes its
+   * one-at-a-time runner, so a recheck never races another run for the checkpoint row.
+   */
+  constructor(private db: Db, routes: Route[], private enqueue: (names: string[]) => Promise<void>, private log: Logger,
+    private opts: { recheck?: () => Promise<unknown> } = {}) {
     for (const r of routes) for (const t of r.handles) this.byType.set(t, [...(this.byType.get(t) ?? []), r.name]);
     this.names = routes.map((r) => r.name);
   }
@@ -47,7 +52,7 @@ export class Relay {
     if (!blocked || this.recheck || now - this.blockedSince > BLOCKED_WAIT_MS) return;
     this.recheck = setTimeout(() => {
       this.recheck = null;
-      this.run().catch((err: Error) => this.log.warn({ err: err.message }, 'relay recheck failed'));
+      (this.opts.recheck ?? (() => this.run()))().catch((err: Error) => this.log.warn({ err: err.message }, 'relay recheck failed'));
     }, this.recheckMs);
     this.recheck.unref();
     this.recheckMs = Math.min(50, this.recheckMs * 2);
