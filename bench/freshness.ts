@@ -14,6 +14,7 @@
  * LISTEN/NOTIFY round trip and a BullMQ add → completed round trip, at the same rate.
  * Targets: p50 ≤ 10 ms, p99 ≤ 40 ms. Makes its own database and drops it.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,7 @@ import { placeOrder } from '@/server/commands/orders';
 import { projections } from '@/server/projections/registry';
 import type { EventType } from '@/server/domain/events';
 import { waitingAs } from '@/server/readside/wait';
+import { cpuSeconds, processGroup } from './lib/cpu';
 import { arg, int, loadNow, machine, median, ms, quantile, sleep, withBenchDatabase, within } from './lib/readside';
 
 const RATE = arg('rate', 300);
@@ -194,8 +196,21 @@ await withBenchDatabase('freshness', async (db) => {
     await steady(RATE, WARMUP, one);
     measuring = true;
     stale = 0;
+    // CPU of each part over the measured window: this process (the web tier's commands and waits),
+    // the worker's process group, and the Postgres backends serving this database.
+    const backends = async () => (await s.write.sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`).map((r) => r.pid);
+    const cpu = async () => ({ web: process.cpuUsage(), worker: cpuSeconds(processGroup(worker.pid!)), pids: await backends() });
+    const before = await cpu();
+    const pgBefore = cpuSeconds(before.pids);
     const { achieved } = await steady(RATE, SECONDS, one);
     measuring = false;
+    const pgAfter = cpuSeconds(before.pids); // the same backends (pooled connections live through the run)
+    const web = process.cpuUsage(before.web);
+    const cpuPerCommand = {
+      web: ((web.user + web.system) / 1e6) / samples.length,
+      worker: (cpuSeconds(processGroup(worker.pid!)) - before.worker) / samples.length,
+      postgres: (pgAfter - pgBefore) / samples.length,
+    };
     console.log(`sent at ${achieved.toFixed(0)}/s; ${int(samples.length)} commands measured; stale answers (10 s timeout): ${stale}`);
     console.log('');
     console.log(summary('command (call → committed, returned)', samples.map((x) => x.command)));
@@ -204,6 +219,9 @@ await withBenchDatabase('freshness', async (db) => {
       console.log(summary(`  ${kind}`, samples.filter((x) => x.kind === kind).map((x) => x.visible)));
     }
     console.log(summary('commit → visible in every projection of it', samples.map((x) => x.all)));
+    const total = cpuPerCommand.web + cpuPerCommand.worker + cpuPerCommand.postgres;
+    console.log(`CPU per command: web tier ${ms(cpuPerCommand.web * 1000)} ms, worker ${ms(cpuPerCommand.worker * 1000)} ms, Postgres (this database's backends) ${ms(cpuPerCommand.postgres * 1000)} ms; `
+      + `total ${ms(total * 1000)} ms, so ${RATE}/s needs ${(total * RATE).toFixed(2)} of this machine's ${os.cpus().length} cores`);
 
     console.log('');
     console.log('baselines, same run, same rate:');

@@ -61,11 +61,12 @@ export class ProjectionRunner {
 
   /**
    * Applies batches until a step finds nothing new (so events committed while it ran are taken
-   * too), or the projection cannot go on (failed, or waiting to retry).
+   * too), or the projection cannot go on (failed, or waiting to retry). `onStep` is called as each step starts.
    */
-  async catchUp(name: string): Promise<StepOutcome> {
+  async catchUp(name: string, onStep?: () => void): Promise<StepOutcome> {
     let total = 0;
     for (;;) {
+      onStep?.();
       const outcome = await this.step(name);
       if (outcome.kind === 'applied') { total += outcome.events; continue; }
       return outcome.kind === 'idle' && total > 0 ? { kind: 'applied', events: total, more: false } : outcome;

@@ -70,17 +70,19 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   };
 
   // Per process, one catch-up per consumer at a time; a signal that arrives meanwhile makes it go round again.
-  const running = new Map<string, { again: boolean; done: Promise<StepOutcome> }>();
+  // `stepAt`: when its current step started (performance.now()).
+  const running = new Map<string, { again: boolean; stepAt: number; done: Promise<StepOutcome> }>();
   const catchUp = (name: string): Promise<StepOutcome> => {
     const current = running.get(name);
     if (current) { current.again = true; return current.done; }
     const consumer = consumers.byName.get(name);
     if (!consumer) throw new Error(`Unknown consumer ${name}`);
-    const state = { again: false, done: Promise.resolve<StepOutcome>({ kind: 'idle' }) };
+    const state = { again: false, stepAt: 0, done: Promise.resolve<StepOutcome>({ kind: 'idle' }) };
+    const onStep = () => { state.stepAt = performance.now(); };
     state.done = (async () => {
       try {
         let out: StepOutcome;
-        do { state.again = false; out = await consumer.runner.catchUp(name); } while (state.again && out.kind !== 'failed');
+        do { state.again = false; out = await consumer.runner.catchUp(name, onStep); } while (state.again && out.kind !== 'failed');
         if (out.kind === 'retry') await enqueue([name], out.afterMs);
         return out;
       } finally { running.delete(name); }
@@ -94,16 +96,20 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
    */
   const names = consumers.consumers.map((c) => c.def.name);
   let stopping = false;
-  const catchUpHere = (which: readonly string[]) => {
+  const catchUpHere = (which: readonly string[], seenAt = Infinity) => {
     if (stopping) return;
-    for (const name of which) catchUp(name).catch((err: Error) => log.warn({ projection: name, err: err.message }, 'catch-up failed'));
+    for (const name of which) {
+      // A step that started after the relay's scan sees what it saw: no need to go round again.
+      if ((running.get(name)?.stepAt ?? -Infinity) > seenAt) continue;
+      catchUp(name).catch((err: Error) => log.warn({ projection: name, err: err.message }, 'catch-up failed'));
+    }
   };
 
   // The relay runs in this process when its LISTEN hears a commit (and from relay jobs: the sweep's,
   // the saga's, duplicates); one run at a time, a signal meanwhile makes it run once more. What it
   // moves starts the catch-ups here directly. No BullMQ job on that path: should this process die
   // after the relay's checkpoint moved, the sweep's jobs apply the events (a delay, not a loss).
-  const relay = new Relay(s.write.db, consumers.consumers.map((c) => ({ name: c.def.name, handles: c.def.handles })), async (n) => { catchUpHere(n); }, log,
+  const relay = new Relay(s.write.db, consumers.consumers.map((c) => ({ name: c.def.name, handles: c.def.handles })), async (n, seenAt) => { catchUpHere(n, seenAt); }, log,
     { recheck: () => runRelay() });
   await relay.ensureCheckpoint();
   let relayState: { again: boolean; done: Promise<number> } | null = null;
