@@ -7,7 +7,7 @@ import { EVENTS_CHANNEL } from '@/server/readside/channels';
 import type { ConsumerDefinition } from './consumer';
 import { buildConsumers, type ConsumerSet } from './consumers';
 import { Relay } from './relay';
-import { rebuildProjection } from './rebuild';
+import { rebuildProjection, rebuildProjections } from './rebuild';
 import type { StepOutcome } from './projection-runner';
 import { startHeartbeat } from './heartbeat';
 import { eventSpan } from '@/server/tracing';
@@ -41,11 +41,11 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   const consumers = buildConsumers(s, log, { projections: opts.projections, processManagers: opts.processManagers, runner: { batchSize: opts.batchSize, maxAttempts: opts.maxAttempts, backoffMs: opts.backoffMs } });
   for (const r of consumers.runners) {
     const stale = await r.ensureCheckpoints();
-    for (const name of stale) {
-      log.warn({ projection: name }, 'projection version changed: rebuilding');
-      const c = consumers.byName.get(name)!;
-      await rebuildProjection(c.db, s.write, c.def, log);
-    }
+    if (stale.length === 0) continue;
+    log.warn({ projections: stale }, 'projection version changed: rebuilding');
+    // A runner's consumers share a database: rebuilt together, in one pass over the log.
+    const first = consumers.byName.get(stale[0]!)!;
+    await rebuildProjections(first.db, s.write, stale.map((name) => consumers.byName.get(name)!.def), log);
   }
   const m = processMetrics(`worker:${process.pid}`);
   for (const r of consumers.runners) {
@@ -114,6 +114,7 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   await relay.ensureCheckpoint();
   let relayState: { again: boolean; done: Promise<number> } | null = null;
   const runRelay = (): Promise<number> => {
+    if (stopping) return Promise.resolve(0); // a recheck timer firing after stop()
     if (relayState) { relayState.again = true; return relayState.done; }
     const state = { again: false, done: Promise.resolve(0) };
     state.done = (async () => {
