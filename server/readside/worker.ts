@@ -70,15 +70,16 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   };
 
   // Per process, one catch-up per consumer at a time; a signal that arrives meanwhile makes it go round again.
-  // `stepAt`: when its current step started (performance.now()).
-  const running = new Map<string, { again: boolean; stepAt: number; done: Promise<StepOutcome> }>();
+  const running = new Map<string, { again: boolean; done: Promise<StepOutcome> }>();
+  /** When each consumer's latest step here started (performance.now()), running or finished. */
+  const stepAt = new Map<string, number>();
   const catchUp = (name: string): Promise<StepOutcome> => {
     const current = running.get(name);
     if (current) { current.again = true; return current.done; }
     const consumer = consumers.byName.get(name);
     if (!consumer) throw new Error(`Unknown consumer ${name}`);
-    const state = { again: false, stepAt: 0, done: Promise.resolve<StepOutcome>({ kind: 'idle' }) };
-    const onStep = () => { state.stepAt = performance.now(); };
+    const state = { again: false, done: Promise.resolve<StepOutcome>({ kind: 'idle' }) };
+    const onStep = () => { stepAt.set(name, performance.now()); };
     state.done = (async () => {
       try {
         let out: StepOutcome;
@@ -99,8 +100,9 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   const catchUpHere = (which: readonly string[], seenAt = Infinity) => {
     if (stopping) return;
     for (const name of which) {
-      // A step that started after the relay's scan sees what it saw: no need to go round again.
-      if ((running.get(name)?.stepAt ?? -Infinity) > seenAt) continue;
+      // A step that started after the relay's scan (running now, or already done) saw what it saw:
+      // no need to go round again. Commits usually start the catch-ups before the relay's run ends.
+      if ((stepAt.get(name) ?? -Infinity) > seenAt) continue;
       catchUp(name).catch((err: Error) => log.warn({ projection: name, err: err.message }, 'catch-up failed'));
     }
   };
