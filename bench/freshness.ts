@@ -34,9 +34,11 @@ import { arg, int, loadNow, machine, median, ms, quantile, sleep, withBenchDatab
 
 const RATE = arg('rate', 300);
 /**
- * Commands in flight at once, kept below the pool size: postgres.js 3.4 can send a transaction's
- * BEGIN on a connection it then fails to reserve when queries queue up behind busy connections
- * (porsager/postgres#823, UNSAFE_TRANSACTION), which crashed this benchmark at 300/s with 24 connections.
+ * Commands in flight at once, as a web tier's concurrency, below the pool size. (The cap was first
+ * set because postgres.js 3.4 sent a transaction's BEGIN on a connection it then failed to reserve,
+ * porsager/postgres#823; patches/postgres+3.4.9.patch fixes that, and
+ * tests/integration/driver-transaction-pipeline.test.ts checks it.) By Little's law it bounds the
+ * rate at MAX_IN_FLIGHT ÷ command latency: past that, calls queue.
  */
 const MAX_IN_FLIGHT = arg('in-flight', 16);
 const SECONDS = arg('seconds', 20);
