@@ -14,6 +14,7 @@
  * LISTEN/NOTIFY round trip and a BullMQ add → completed round trip, at the same rate.
  * Targets: p50 ≤ 10 ms, p99 ≤ 40 ms. Makes its own database and drops it.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -27,13 +28,17 @@ import { createProduct, restock } from '@/server/commands/catalog';
 import { placeOrder } from '@/server/commands/orders';
 import { projections } from '@/server/projections/registry';
 import type { EventType } from '@/server/domain/events';
+import { waitingAs } from '@/server/readside/wait';
+import { cpuSeconds, processGroup } from './lib/cpu';
 import { arg, int, loadNow, machine, median, ms, quantile, sleep, withBenchDatabase, within } from './lib/readside';
 
 const RATE = arg('rate', 300);
 /**
- * Commands in flight at once, kept below the pool size: postgres.js 3.4 can send a transaction's
- * BEGIN on a connection it then fails to reserve when queries queue up behind busy connections
- * (porsager/postgres#823, UNSAFE_TRANSACTION), which crashed this benchmark at 300/s with 24 connections.
+ * Commands in flight at once, as a web tier's concurrency, below the pool size. (The cap was first
+ * set because postgres.js 3.4 sent a transaction's BEGIN on a connection it then failed to reserve,
+ * porsager/postgres#823; patches/postgres+3.4.9.patch fixes that, and
+ * tests/integration/driver-transaction-pipeline.test.ts checks it.) By Little's law it bounds the
+ * rate at MAX_IN_FLIGHT ÷ command latency: past that, calls queue.
  */
 const MAX_IN_FLIGHT = arg('in-flight', 16);
 const SECONDS = arg('seconds', 20);
@@ -180,9 +185,10 @@ await withBenchDatabase('freshness', async (db) => {
         release();
       }
       const t1 = performance.now();
-      const visible = await s.waiter.waitFor([primary], position, 10_000);
+      // Each call waits as its own caller, as the web tier's queries do (a principal may hold only a few waits).
+      const visible = await waitingAs(`bench:${i}`, () => s.waiter.waitFor([primary], position, 10_000));
       const t2 = performance.now();
-      const all = await s.waiter.waitFor([...new Set(types.flatMap(handlersOf))], position, 10_000);
+      const all = await waitingAs(`bench:${i}`, () => s.waiter.waitFor([...new Set(types.flatMap(handlersOf))], position, 10_000));
       const t3 = performance.now();
       if (visible.freshness.stale || all.freshness.stale) stale++;
       if (measuring) samples.push({ kind, command: t1 - t0, visible: t2 - t1, all: t3 - t1, stale: visible.freshness.stale });
@@ -192,8 +198,21 @@ await withBenchDatabase('freshness', async (db) => {
     await steady(RATE, WARMUP, one);
     measuring = true;
     stale = 0;
+    // CPU of each part over the measured window: this process (the web tier's commands and waits),
+    // the worker's process group, and the Postgres backends serving this database.
+    const backends = async () => (await s.write.sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`).map((r) => r.pid);
+    const cpu = async () => ({ web: process.cpuUsage(), worker: cpuSeconds(processGroup(worker.pid!)), pids: await backends() });
+    const before = await cpu();
+    const pgBefore = cpuSeconds(before.pids);
     const { achieved } = await steady(RATE, SECONDS, one);
     measuring = false;
+    const pgAfter = cpuSeconds(before.pids); // the same backends (pooled connections live through the run)
+    const web = process.cpuUsage(before.web);
+    const cpuPerCommand = {
+      web: ((web.user + web.system) / 1e6) / samples.length,
+      worker: (cpuSeconds(processGroup(worker.pid!)) - before.worker) / samples.length,
+      postgres: (pgAfter - pgBefore) / samples.length,
+    };
     console.log(`sent at ${achieved.toFixed(0)}/s; ${int(samples.length)} commands measured; stale answers (10 s timeout): ${stale}`);
     console.log('');
     console.log(summary('command (call → committed, returned)', samples.map((x) => x.command)));
@@ -202,6 +221,9 @@ await withBenchDatabase('freshness', async (db) => {
       console.log(summary(`  ${kind}`, samples.filter((x) => x.kind === kind).map((x) => x.visible)));
     }
     console.log(summary('commit → visible in every projection of it', samples.map((x) => x.all)));
+    const total = cpuPerCommand.web + cpuPerCommand.worker + cpuPerCommand.postgres;
+    console.log(`CPU per command: web tier ${ms(cpuPerCommand.web * 1000)} ms, worker ${ms(cpuPerCommand.worker * 1000)} ms, Postgres (this database's backends) ${ms(cpuPerCommand.postgres * 1000)} ms; `
+      + `total ${ms(total * 1000)} ms, so ${RATE}/s needs ${(total * RATE).toFixed(2)} of this machine's ${os.cpus().length} cores`);
 
     console.log('');
     console.log('baselines, same run, same rate:');
@@ -213,6 +235,9 @@ await withBenchDatabase('freshness', async (db) => {
     const p50 = median(samples.map((x) => x.visible));
     const p99 = quantile(samples.map((x) => x.visible), 0.99);
     console.log(`target p50 ≤ 10 ms: ${p50 <= 10 ? 'met' : 'MISSED'} (${ms(p50)} ms); target p99 ≤ 40 ms: ${p99 <= 40 ? 'met' : 'MISSED'} (${ms(p99)} ms)`);
+    // Each figure beside its ceilings from this run: the path is at least one NOTIFY (commit → worker) plus one (projection → waiter).
+    const ceiling = (q: number) => `NOTIFY RTT ${ms(quantile(notify, q))} ms, BullMQ add→done ${ms(quantile(bull, q))} ms`;
+    console.log(`visible p50 ${ms(p50)} ms beside ${ceiling(0.5)}; p99 ${ms(p99)} ms beside ${ceiling(0.99)}`);
     console.log(loadNow());
   } finally {
     await within(15_000, 'stopping the worker', killWorker());

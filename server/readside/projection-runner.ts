@@ -61,11 +61,12 @@ export class ProjectionRunner {
 
   /**
    * Applies batches until a step finds nothing new (so events committed while it ran are taken
-   * too), or the projection cannot go on (failed, or waiting to retry).
+   * too), or the projection cannot go on (failed, or waiting to retry). `onStep` is called as each step starts.
    */
-  async catchUp(name: string): Promise<StepOutcome> {
+  async catchUp(name: string, onStep?: () => void): Promise<StepOutcome> {
     let total = 0;
     for (;;) {
+      onStep?.();
       const outcome = await this.step(name);
       if (outcome.kind === 'applied') { total += outcome.events; continue; }
       return outcome.kind === 'idle' && total > 0 ? { kind: 'applied', events: total, more: false } : outcome;
@@ -90,18 +91,22 @@ export class ProjectionRunner {
       if (probe && !probe.more) return { kind: 'idle' };
     }
     return this.read.db.transaction(async (tx) => {
-      // Another worker applying this projection holds the row: wait for it (below), then start again from its checkpoint.
-      await tx.execute(sql`SET LOCAL lock_timeout = '30s'`);
-      const [ck] = await tx.execute<CheckpointRow & { row_version: string }>(sql`
-        SELECT tx_id::text, position, status, failing_position, failing_attempts, xmin::text AS row_version,
-          ceil(extract(epoch FROM retry_after - now()) * 1000)::int AS retry_in_ms
+      // One round trip: the lock timeout (another worker applying this projection holds the row: wait
+      // for it, below, then start again from its checkpoint), the checkpoint, and the safe horizon.
+      const [ck] = await tx.execute<CheckpointRow & { row_version: string; horizon: string }>(sql`
+        SELECT set_config('lock_timeout', '30s', true) AS lock_timeout,
+          tx_id::text, position, status, failing_position, failing_attempts, xmin::text AS row_version,
+          ceil(extract(epoch FROM retry_after - now()) * 1000)::int AS retry_in_ms,
+          pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
         FROM projection_checkpoints WHERE name = ${name}`);
       if (!ck) throw new Error(`No checkpoint row for projection ${name}`);
       if (ck.status === 'failed') return { kind: 'failed' } as const;
       if (ck.retry_in_ms !== null && ck.retry_in_ms > 0) return { kind: 'retry', afterMs: ck.retry_in_ms } as const;
       const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
-      const log = this.source === this.read ? tx : this.source.db;
-      const horizon = await safeHorizon(log);
+      const sameDb = this.source === this.read;
+      const log = sameDb ? tx : this.source.db;
+      // The horizon is the log's: read with the checkpoint when they share a server, else from the log's database.
+      const horizon = sameDb ? BigInt(ck.horizon) : await safeHorizon(log);
       const events = await readEvents(log, from, horizon, def.handles, this.batchSize);
       const full = events.length === this.batchSize;
       let next = events.length ? pointOf(events[events.length - 1]!) : from;

@@ -1,25 +1,37 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle, Tx } from '@/db/client';
 import type { ConsumerDefinition } from './consumer';
-import { after, readEvents, safeHorizon } from '@/server/readside/log';
+import { after, readEvents, safeHorizon, type LogPoint } from '@/server/readside/log';
 import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import type { Logger } from '@/server/log';
 
 const BATCH = 5000;
-const pointOf = (r: { tx_id: string; position: string }) => ({ txId: BigInt(r.tx_id), position: Number(r.position) });
+/** A place in the log, from a row (`tx_id` as text) or an event (`txId`). */
+const pointOf = (r: { tx_id: string; position: string | number } | { txId: string; position: number }): LogPoint =>
+  ({ txId: BigInt('txId' in r ? r.txId : r.tx_id), position: Number(r.position) });
+
+const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/** A read model being rebuilt: its definition, its shadow schema and what the rebuild reports. */
+interface Shadow {
+  def: ConsumerDefinition;
+  schema: string;
+  /** Secondary indexes, built after the bulk load. */
+  later: string[];
+  handles: Set<string>;
+  progress(state: string, processed: number, error?: string): Promise<unknown>;
+  finished(processed: number): string;
+}
 
 /**
- * Rebuilds a read model from the log into shadow tables in schema `rebuild_<name>` while the live
- * tables keep answering (and keep being updated), then swaps them in under the projection's
- * checkpoint lock. Resumable: the shadow keeps its own checkpoint, so a retried job continues.
+ * Makes (or finds, when resuming) the shadow tables of a read model in schema `rebuild_<name>`.
+ * The shadow gets its keys and unique indexes now (upserts need them) and its other indexes
+ * (trigram, full text, secondary) only after the bulk load: building them once is far cheaper
+ * than maintaining them row by row while hundreds of thousands of events are applied.
  */
-export async function rebuildProjection(read: DbHandle, source: DbHandle, def: ConsumerDefinition, log: Logger): Promise<{ events: number }> {
+async function prepareShadow(read: DbHandle, source: DbHandle, def: ConsumerDefinition): Promise<Shadow> {
   const schema = `rebuild_${def.name}`;
-  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   await read.sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
-  // The shadow gets its keys and unique indexes now (upserts need them) and its other indexes
-  // (trigram, full text, secondary) only after the bulk load: building them once is far cheaper
-  // than maintaining them row by row while hundreds of thousands of events are applied.
   const later: string[] = [];
   for (const t of def.tables) {
     const [exists] = await read.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = ${schema} AND tablename = ${t}`;
@@ -43,67 +55,116 @@ export async function rebuildProjection(read: DbHandle, source: DbHandle, def: C
   const [count] = await source.sql<{ n: string }[]>`SELECT count(*) AS n FROM events WHERE type = ANY(${def.handles as string[]})`;
   const total = Number(count?.n ?? 0);
   const startedAt = new Date().toISOString();
-  const progress = (state: string, processed: number, error?: string) => read.sql`
-    UPDATE projection_checkpoints SET rebuild = ${JSON.stringify({ state, processed, total: Math.max(total, processed), startedAt, ...(error ? { error } : {}) })}::jsonb
-    WHERE name = ${def.name}`;
-  await progress('running', 0);
-  log.info({ projection: def.name, total }, 'rebuild started');
-
-  /** One shadow batch inside `tx`; returns how many events it applied. */
-  const shadowStep = async (tx: Tx) => {
-    await tx.execute(sql.raw(`SET LOCAL search_path TO ${q(schema)}, public`));
-    const [ck] = await tx.execute<{ tx_id: string; position: string; processed: string }>(sql.raw(`SELECT tx_id::text, position, processed FROM ${q(schema)}._checkpoint WHERE id = 1 FOR UPDATE`));
-    const from = { txId: BigInt(ck!.tx_id), position: Number(ck!.position) };
-    const logDb = source === read ? tx : source.db;
-    const events = await readEvents(logDb, from, await safeHorizon(logDb), def.handles, BATCH);
-    if (events.length === 0) return { applied: 0, processed: Number(ck!.processed) };
-    await def.applyBatch(tx, events);
-    const last = events[events.length - 1]!;
-    const processed = Number(ck!.processed) + events.length;
-    await tx.execute(sql`UPDATE _checkpoint SET tx_id = ${last.txId}::xid8, position = ${last.position}, processed = ${processed} WHERE id = 1`);
-    return { applied: events.length, processed };
+  const state = (s: string, processed: number, extra: object = {}) => JSON.stringify({ state: s, processed, total: Math.max(total, processed), startedAt, ...extra });
+  return {
+    def, schema, later, handles: new Set(def.handles),
+    progress: (s, processed, error) => read.sql`
+      UPDATE projection_checkpoints SET rebuild = ${state(s, processed, error ? { error } : {})}::jsonb WHERE name = ${def.name}`,
+    finished: (processed) => state('done', processed, { finishedAt: new Date().toISOString() }),
   };
+}
 
-  try {
-    for (;;) {
-      const r = await read.db.transaction(shadowStep);
-      if (r.applied === 0) break;
-      await progress('running', r.processed);
+/**
+ * One batch for every shadow of `group` inside `tx`: the log is read (and each event parsed and
+ * upcast) once, from the earliest of their checkpoints, and each shadow applies the events of its
+ * types past its own checkpoint, then stands at the batch's last event (it has seen every event of
+ * its types up to there). Returns how many events were read and, per shadow, how many it applied.
+ */
+async function shadowStep(tx: Tx, read: DbHandle, source: DbHandle, group: Shadow[]) {
+  const cks = [];
+  for (const sh of group) {
+    const [ck] = await tx.execute<{ tx_id: string; position: string; processed: string }>(sql.raw(`SELECT tx_id::text, position, processed FROM ${q(sh.schema)}._checkpoint WHERE id = 1 FOR UPDATE`));
+    cks.push({ from: pointOf(ck!), processed: Number(ck!.processed) });
+  }
+  const from = cks.reduce((a, c) => (after(a, c.from) ? c.from : a), cks[0]!.from);
+  const types = [...new Set(group.flatMap((sh) => sh.def.handles))];
+  const logDb = source === read ? tx : source.db;
+  const events = await readEvents(logDb, from, await safeHorizon(logDb), types, BATCH);
+  const shadows: { applied: number; processed: number }[] = [];
+  if (events.length === 0) return { read: 0, shadows: cks.map((c) => ({ applied: 0, processed: c.processed })) };
+  const end = pointOf(events[events.length - 1]!);
+  for (const [i, sh] of group.entries()) {
+    const ck = cks[i]!;
+    if (!after(end, ck.from)) { shadows.push({ applied: 0, processed: ck.processed }); continue; }
+    const mine = events.filter((e) => sh.handles.has(e.type) && after(pointOf(e), ck.from));
+    if (mine.length) {
+      await tx.execute(sql.raw(`SET LOCAL search_path TO ${q(sh.schema)}, public`));
+      await sh.def.applyBatch(tx, mine);
     }
-    // Outside the swap's lock, so the live projection keeps running while they build.
-    for (const statement of later) await read.sql.unsafe(statement);
-    const processed = await read.db.transaction(async (tx) => {
-      // Hold the live projection still, finish the last events, swap, and move its checkpoint.
-      const [live] = await tx.execute<{ tx_id: string; position: string }>(sql`
-        SELECT tx_id::text, position FROM projection_checkpoints WHERE name = ${def.name} FOR UPDATE`);
-      let r = await tx.transaction(shadowStep);
-      while (r.applied > 0) r = await tx.transaction(shadowStep);
-      await tx.execute(sql.raw('SET LOCAL search_path TO public'));
-      for (const t of def.tables) {
-        await tx.execute(sql.raw(`DROP TABLE public.${q(t)}`));
-        await tx.execute(sql.raw(`ALTER TABLE ${q(schema)}.${q(t)} SET SCHEMA public`));
-      }
-      const [shadow] = await tx.execute<{ tx_id: string; position: string }>(sql.raw(`SELECT tx_id::text, position FROM ${q(schema)}._checkpoint WHERE id = 1`));
-      // The shadow has applied every handled event below a horizon at least as recent as the one the
-      // live checkpoint was taken under; the live one may stand further on, past events it ignores.
-      const ck = live && after(pointOf(live), pointOf(shadow!)) ? live : shadow!;
-      await tx.execute(sql`
-        UPDATE projection_checkpoints SET tx_id = ${ck.tx_id}::xid8, position = ${ck.position}, version = ${def.version},
-          status = 'running', last_error = NULL, failing_position = NULL, failing_attempts = 0, retry_after = NULL,
-          events_applied = ${r.processed}, updated_at = now(),
-          rebuild = ${JSON.stringify({ state: 'done', processed: r.processed, total: Math.max(total, r.processed), startedAt, finishedAt: new Date().toISOString() })}::jsonb
-        WHERE name = ${def.name}`);
-      // The rebuild applied every event of the log, parked ones included: they wait no longer (and a
-      // later retry must not apply them twice), so a park-stream projection's streams flow again.
-      await tx.execute(sql`UPDATE dead_letters SET resolved_at = now() WHERE projection = ${def.name} AND resolved_at IS NULL`);
-      await tx.execute(sql.raw(`DROP SCHEMA ${q(schema)} CASCADE`));
-      await tx.execute(sql`SELECT pg_notify(${PROJECTIONS_CHANNEL}, ${def.name})`);
-      return r.processed;
-    });
-    log.info({ projection: def.name, events: processed }, 'rebuild swapped in');
-    return { events: processed };
+    const processed = ck.processed + mine.length;
+    await tx.execute(sql.raw(`UPDATE ${q(sh.schema)}._checkpoint SET tx_id = '${end.txId}'::xid8, position = ${end.position}, processed = ${processed} WHERE id = 1`));
+    shadows.push({ applied: mine.length, processed });
+  }
+  await tx.execute(sql.raw('SET LOCAL search_path TO public'));
+  return { read: events.length, shadows };
+}
+
+/**
+ * Rebuilds a read model from the log into shadow tables in schema `rebuild_<name>` while the live
+ * tables keep answering (and keep being updated), then swaps them in under the projection's
+ * checkpoint lock. Resumable: the shadow keeps its own checkpoint, so a retried job continues.
+ */
+export async function rebuildProjection(read: DbHandle, source: DbHandle, def: ConsumerDefinition, log: Logger): Promise<{ events: number }> {
+  const [r] = await rebuildProjections(read, source, [def], log);
+  return r!;
+}
+
+/**
+ * Rebuilds several read models of one database together: one pass over the log, each event read
+ * and parsed once for all of them (a projection's events are only a part of the log), then each
+ * is swapped in on its own, exactly as `rebuildProjection` swaps one.
+ */
+export async function rebuildProjections(read: DbHandle, source: DbHandle, defs: readonly ConsumerDefinition[], log: Logger): Promise<{ name: string; events: number }[]> {
+  const group: Shadow[] = [];
+  for (const def of defs) group.push(await prepareShadow(read, source, def));
+  try {
+    for (const sh of group) await sh.progress('running', 0);
+    log.info({ projections: defs.map((d) => d.name) }, 'rebuild started');
+    for (;;) {
+      const r = await read.db.transaction((tx) => shadowStep(tx, read, source, group));
+      if (r.read === 0) break;
+      for (const [i, sh] of group.entries()) if (r.shadows[i]!.applied > 0) await sh.progress('running', r.shadows[i]!.processed);
+    }
+    const done: { name: string; events: number }[] = [];
+    for (const sh of group) done.push({ name: sh.def.name, events: await swapIn(read, source, sh) });
+    for (const d of done) log.info({ projection: d.name, events: d.events }, 'rebuild swapped in');
+    return done;
   } catch (err) {
-    await progress('error', 0, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+    for (const sh of group) await sh.progress('error', 0, err instanceof Error ? err.message : String(err)).catch(() => undefined);
     throw err;
   }
+}
+
+/** Builds the shadow's secondary indexes, then, holding the live projection still, finishes its last events and swaps it in. */
+async function swapIn(read: DbHandle, source: DbHandle, sh: Shadow): Promise<number> {
+  const { def, schema } = sh;
+  // Outside the swap's lock, so the live projection keeps running while they build.
+  for (const statement of sh.later) await read.sql.unsafe(statement);
+  return read.db.transaction(async (tx) => {
+    // Hold the live projection still, finish the last events, swap, and move its checkpoint.
+    const [live] = await tx.execute<{ tx_id: string; position: string }>(sql`
+      SELECT tx_id::text, position FROM projection_checkpoints WHERE name = ${def.name} FOR UPDATE`);
+    let r = await tx.transaction((sp) => shadowStep(sp, read, source, [sh]));
+    while (r.read > 0) r = await tx.transaction((sp) => shadowStep(sp, read, source, [sh]));
+    const processed = r.shadows[0]!.processed;
+    for (const t of def.tables) {
+      await tx.execute(sql.raw(`DROP TABLE public.${q(t)}`));
+      await tx.execute(sql.raw(`ALTER TABLE ${q(schema)}.${q(t)} SET SCHEMA public`));
+    }
+    const [shadow] = await tx.execute<{ tx_id: string; position: string }>(sql.raw(`SELECT tx_id::text, position FROM ${q(schema)}._checkpoint WHERE id = 1`));
+    // The shadow has applied every handled event below a horizon at least as recent as the one the
+    // live checkpoint was taken under; the live one may stand further on, past events it ignores.
+    const ck = live && after(pointOf(live), pointOf(shadow!)) ? live : shadow!;
+    await tx.execute(sql`
+      UPDATE projection_checkpoints SET tx_id = ${ck.tx_id}::xid8, position = ${ck.position}, version = ${def.version},
+        status = 'running', last_error = NULL, failing_position = NULL, failing_attempts = 0, retry_after = NULL,
+        events_applied = ${processed}, updated_at = now(), rebuild = ${sh.finished(processed)}::jsonb
+      WHERE name = ${def.name}`);
+    // The rebuild applied every event of the log, parked ones included: they wait no longer (and a
+    // later retry must not apply them twice), so a park-stream projection's streams flow again.
+    await tx.execute(sql`UPDATE dead_letters SET resolved_at = now() WHERE projection = ${def.name} AND resolved_at IS NULL`);
+    await tx.execute(sql.raw(`DROP SCHEMA ${q(schema)} CASCADE`));
+    await tx.execute(sql`SELECT pg_notify(${PROJECTIONS_CHANNEL}, ${def.name})`);
+    return processed;
+  });
 }

@@ -14,14 +14,20 @@ export interface Route { name: string; handles: readonly string[] }
 /**
  * Moves committed events, in safe order, into work for their consumers: it reads past its
  * checkpoint (only events older than every running transaction), enqueues one job per consumer,
- * then saves its checkpoint. Enqueuing before saving makes it at-least-once;
+ * then saves its checkpoint. `enqueue` is told when the scan's rows were seen (performance.now()).
+ * Enqueuing before saving makes it at-least-once;
  * consumers read from their own checkpoints, so a repeated signal changes nothing.
  */
 export class Relay {
   private byType = new Map<string, string[]>();
   private names: string[];
 
-  constructor(private db: Db, routes: Route[], private enqueue: (names: string[]) => Promise<void>, private log: Logger) {
+  /**
+   * `opts.recheck` runs the relay again when it was blocked (default: `run`); the worker passes its
+   * one-at-a-time runner, so a recheck never races another run for the checkpoint row.
+   */
+  constructor(private db: Db, routes: Route[], private enqueue: (names: string[], seenAt: number) => Promise<void>, private log: Logger,
+    private opts: { recheck?: () => Promise<unknown> } = {}) {
     for (const r of routes) for (const t of r.handles) this.byType.set(t, [...(this.byType.get(t) ?? []), r.name]);
     this.names = routes.map((r) => r.name);
   }
@@ -47,7 +53,7 @@ export class Relay {
     if (!blocked || this.recheck || now - this.blockedSince > BLOCKED_WAIT_MS) return;
     this.recheck = setTimeout(() => {
       this.recheck = null;
-      this.run().catch((err: Error) => this.log.warn({ err: err.message }, 'relay recheck failed'));
+      (this.opts.recheck ?? (() => this.run()))().catch((err: Error) => this.log.warn({ err: err.message }, 'relay recheck failed'));
     }, this.recheckMs);
     this.recheck.unref();
     this.recheckMs = Math.min(50, this.recheckMs * 2);
@@ -71,6 +77,8 @@ export class Relay {
           SELECT type, tx_id::text, position, ${tracingEnabled() ? sql`metadata->>'traceparent'` : sql`NULL`} AS traceparent FROM events
           WHERE (tx_id, position) > (${ck.tx_id}::xid8, ${ck.position}) AND tx_id < ${horizon.toString()}::xid8
           ORDER BY events.tx_id, events.position LIMIT ${SCAN}`);
+        // Any statement started from now on sees (at least) what this scan saw.
+        const seenAt = performance.now();
         const lastRow = rows[rows.length - 1];
         let next: LogPoint = lastRow ? { txId: BigInt(lastRow.tx_id), position: Number(lastRow.position) } : from;
         if (rows.length < SCAN) {
@@ -80,7 +88,7 @@ export class Relay {
         if (!after(next, from)) return { scanned: 0, more: false, blocked };
         // Every consumer is signalled, not only those that handle these types: each must move its
         // checkpoint past the events it ignores, or a read-your-writes wait on it would never end.
-        await this.enqueue(this.names);
+        await this.enqueue(this.names, seenAt);
         for (const r of rows) eventSpan(`relay ${r.type}`, r.traceparent ?? undefined, { 'ledgerline.position': Number(r.position), 'ledgerline.consumers': this.byType.get(r.type)?.join(',') ?? '' }, started);
         await tx.execute(sql`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
           last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`);

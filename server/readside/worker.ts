@@ -7,7 +7,7 @@ import { EVENTS_CHANNEL } from '@/server/readside/channels';
 import type { ConsumerDefinition } from './consumer';
 import { buildConsumers, type ConsumerSet } from './consumers';
 import { Relay } from './relay';
-import { rebuildProjection } from './rebuild';
+import { rebuildProjection, rebuildProjections } from './rebuild';
 import type { StepOutcome } from './projection-runner';
 import { startHeartbeat } from './heartbeat';
 import { eventSpan } from '@/server/tracing';
@@ -41,11 +41,11 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   const consumers = buildConsumers(s, log, { projections: opts.projections, processManagers: opts.processManagers, runner: { batchSize: opts.batchSize, maxAttempts: opts.maxAttempts, backoffMs: opts.backoffMs } });
   for (const r of consumers.runners) {
     const stale = await r.ensureCheckpoints();
-    for (const name of stale) {
-      log.warn({ projection: name }, 'projection version changed: rebuilding');
-      const c = consumers.byName.get(name)!;
-      await rebuildProjection(c.db, s.write, c.def, log);
-    }
+    if (stale.length === 0) continue;
+    log.warn({ projections: stale }, 'projection version changed: rebuilding');
+    // A runner's consumers share a database: rebuilt together, in one pass over the log.
+    const first = consumers.byName.get(stale[0]!)!;
+    await rebuildProjections(first.db, s.write, stale.map((name) => consumers.byName.get(name)!.def), log);
   }
   const m = processMetrics(`worker:${process.pid}`);
   for (const r of consumers.runners) {
@@ -68,28 +68,22 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   const enqueue = async (names: string[], delay = 0) => {
     await projectionsQueue.addBulk(names.map((name) => ({ name: 'apply', data: { kind: 'apply', name } satisfies ProjectionJob, opts: { ...jobOpts, delay } })));
   };
-  const relay = new Relay(s.write.db, consumers.consumers.map((c) => ({ name: c.def.name, handles: c.def.handles })), (n) => enqueue(n), log);
-  await relay.ensureCheckpoint();
-
-  let relayQueued = false;
-  const wakeRelay = () => {
-    if (relayQueued) return;
-    relayQueued = true;
-    relayQueue.add('relay', {}, jobOpts).catch((err: Error) => { relayQueued = false; log.warn({ err: err.message }, 'could not signal the relay'); });
-  };
 
   // Per process, one catch-up per consumer at a time; a signal that arrives meanwhile makes it go round again.
   const running = new Map<string, { again: boolean; done: Promise<StepOutcome> }>();
+  /** When each consumer's latest step here started (performance.now()), running or finished. */
+  const stepAt = new Map<string, number>();
   const catchUp = (name: string): Promise<StepOutcome> => {
     const current = running.get(name);
     if (current) { current.again = true; return current.done; }
     const consumer = consumers.byName.get(name);
     if (!consumer) throw new Error(`Unknown consumer ${name}`);
     const state = { again: false, done: Promise.resolve<StepOutcome>({ kind: 'idle' }) };
+    const onStep = () => { stepAt.set(name, performance.now()); };
     state.done = (async () => {
       try {
         let out: StepOutcome;
-        do { state.again = false; out = await consumer.runner.catchUp(name); } while (state.again && out.kind !== 'failed');
+        do { state.again = false; out = await consumer.runner.catchUp(name, onStep); } while (state.again && out.kind !== 'failed');
         if (out.kind === 'retry') await enqueue([name], out.afterMs);
         return out;
       } finally { running.delete(name); }
@@ -97,8 +91,64 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
     running.set(name, state);
     return state.done;
   };
+  /**
+   * Starts this process's catch-ups at once, without a queue hop. Not awaited: a failure only
+   * delays the work (it is logged, and the next signal or the sweep's BullMQ job picks it up).
+   */
+  const names = consumers.consumers.map((c) => c.def.name);
+  let stopping = false;
+  const catchUpHere = (which: readonly string[], seenAt = Infinity) => {
+    if (stopping) return;
+    for (const name of which) {
+      // A step that started after the relay's scan (running now, or already done) saw what it saw:
+      // no need to go round again. Commits usually start the catch-ups before the relay's run ends.
+      if ((stepAt.get(name) ?? -Infinity) > seenAt) continue;
+      catchUp(name).catch((err: Error) => log.warn({ projection: name, err: err.message }, 'catch-up failed'));
+    }
+  };
 
-  const relayWorker = new Worker(QUEUE.relay, async () => { relayQueued = false; return relay.run(); }, { connection, prefix, concurrency: 1 });
+  // The relay runs in this process when its LISTEN hears a commit (and from relay jobs: the sweep's,
+  // the saga's, duplicates); one run at a time, a signal meanwhile makes it run once more. What it
+  // moves starts the catch-ups here directly. No BullMQ job on that path: should this process die
+  // after the relay's checkpoint moved, the sweep's jobs apply the events (a delay, not a loss).
+  const relay = new Relay(s.write.db, consumers.consumers.map((c) => ({ name: c.def.name, handles: c.def.handles })), async (n, seenAt) => { catchUpHere(n, seenAt); }, log,
+    { recheck: () => runRelay() });
+  await relay.ensureCheckpoint();
+  let relayState: { again: boolean; done: Promise<number> } | null = null;
+  const runRelay = (): Promise<number> => {
+    if (stopping) return Promise.resolve(0); // a recheck timer firing after stop()
+    if (relayState) { relayState.again = true; return relayState.done; }
+    const state = { again: false, done: Promise.resolve(0) };
+    state.done = (async () => {
+      try {
+        let moved = 0;
+        do { state.again = false; moved += await relay.run(); } while (state.again);
+        return moved;
+      } finally { relayState = null; }
+    })();
+    relayState = state;
+    return state.done;
+  };
+
+  let relayQueued = false;
+  const wakeRelay = () => {
+    if (relayQueued) return;
+    relayQueued = true;
+    relayQueue.add('relay', {}, jobOpts).catch((err: Error) => { relayQueued = false; log.warn({ err: err.message }, 'could not signal the relay'); });
+  };
+  /**
+   * A commit (NOTIFY on the events channel): every local consumer looks at once (most find the
+   * event on their first step; a step that finds nothing costs one statement), and the relay runs
+   * here too, for its checkpoint, its spans and events that wait behind an older open transaction
+   * (its recheck starts the catch-ups once they pass the horizon).
+   */
+  const onCommit = () => {
+    if (stopping) return;
+    catchUpHere(names);
+    runRelay().catch((err: Error) => { log.warn({ err: err.message }, 'relay run failed; signalling it through its queue'); wakeRelay(); });
+  };
+
+  const relayWorker = new Worker(QUEUE.relay, async () => { relayQueued = false; return runRelay(); }, { connection, prefix, concurrency: 1 });
   const projectionWorker = new Worker(QUEUE.projections, async (job: Job<ProjectionJob>) => {
     const data = job.data;
     if (data.kind === 'rebuild') {
@@ -115,12 +165,12 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   for (const w of [relayWorker, projectionWorker]) w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
   for (const w of [relayWorker, projectionWorker]) w.on('error', (err) => log.warn({ queue: w.name, err: err.message }, 'worker error'));
 
-  // After a lost connection comes back, the relay looks again: a NOTIFY meanwhile was missed.
-  const listener = await s.write.listen(EVENTS_CHANNEL, wakeRelay, wakeRelay);
+  // After a lost connection comes back, look again: a NOTIFY meanwhile was missed.
+  const listener = await s.write.listen(EVENTS_CHANNEL, onCommit, onCommit);
   const sweep = () => {
     relayQueued = false; // a flushed Redis may have lost the queued signal
     wakeRelay();
-    enqueue(consumers.consumers.map((c) => c.def.name)).catch((err: Error) => log.warn({ err: err.message }, 'sweep could not enqueue'));
+    enqueue(names).catch((err: Error) => log.warn({ err: err.message }, 'sweep could not enqueue'));
   };
   const timer = setInterval(sweep, opts.sweepMs ?? 2000);
   sweep();
@@ -132,8 +182,11 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
     catchUp,
     async stop() {
       clearInterval(timer);
+      stopping = true;
       await heartbeat.stop();
       await listener.unlisten().catch(() => undefined);
+      // Runs started here by a NOTIFY finish before the pools close (BullMQ's close waits for its own jobs).
+      await Promise.allSettled([relayState?.done, ...[...running.values()].map((r) => r.done)]);
       await extra?.close();
       await Promise.all([relayWorker.close(), projectionWorker.close()]);
       connection.disconnect();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@/server/log';
 import { ProjectionRunner } from '@/server/readside/projection-runner';
-import { rebuildProjection } from '@/server/readside/rebuild';
+import { rebuildProjection, rebuildProjections } from '@/server/readside/rebuild';
 import { orderSummaryProjection } from '@/server/projections/order-summary';
 import { analyticsProjection } from '@/server/projections/analytics';
 import { revenueBetween } from '@/server/queries/reports';
@@ -61,6 +61,24 @@ describe('event versioning', () => {
     const eur = await revenueBetween(env.services, { from: '2026-01-11', to: '2026-01-11', currency: 'EUR' });
     expect(usd).toEqual([expect.objectContaining({ day: '2026-01-11', currency: 'USD', completedCount: 1, placedCount: 1, revenueCents: 3000 })]);
     expect(eur).toEqual([expect.objectContaining({ day: '2026-01-11', currency: 'EUR', completedCount: 1, placedCount: 1, revenueCents: 3000 })]);
+  });
+
+  it('upcasts the same in a combined rebuild, where one pass over the log feeds both read models', async () => {
+    const rebuilt = await rebuildProjections(env.services.read, env.services.write, [orderSummaryProjection, analyticsProjection], log);
+    // order_summary handles every order event (4); analytics the orders' and the user's (5).
+    expect(rebuilt).toEqual([{ name: 'order_summary', events: 4 }, { name: 'analytics', events: 5 }]);
+    const orders = await env.services.read.sql<{ order_id: string; currency: string; status: string }[]>`
+      SELECT order_id, currency, status FROM order_summaries ORDER BY placed_at`;
+    expect(orders).toEqual([
+      { order_id: oldOrder, currency: 'USD', status: 'completed' },
+      { order_id: newOrder, currency: 'EUR', status: 'completed' },
+    ]);
+    const days = await env.services.read.sql<{ currency: string; placed_count: number; revenue_cents: string }[]>`
+      SELECT currency, placed_count, revenue_cents::text FROM daily_revenue WHERE day = '2026-01-11' ORDER BY currency`;
+    expect(days).toEqual([
+      { currency: 'EUR', placed_count: 1, revenue_cents: '3000' },
+      { currency: 'USD', placed_count: 1, revenue_cents: '3000' },
+    ]);
   });
 
   it('never rewrites the stored events', async () => {

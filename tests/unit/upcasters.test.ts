@@ -30,6 +30,17 @@ describe('upcast', () => {
     expect(upcast('UserCreated', 1, data)).toEqual({ type: 'UserCreated', data });
   });
 
+  it('trusted (data read back from the log): upcasts and fills defaults exactly as parsing does, without validating again', () => {
+    expect(upcast('OrderPlaced', 1, v1, { trusted: true })).toEqual(upcast('OrderPlaced', 1, v1));
+    const { sku: _sku, ...completedLine } = line;
+    const completed = { orderId, userId, totalCents: 2400, lines: [completedLine] }; // written before currencies existed
+    expect(upcast('OrderCompleted', 1, completed, { trusted: true })).toEqual({ type: 'OrderCompleted', data: { ...completed, currency: 'USD' } });
+    expect(upcast('OrderCompleted', 1, completed, { trusted: true })).toEqual(upcast('OrderCompleted', 1, completed));
+    expect(completed).not.toHaveProperty('currency'); // the stored object is not changed
+    // Trusted means not parsed: the log's writer already validated it (the rebuild's hot path skips zod).
+    expect(upcast('OrderPlaced', 2, { ...v1, totalCents: 'a lot' }, { trusted: true }).data).toMatchObject({ totalCents: 'a lot' });
+  });
+
   it('refuses stored data that does not match its version', () => {
     expect(() => upcast('OrderPlaced', 1, { ...v1, totalCents: 'a lot' })).toThrow();
     expect(() => upcast('OrderPlaced', 2, v1)).toThrow(); // v2 requires a currency
