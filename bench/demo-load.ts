@@ -17,11 +17,8 @@ import { connect } from '@/db/client';
 import { migrateDatabase } from '@/db/migrate';
 import { loadDemo } from '@/server/demo/load';
 import { dropDatabase, withDatabase } from '@/testkit/cleanup';
+import { arg } from './lib/readside';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? Number(process.argv[i + 1]) : fallback;
-}
 const DAYS = arg('days', 90);
 const USERS = arg('users', 3000);
 const BATCH = arg('batch', 500);
