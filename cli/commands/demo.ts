@@ -32,7 +32,7 @@ export const demoLoad: CliCommand = {
     seed: { description: 'another seed gives another history (default "ledgerline")' },
     batch: { description: 'commands per transaction (default 500); 1 runs each alone, --concurrency at a time' },
     concurrency: { description: 'with --batch 1: commands in flight at once (default 8)' },
-    'if-empty': { description: 'load only when the event log is empty', flag: true },
+    'if-empty': { description: 'load only when the event log is empty (or an earlier demo load was interrupted: then resume it)', flag: true },
   },
   async run(opts, ctx) {
     const days = intOption(opts, 'days', 90, 1, 3650);
@@ -48,7 +48,14 @@ export const demoLoad: CliCommand = {
     const record = new BulkLoadRecord(pool.db, 'demo');
     const onProgress = reportProgress(record, 'demo history', ctx.out);
     try {
-      const result = await loadDemo(pool.db, { days, users, orders, seed, concurrency, batchSize, ifEmpty: flagOption(opts, 'if-empty'), out: ctx.out, onProgress });
+      // --if-empty leaves a log with events alone, unless they are an interrupted demo load's: every
+      // command has a commandId from the seed, so running it again adds only what is missing.
+      let ifEmpty = flagOption(opts, 'if-empty');
+      if (ifEmpty && (await record.interrupted())) {
+        ctx.out('An earlier demo load did not finish: resuming it (what it wrote already is skipped).');
+        ifEmpty = false;
+      }
+      const result = await loadDemo(pool.db, { days, users, orders, seed, concurrency, batchSize, ifEmpty, out: ctx.out, onProgress });
       if (!result.loaded) return;
       await record.finish();
     } catch (err) {

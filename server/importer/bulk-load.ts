@@ -17,6 +17,12 @@ export class BulkLoadRecord {
     await this.db.insert(bulkLoads).values({ name: this.name, ...row }).onConflictDoUpdate({ target: bulkLoads.name, set: row });
   }
 
+  /** An earlier run of this load started and never finished (interrupted): it should be resumed. */
+  async interrupted(): Promise<boolean> {
+    const [row] = await this.db.select({ finishedAt: bulkLoads.finishedAt }).from(bulkLoads).where(eq(bulkLoads.name, this.name));
+    return !!row && row.finishedAt === null;
+  }
+
   async progress(doneEvents: number): Promise<void> {
     await this.db.update(bulkLoads).set({ doneEvents, updatedAt: new Date() }).where(eq(bulkLoads.name, this.name));
   }

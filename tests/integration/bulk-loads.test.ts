@@ -2,11 +2,20 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '@/server/demo/load';
 import { BulkLoadRecord, reportProgress } from '@/server/importer/bulk-load';
-import { callerFor, createTestEnv, type TestEnv } from './support/harness';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { bulkLoads } from '@/db/schema';
+import { callerFor, createTestEnv, serverEnv, type TestEnv } from './support/harness';
+import { root } from './support/server';
 
 let t: TestEnv;
-beforeAll(async () => { t = await createTestEnv('bulk_loads'); });
-afterAll(async () => { await t?.cleanup(); });
+beforeAll(async () => {
+  t = await createTestEnv('bulk_loads');
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 describe('ops.loads', () => {
   it('shows a demo load running with its percentage while it writes, and finished after', async () => {
@@ -16,7 +25,11 @@ describe('ops.loads', () => {
     const report = reportProgress(record, 'demo history', (l) => lines.push(l));
     const seen: { percent: number; running: boolean; doneEvents: number; totalEvents: number }[] = [];
     await loadDemo(t.services.write.db, {
-      days: 5, users: 30, orders: 60, seed: 'loads-test', batchSize: 40,
+      days: 5,
+      users: 30,
+      orders: 60,
+      seed: 'loads-test',
+      batchSize: 40,
       onProgress: async (done, total) => {
         await report(done, total);
         seen.push((await caller.ops.loads({})).data[0]!);
@@ -51,6 +64,53 @@ describe('ops.loads', () => {
     const failed = new BulkLoadRecord(t.services.write.db, 'failed');
     await failed.start(10);
     await failed.finish('Not enough stock');
-    expect((await caller.ops.loads({})).data.find((l) => l.name === 'failed')).toMatchObject({ running: false, failure: 'Not enough stock' });
+    expect((await caller.ops.loads({})).data.find((l) => l.name === 'failed')).toMatchObject({
+      running: false,
+      failure: 'Not enough stock',
+    });
+  });
+
+  it("npm run setup's `demo load --if-empty` resumes a demo load that was interrupted, instead of leaving half a history", async () => {
+    const own = await createTestEnv('bulk_resume');
+    try {
+      const { db } = own.services.write;
+      const size = ['--days', '3', '--users', '12', '--orders', '20', '--seed', 'resume-test'];
+      // Interrupted after its first batch: the products are there, nothing else.
+      const record = new BulkLoadRecord(db, 'demo');
+      const report = reportProgress(record, 'demo history', () => {});
+      await expect(
+        loadDemo(db, {
+          days: 3,
+          users: 12,
+          orders: 20,
+          seed: 'resume-test',
+          batchSize: 500,
+          onProgress: async (done, total) => {
+            await report(done, total);
+            if (done > 0) throw new Error('interrupted');
+          },
+        }),
+      ).rejects.toThrow('interrupted');
+      const [partial] = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM events`);
+      expect(partial!.n).toBeGreaterThan(0);
+
+      const run = () =>
+        promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), ['cli/main.ts', 'demo', 'load', ...size, '--if-empty'], {
+          cwd: root,
+          env: { ...process.env, ...serverEnv(own) },
+        });
+      const { stdout } = await run();
+      expect(stdout).toContain('did not finish: resuming it');
+      const [row] = await db.select().from(bulkLoads);
+      const [after] = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM events`);
+      expect(row).toMatchObject({ name: 'demo', doneEvents: row!.totalEvents, failure: null });
+      expect(row!.finishedAt).not.toBeNull();
+      expect(after!.n).toBe(row!.totalEvents);
+
+      // Finished: the next --if-empty leaves it alone.
+      expect((await run()).stdout).toContain('not empty');
+    } finally {
+      await own.cleanup();
+    }
   });
 });
