@@ -24,12 +24,9 @@ describe('ops.loads', () => {
     const lines: string[] = [];
     const report = reportProgress(record, 'demo history', (l) => lines.push(l));
     const seen: { percent: number; running: boolean; doneEvents: number; totalEvents: number }[] = [];
+    const week = { days: 5, users: 30, orders: 60, seed: 'loads-test', batchSize: 40 };
     await loadDemo(t.services.write.db, {
-      days: 5,
-      users: 30,
-      orders: 60,
-      seed: 'loads-test',
-      batchSize: 40,
+      ...week,
       onProgress: async (done, total) => {
         await report(done, total);
         seen.push((await caller.ops.loads({})).data[0]!);
@@ -76,15 +73,12 @@ describe('ops.loads', () => {
       const { db } = own.services.write;
       const size = ['--days', '3', '--users', '12', '--orders', '20', '--seed', 'resume-test'];
       // Interrupted after its first batch: the products are there, nothing else.
+      const sameAsTheCli = { days: 3, users: 12, orders: 20, seed: 'resume-test', batchSize: 500 };
       const record = new BulkLoadRecord(db, 'demo');
       const report = reportProgress(record, 'demo history', () => {});
       await expect(
         loadDemo(db, {
-          days: 3,
-          users: 12,
-          orders: 20,
-          seed: 'resume-test',
-          batchSize: 500,
+          ...sameAsTheCli,
           onProgress: async (done, total) => {
             await report(done, total);
             if (done > 0) throw new Error('interrupted');
