@@ -10,14 +10,10 @@
  * Prints the machine's load average before and after: on a shared machine the figures move with it.
  */
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { env } from '@/server/env';
 import { connect } from '@/db/client';
-import { migrateDatabase } from '@/db/migrate';
 import { loadDemo } from '@/server/demo/load';
-import { dropDatabase, withDatabase } from '@/testkit/cleanup';
-import { arg } from './lib/readside';
+import { arg, benchDatabase, type BenchDb } from './lib/readside';
 
 const DAYS = arg('days', 90);
 const USERS = arg('users', 3000);
@@ -25,17 +21,12 @@ const BATCH = arg('batch', 500);
 const CONCURRENCY = arg('concurrency', 8);
 const SKIP_ONE_BY_ONE = process.argv.includes('--skip-one-by-one');
 const END = new Date();
-const base = env().DATABASE_URL;
-const made: string[] = [];
+const made: BenchDb[] = [];
 
 async function freshDatabase(): Promise<string> {
-  const name = `ll_bench_demo_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(withDatabase(base, 'postgres'), { max: 1, onnotice: () => {} });
-  try { await admin.unsafe(`CREATE DATABASE "${name}"`); } finally { await admin.end(); }
-  made.push(name);
-  const url = withDatabase(base, name);
-  await migrateDatabase(url);
-  return url;
+  const db = await benchDatabase('demo');
+  made.push(db);
+  return db.url;
 }
 
 async function load(label: string, batchSize: number): Promise<{ url: string; seconds: number; events: number }> {
@@ -78,5 +69,5 @@ try {
   await ceiling(batched.url, batched.events);
   console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
-  for (const name of made) await dropDatabase(base, name).catch(() => undefined);
+  for (const db of made) await db.drop();
 }
