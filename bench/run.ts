@@ -13,6 +13,7 @@ const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 
 const benches: { name: string; quick: string[] }[] = [
   { name: 'commands', quick: ['--runs', '1', '--seconds', '5', '--no-http'] },
+  { name: 'demo-load', quick: ['--days', '7', '--users', '300'] },
   { name: 'rebuild', quick: ['--events', '200000', '--runs', '1'] },
   { name: 'revenue', quick: ['--orders', '50000', '--runs', '5'] },
   { name: 'freshness', quick: ['--rate', '100', '--seconds', '5'] },

@@ -1,6 +1,7 @@
 import { connect } from '@/db/client';
 import { loadDemo } from '@/server/demo/load';
 import { waitForProjections } from '@/server/importer/catch-up';
+import { BulkLoadRecord, reportProgress } from '@/server/importer/bulk-load';
 import { UsageError, type CliCommand } from '../command';
 
 /** A whole number option within bounds, or a UsageError naming it. */
@@ -29,21 +30,37 @@ export const demoLoad: CliCommand = {
     users: { description: 'how many customers register (default 3000)' },
     orders: { description: 'how many orders they place (default: twice the users)' },
     seed: { description: 'another seed gives another history (default "ledgerline")' },
-    concurrency: { description: 'commands in flight at once (default 8)' },
-    'if-empty': { description: 'load only when the event log is empty', flag: true },
+    batch: { description: 'commands per transaction (default 500); 1 runs each alone, --concurrency at a time' },
+    concurrency: { description: 'with --batch 1: commands in flight at once (default 8)' },
+    'if-empty': { description: 'load only when the event log is empty (or an earlier demo load was interrupted: then resume it)', flag: true },
   },
   async run(opts, ctx) {
     const days = intOption(opts, 'days', 90, 1, 3650);
     const users = intOption(opts, 'users', 3000, 1, 1_000_000);
     const orders = intOption(opts, 'orders', users * 2, 0, 10_000_000);
     const concurrency = intOption(opts, 'concurrency', 8, 1, 64);
+    const batchSize = intOption(opts, 'batch', 500, 1, 5000);
     const seed = opts.seed?.trim() || 'ledgerline';
     const s = ctx.services();
     // Its own pool, sized for the commands in flight (the CLI's shared one is small).
     const pool = connect(s.env.DATABASE_URL, { max: concurrency, appName: 'ledgerline-demo' });
+    // The bulk_loads row is what the portal's banner shows (ops.loads); the terminal prints the same figure.
+    const record = new BulkLoadRecord(pool.db, 'demo');
+    const onProgress = reportProgress(record, 'demo history', ctx.out);
     try {
-      const result = await loadDemo(pool.db, { days, users, orders, seed, concurrency, ifEmpty: flagOption(opts, 'if-empty'), out: ctx.out });
+      // --if-empty leaves a log with events alone, unless they are an interrupted demo load's: every
+      // command has a commandId from the seed, so running it again adds only what is missing.
+      let ifEmpty = flagOption(opts, 'if-empty');
+      if (ifEmpty && (await record.interrupted())) {
+        ctx.out('An earlier demo load did not finish: resuming it (what it wrote already is skipped).');
+        ifEmpty = false;
+      }
+      const result = await loadDemo(pool.db, { days, users, orders, seed, concurrency, batchSize, ifEmpty, out: ctx.out, onProgress });
       if (!result.loaded) return;
+      await record.finish();
+    } catch (err) {
+      await record.finish(err instanceof Error ? err.message : String(err)).catch(() => undefined);
+      throw err;
     } finally {
       await pool.close();
     }

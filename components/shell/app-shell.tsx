@@ -3,6 +3,7 @@ import { AccountMenu } from './account-menu';
 import { MobileNav } from './mobile-nav';
 import { NavLinks } from './nav-links';
 import { SystemAlerts } from './system-alerts';
+import { BulkLoadBanner } from './bulk-load-banner';
 import { brandIcon as Brand } from './nav-items';
 
 export function AppShell({ children }: { children: React.ReactNode }) {
@@ -29,6 +30,7 @@ export function AppShell({ children }: { children: React.ReactNode }) {
           </div>
           <AccountMenu />
         </header>
+        <BulkLoadBanner />
         <SystemAlerts />
         <main id="main" tabIndex={-1} className="mx-auto grid w-full max-w-7xl min-w-0 grid-cols-[minmax(0,1fr)] gap-6 p-3 focus:outline-none sm:p-6">
           {children}

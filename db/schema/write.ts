@@ -93,3 +93,19 @@ export const commandResults = pgTable('command_results', {
   result: jsonb('result'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
+
+/**
+ * A bulk load (the demo history) while it runs and after: how many of its events are written, out
+ * of how many. One row per kind of load; a new run replaces the row. The portal shows a banner
+ * while `finished_at` is null (ops.loads).
+ */
+export const bulkLoads = pgTable('bulk_loads', {
+  name: text('name').primaryKey(),
+  totalEvents: integer('total_events').notNull(),
+  doneEvents: integer('done_events').notNull().default(0),
+  startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  /** Why it stopped, when it did not finish. */
+  failure: text('failure'),
+});

@@ -36,6 +36,32 @@ export async function appendToStream(
   return Number(result[0]?.position ?? 0);
 }
 
+/** One event of a batch, on its stream at its version, with its command's metadata and time. */
+export interface AppendRow { stream: string; version: number; event: DomainEvent; metadata: EventMetadata; at: Date }
+
+/**
+ * Appends the events of many commands in one statement, positions given in the order of `rows`
+ * (runCommandBatch). No NOTIFY: the caller wakes the relay after its commit. The same unique
+ * index turns a lost race into an error. Returns each row's position, in the order of `rows`.
+ */
+export async function appendRows(tx: Tx, rows: readonly AppendRow[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const json = rows.map((r) => ({
+    event_id: randomUUID(), stream_id: r.stream, stream_version: r.version, type: r.event.type, schema_version: currentVersion(r.event.type),
+    data: r.event.data, metadata: r.metadata, occurred_at: r.at.toISOString(),
+  }));
+  const inserted = await tx.execute<{ stream_id: string; stream_version: number; position: string }>(sql`
+    INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
+    SELECT v.event_id, v.stream_id, v.stream_version, v.type, v.schema_version, v.data, v.metadata, v.occurred_at
+    FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(json)}::jsonb)
+      AS (event_id uuid, stream_id text, stream_version int, type text, schema_version int, data jsonb, metadata jsonb, occurred_at timestamptz))
+      WITH ORDINALITY AS v(event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at, n)
+    ORDER BY v.n
+    RETURNING stream_id, stream_version, position::text`);
+  const at = new Map(inserted.map((r) => [`${r.stream_id}\0${r.stream_version}`, Number(r.position)]));
+  return rows.map((r) => at.get(`${r.stream}\0${r.version}`)!);
+}
+
 const log = createLogger('ledgerline-commands');
 const wakeStatement = sql.raw(`NOTIFY ${EVENTS_CHANNEL}`);
 const wakes = new WeakMap<Db, { running: boolean; again: boolean; done: Promise<void> }>();

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { products } from '@/db/schema';
 import type { Tx } from '@/db/client';
-import { decideProduct, evolveProduct, type ProductCommand, type ProductState } from '@/server/domain/product';
+import { decideProduct, type ProductCommand, type ProductState } from '@/server/domain/product';
 import { streamId } from '@/server/domain/events';
-import { conflict, notFound } from '@/server/domain/errors';
+import { changeOfProduct, skuTaken } from './rules';
 import { runCommand } from './run';
 import type { CommandContext, CommandDeps } from './context';
 
@@ -21,7 +21,7 @@ export async function createProduct(deps: CommandDeps, ctx: CommandContext, inpu
       .values({ id: productId, sku: input.sku, name: input.name, priceCents: input.priceCents, onHand: input.stock, reserved: 0, createdAt: now, version: events.length })
       .onConflictDoNothing({ target: products.sku })
       .returning({ id: products.id });
-    if (inserted.length === 0) throw conflict(`A product with SKU ${input.sku} already exists`);
+    if (inserted.length === 0) throw skuTaken(input.sku);
     const position = await append(streamId.product(productId), 0, events);
     return { productId, position };
   });
@@ -30,16 +30,14 @@ export async function createProduct(deps: CommandDeps, ctx: CommandContext, inpu
 async function changeProduct(deps: CommandDeps, ctx: CommandContext, type: string, productId: string, command: ProductCommand) {
   return runCommand(deps, ctx, type, async ({ tx, append }) => {
     const state = await loadProduct(tx, productId);
-    if (!state) throw notFound(`Product ${productId} does not exist`);
-    const events = decideProduct(command, state);
+    const { events, next } = changeOfProduct(productId, state, command);
     if (events.length === 0) return { position: 0 };
-    const next = events.reduce<ProductState | null>((s, e) => evolveProduct(s, e), state)!;
     // The row is locked: the update and the append go out together, in one round trip.
     const [, position] = await Promise.all([
       tx.update(products)
-        .set({ priceCents: next.priceCents, onHand: next.onHand, version: state.version + events.length })
+        .set({ priceCents: next.priceCents, onHand: next.onHand, version: next.version })
         .where(eq(products.id, productId)),
-      append(streamId.product(productId), state.version, events),
+      append(streamId.product(productId), state!.version, events),
     ]);
     return { position };
   });

@@ -5,6 +5,7 @@ import { decideOrder, evolveOrder, type OrderState } from '@/server/domain/order
 import { streamId } from '@/server/domain/events';
 import { notFound } from '@/server/domain/errors';
 import { runCommand } from './run';
+import { paymentRefOf } from './rules';
 import type { CommandContext, CommandDeps } from './context';
 
 export interface PlaceOrderInput {
@@ -15,8 +16,7 @@ export interface PlaceOrderInput {
 }
 
 /** Places an order as `pending`; the saga takes it from there. The total uses current prices. */
-/** The reference under which an order's payment token is held. */
-export const paymentRefOf = (orderId: string) => `pref_${orderId}`;
+export { paymentRefOf };
 
 export async function placeOrder(deps: CommandDeps, ctx: CommandContext, input: PlaceOrderInput) {
   return runCommand(deps, ctx, 'orders.place', async ({ tx, now, append }) => {

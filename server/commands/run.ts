@@ -4,6 +4,7 @@ import type { Tx } from '@/db/client';
 import type { DomainEvent, EventMetadata } from '@/server/domain/events';
 import { DomainError, conflict } from '@/server/domain/errors';
 import { appendToStream, wakeRelay } from './append';
+import { emailChangeTaken } from './rules';
 import { activeTraceparent, contextOf, inSpan } from '@/server/tracing';
 import type { CommandContext, CommandDeps } from './context';
 
@@ -108,11 +109,11 @@ async function within<R>(tx: Tx, ctx: CommandContext, commandType: string, handl
 }
 
 /** Unique violations that escape a handler are conflicts a person can act on. */
-function translatePgError(err: unknown): unknown {
+export function translatePgError(err: unknown): unknown {
   if (err instanceof DomainError) return err;
   const pg = postgresErrorOf(err);
   if (pg.code === '23505') {
-    if (pg.constraint_name === 'users_email_lower_key') return conflict('A user with this email already exists');
+    if (pg.constraint_name === 'users_email_lower_key') return emailChangeTaken();
     if (pg.constraint_name === 'products_sku_key') return conflict('A product with this SKU already exists');
     if (pg.constraint_name === 'events_stream_version_key') return conflict('The record was changed concurrently; retry');
     return conflict('This record already exists');
@@ -122,7 +123,7 @@ function translatePgError(err: unknown): unknown {
 }
 
 /** Drizzle wraps a failed query's PostgresError in a DrizzleQueryError (`cause`); find the database error. */
-function postgresErrorOf(err: unknown): { code?: string; constraint_name?: string } {
+export function postgresErrorOf(err: unknown): { code?: string; constraint_name?: string } {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (typeof (e as { code?: unknown }).code === 'string') return e as { code: string; constraint_name?: string };
   }

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { users } from '@/db/schema';
 import type { Tx } from '@/db/client';
-import { decideUser, evolveUser, type UserCommand, type UserState } from '@/server/domain/user';
+import { decideUser, type UserCommand, type UserState } from '@/server/domain/user';
 import { streamId } from '@/server/domain/events';
-import { conflict, notFound } from '@/server/domain/errors';
+import { changeOfUser, emailTaken } from './rules';
 import { runCommand } from './run';
 import type { CommandContext, CommandDeps } from './context';
 
@@ -28,7 +28,7 @@ export async function createUser(deps: CommandDeps, ctx: CommandContext, input: 
         .returning({ id: users.id }),
       append(streamId.user(userId), 0, events),
     ]);
-    if (inserted.length === 0) throw conflict(`A user with email ${input.email} already exists`);
+    if (inserted.length === 0) throw emailTaken(input.email);
     return { userId, position };
   });
 }
@@ -36,16 +36,14 @@ export async function createUser(deps: CommandDeps, ctx: CommandContext, input: 
 async function changeUser(deps: CommandDeps, ctx: CommandContext, type: string, userId: string, command: UserCommand) {
   return runCommand(deps, ctx, type, async ({ tx, now, append }) => {
     const state = await loadUser(tx, userId);
-    if (!state) throw notFound(`User ${userId} does not exist`);
-    const events = decideUser(command, state);
+    const { events, next } = changeOfUser(userId, state, command, now);
     if (events.length === 0) return { position: 0 };
-    const next = events.reduce<UserState | null>((s, e) => evolveUser(s, e, now.toISOString()), state)!;
     await tx.update(users).set({
       email: next.email,
       lastLoginAt: next.lastLoginAt ? new Date(next.lastLoginAt) : null,
-      version: state.version + events.length,
+      version: next.version,
     }).where(eq(users.id, userId));
-    const position = await append(streamId.user(userId), state.version, events);
+    const position = await append(streamId.user(userId), state!.version, events);
     return { position };
   });
 }

@@ -36,3 +36,9 @@ export const streamId = {
   product: (id: string) => `product-${id}`,
   order: (id: string) => `order-${id}`,
 };
+
+/** How far a bulk load is, in whole percents: 100 only once every event is written. */
+export function percentOf(done: number, total: number): number {
+  if (total <= 0 || done >= total) return 100;
+  return Math.floor((done / total) * 100);
+}

@@ -58,6 +58,7 @@ const sampleInputs: Record<string, unknown> = {
   'ops.projections': {},
   'ops.events': {},
   'ops.alerts': {},
+  'ops.loads': {},
   'ops.deadLetters': {},
   'ops.retryDeadLetter': { id: 1 },
   'ops.discardDeadLetter': { id: 1, confirm: 'discard 1' },

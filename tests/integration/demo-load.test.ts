@@ -5,13 +5,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '@/server/demo/plan';
 import { loadDemo } from '@/server/demo/load';
-import { createLogger } from '@/server/log';
-import { waitForProjections } from '@/server/importer/catch-up';
 import { revenueBetween } from '@/server/queries/reports';
-import { startWorker } from '@/server/readside/worker';
-import { sagaWorkerOptions } from '@/server/saga/worker-options';
 import { createTestEnv, serverEnv, type TestEnv } from './support/harness';
 import { root } from './support/server';
+import { expectSagaLeavesHistoryAlone, writeModelSnapshot } from './support/history';
 
 let t: TestEnv;
 const size = { days: 7, users: 40, orders: 100, seed: 'demo-test' };
@@ -63,18 +60,7 @@ describe('demo load', () => {
   });
 
   it('is projected like live traffic, and the live saga leaves every historical order alone', async () => {
-    const worker = await startWorker(t.services, createLogger('demo-test', 'error'), { ...sagaWorkerOptions(t.services.env), sweepMs: 500 });
-    try {
-      expect((await waitForProjections(t.services, () => {})).kind).toBe('caught-up');
-      const [last] = await t.services.write.db.execute<{ position: number }>(sql`SELECT position::int FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
-      expect((await t.services.waiter.waitFor(['order_saga'], last!.position, 10_000)).freshness.stale).toBe(false);
-    } finally {
-      await worker.stop();
-    }
-    const [untouched] = await t.services.write.db.execute<{ sagas: number; charges: number; foreign: number }>(sql`
-      SELECT (SELECT count(*) FROM order_sagas)::int AS sagas, (SELECT count(*) FROM gateway_charges)::int AS charges,
-        (SELECT count(*) FROM events WHERE metadata->>'actor' <> 'system:demo')::int AS foreign`);
-    expect(untouched).toEqual({ sagas: 0, charges: 0, foreign: 0 });
+    await expectSagaLeavesHistoryAlone(t, 'system:demo');
     const days = await revenueBetween(t.services, { from: new Date(Date.now() - 8 * DAY_MS).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) });
     const [completed] = await t.services.write.db.execute<{ n: number; cents: number }>(sql`SELECT count(*)::int AS n, sum(total_cents)::float8 AS cents FROM orders WHERE status = 'completed'`);
     expect(days.reduce((s, d) => s + d.completedCount, 0)).toBe(91);
@@ -96,5 +82,27 @@ describe('demo load', () => {
       { cwd: root, env: { ...process.env, ...serverEnv(t) } });
     expect(stdout).toContain('not empty');
     expect(await count()).toBe(before);
+  });
+
+  it('in batches writes exactly what the commands one by one write: events, versions, rows and command results', async () => {
+    const [alone, batched] = await Promise.all([createTestEnv('demo_alone'), createTestEnv('demo_batched')]);
+    try {
+      const end = new Date('2026-11-02T12:00:00Z');
+      // One by one, one at a time, in plan order; batches of an odd size, so that they cut across phases and users.
+      await loadDemo(alone.services.write.db, { ...size, end, batchSize: 1, concurrency: 1 });
+      const progress: [number, number][] = [];
+      await loadDemo(batched.services.write.db, { ...size, end, batchSize: 37, onProgress: (done, total) => { progress.push([done, total]); } });
+      const [one, many] = await Promise.all([writeModelSnapshot(alone.services.write.db), writeModelSnapshot(batched.services.write.db)]);
+      expect((many as { events: unknown[] }).events.length).toBeGreaterThan(400);
+      expect(many).toEqual(one);
+
+      // Progress counts the events the plan writes, from 0 to all of them.
+      const events = (many as { events: unknown[] }).events.length;
+      expect(progress[0]).toEqual([0, events]);
+      expect(progress.at(-1)).toEqual([events, events]);
+      expect(progress.every(([done], i) => i === 0 || done > progress[i - 1]![0])).toBe(true);
+    } finally {
+      await Promise.all([alone.cleanup(), batched.cleanup()]);
+    }
   });
 });

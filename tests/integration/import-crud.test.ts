@@ -6,16 +6,13 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env } from '@/server/env';
-import { createLogger } from '@/server/log';
 import { Rng } from '@/server/demo/rng';
 import { importCrud } from '@/server/importer/crud';
-import { waitForProjections } from '@/server/importer/catch-up';
 import { registrationsBetween, revenueBetween } from '@/server/queries/reports';
-import { startWorker } from '@/server/readside/worker';
-import { sagaWorkerOptions } from '@/server/saga/worker-options';
 import type { Db } from '@/db/client';
 import { createTestEnv, dropDatabase, serverEnv, type TestEnv } from './support/harness';
 import { root } from './support/server';
+import { expectSagaLeavesHistoryAlone } from './support/history';
 
 const DAY = 86_400_000;
 /** The DDL documented in docs/crud-import.md: the test builds its legacy database from the doc itself. */
@@ -119,19 +116,7 @@ describe('import crud', () => {
       expect(lines.some((l) => /^orders 50\/400/.test(l))).toBe(true);
 
       // A worker with the live saga: it builds the read models and must leave the history alone.
-      const worker = await startWorker(t.services, createLogger('import-test', 'error'), { ...sagaWorkerOptions(t.services.env), sweepMs: 500 });
-      try {
-        const caught = await waitForProjections(t.services, () => {});
-        expect(caught.kind).toBe('caught-up');
-        const [last] = await t.services.write.db.execute<{ position: number }>(sql`SELECT position::int FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
-        expect((await t.services.waiter.waitFor(['order_saga'], last!.position, 10_000)).freshness.stale).toBe(false);
-      } finally {
-        await worker.stop();
-      }
-      const [untouched] = await t.services.write.db.execute<{ sagas: number; charges: number; foreign: number }>(sql`
-        SELECT (SELECT count(*) FROM order_sagas)::int AS sagas, (SELECT count(*) FROM gateway_charges)::int AS charges,
-          (SELECT count(*) FROM events WHERE metadata->>'actor' <> 'system:import')::int AS foreign`);
-      expect(untouched).toEqual({ sagas: 0, charges: 0, foreign: 0 });
+      await expectSagaLeavesHistoryAlone(t, 'system:import');
 
       const from = new Date(Date.now() - 70 * DAY).toISOString().slice(0, 10);
       const to = new Date(Date.now() + DAY).toISOString().slice(0, 10);

@@ -7,6 +7,7 @@ import { discardDeadLetter, retryDeadLetter } from '@/server/readside/dead-lette
 import { projections, projectionNames } from '@/server/projections/registry';
 import { requestRebuild } from '@/server/readside/rebuild-request';
 import { systemAlerts } from '@/server/queries/alerts';
+import { bulkLoadsNow } from '@/server/queries/loads';
 import { resumeProjection } from '@/server/readside/resume';
 import { consumerNamed, consumerNames } from '@/server/consumers';
 
@@ -17,6 +18,8 @@ export const opsRouter = router({
     .query(({ ctx, input }) => listEvents(ctx.services, input)),
   /** For the portal's banner: `degraded` with reasons when workers are dead or projections lag. */
   alerts: queryProcedure.input(z.object({ ...readOptions }).default({})).query(async ({ ctx }) => ({ data: await systemAlerts(ctx.services), freshness: { position: 0, stale: false } })),
+  /** Bulk loads (the demo history) and how far each is: the portal's "Loading demo history" banner. */
+  loads: queryProcedure.input(z.object({ ...readOptions }).default({})).query(async ({ ctx }) => ({ data: await bulkLoadsNow(ctx.services), freshness: { position: 0, stale: false } })),
   deadLetters: queryProcedure.input(z.object({ ...readOptions }).default({})).query(({ ctx }) => listDeadLetters(ctx.services)),
   retryDeadLetter: adminProcedure
     .input(z.object({ id: z.number().int().positive().max(2 ** 31 - 1, "id is a dead letter's id (at most 2147483647)") }))
