@@ -114,13 +114,6 @@ export const dailyRevenue = pgTable('daily_revenue', {
   refundedCents: bigint('refunded_cents', { mode: 'number' }).notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.day, t.currency] })]);
 
-export const productSales = pgTable('product_sales', {
-  productId: uuid('product_id').primaryKey(),
-  name: text('name').notNull(),
-  unitsSold: integer('units_sold').notNull().default(0),
-  revenueCents: bigint('revenue_cents', { mode: 'number' }).notNull().default(0),
-});
-
 /** One row per live worker process, refreshed every few seconds: a stale row means a dead or stuck worker. */
 export const workerHeartbeats = pgTable('worker_heartbeats', {
   id: text('id').primaryKey(),
