@@ -26,7 +26,7 @@ export function KpiCards({ period, today, todayByCurrency, compare }: {
   return (
     <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3">
       <KpiTiles testId="kpi-revenue-today" label="Revenue today" kpis={kpisOf(today.kpis, 'revenue')} compare={compare}
-        detail={(k) => `${count(completedToday(k))} completed ${k.currency} orders today · vs yesterday`} />
+        detail={(k) => `${count(completedToday(k))} completed ${k.currency} ${completedToday(k) === 1 ? 'order' : 'orders'} today · vs yesterday`} />
       <KpiTiles testId="kpi-revenue-period" label="Revenue in range" kpis={kpisOf(period.kpis, 'revenue')} compare={compare} detail={range + against} />
       {placed ? <KpiTile testId="kpi-orders" label="Orders" kpi={placed} compare={compare}
         detail={`${count(completed?.current ?? 0)} completed · ${count(one(today, 'placedOrders')?.current ?? 0)} placed today`} /> : null}

@@ -12,8 +12,8 @@ const kpi = (key: Kpi['key'], currency: string | null, current: number): Kpi =>
   ({ key, currency, current, previous: 0, change: current, changeRate: null, series: [current] });
 const report = (kpis: Kpi[]) => ({ period: { from: '2026-03-01', to: '2026-03-30' }, previous: { from: '2026-01-30', to: '2026-02-28' }, kpis });
 
-// Today: 5 USD orders and 2 EUR orders completed (7 in all).
-const today = report([kpi('revenue', 'USD', 50_000), kpi('revenue', 'EUR', 9_000), kpi('completedOrders', null, 7), kpi('placedOrders', null, 9), kpi('newUsers', null, 1)]);
+// Today: 5 USD orders, 2 EUR orders and 1 GBP order completed (8 in all).
+const today = report([kpi('revenue', 'USD', 50_000), kpi('revenue', 'EUR', 9_000), kpi('revenue', 'GBP', 1_000), kpi('completedOrders', null, 8), kpi('placedOrders', null, 9), kpi('newUsers', null, 1)]);
 const period = report([
   kpi('revenue', 'USD', 900_000), kpi('revenue', 'EUR', 90_000), kpi('avgOrderValue', 'USD', 9_000), kpi('avgOrderValue', 'EUR', 4_500),
   kpi('completedOrders', null, 120), kpi('placedOrders', null, 130), kpi('cancelledOrders', null, 10), kpi('cancellationRate', null, 0.077), kpi('newUsers', null, 12),
@@ -21,6 +21,7 @@ const period = report([
 const todayByCurrency = [
   { currency: 'USD', completedOrders: 5 },
   { currency: 'EUR', completedOrders: 2 },
+  { currency: 'GBP', completedOrders: 1 },
 ];
 
 /** The caption (the tile's last small-print <p>) of the tile with this test id. */
@@ -37,6 +38,7 @@ describe('dashboard KPI captions', () => {
   it('counts each currency\'s own completed orders under its "Revenue today" tile', () => {
     expect(caption(html, 'kpi-revenue-today')).toBe('5 completed USD orders today · vs yesterday');
     expect(caption(html, 'kpi-revenue-today-EUR')).toBe('2 completed EUR orders today · vs yesterday');
+    expect(caption(html, 'kpi-revenue-today-GBP')).toBe('1 completed GBP order today · vs yesterday');
   });
 
   it('says the average order value is over that currency\'s completed orders', () => {
