@@ -58,7 +58,15 @@ export function KpiTile({ kpi, testId, label, detail, compare = true }: {
   );
 }
 
-/** Tiles for every currency of a money KPI: the first keeps `testId`, the others add their currency. */
-export function KpiTiles({ kpis, testId, ...rest }: { kpis: Kpi[]; testId: string; label?: string; detail?: string; compare?: boolean }) {
-  return kpis.map((k, i) => <KpiTile key={`${k.key}/${k.currency}`} kpi={k} testId={i === 0 ? testId : `${testId}-${k.currency}`} {...rest} />);
+/**
+ * Tiles for every currency of a money KPI: the first keeps `testId`, the others add their currency.
+ * A `detail` given as a function is written per tile, so a caption can speak of that currency only.
+ */
+export function KpiTiles({ kpis, testId, detail, ...rest }: {
+  kpis: Kpi[]; testId: string; label?: string; detail?: string | ((kpi: Kpi) => string); compare?: boolean;
+}) {
+  return kpis.map((k, i) => (
+    <KpiTile key={`${k.key}/${k.currency}`} kpi={k} testId={i === 0 ? testId : `${testId}-${k.currency}`}
+      detail={typeof detail === 'function' ? detail(k) : detail} {...rest} />
+  ));
 }

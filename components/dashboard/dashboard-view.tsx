@@ -53,7 +53,7 @@ export function DashboardView() {
       ) : (
         <div className="grid gap-6" aria-busy={busy || undefined}>
           {error ? <ErrorState error={error} title="Live updates paused" /> : null}
-          <KpiCards period={kpis.data.data} today={today.data.data} compare={compare === 'previous'} />
+          <KpiCards period={kpis.data.data} today={today.data.data} todayByCurrency={data.today.byCurrency} compare={compare === 'previous'} />
           <div className="grid gap-4 lg:grid-cols-2">
             {currencies.map((c) => (c === data.currency
               ? <RevenueChart key={c} data={data.revenue} currency={c} onDayClick={drill(c)} csvFile={file(`revenue-${c}`)} />

@@ -1,5 +1,5 @@
 import type { RouterOutputs } from '@/lib/client/trpc';
-import { count, dateTime, money } from '@/lib/client/format';
+import { count, dateTime, moneyByCurrency } from '@/lib/client/format';
 
 type Profile = NonNullable<RouterOutputs['users']['profile']['data']>;
 
@@ -9,7 +9,8 @@ export function UserProfileCard({ profile }: { profile: Profile }) {
     ['Member since', dateTime(profile.memberSince), 'profile-member-since'],
     ['Last login', dateTime(profile.lastLoginAt), 'profile-last-login'],
     ['Completed orders', count(profile.totalOrders), 'profile-total-orders'],
-    ['Total spent', money(profile.totalSpentCents), 'profile-total-spent'],
+    // Each currency apart: amounts in different currencies are never added together.
+    ['Total spent', moneyByCurrency(profile.spentByCurrency), 'profile-total-spent'],
   ];
   return (
     <dl className="grid gap-x-6 gap-y-3 sm:grid-cols-2">

@@ -7,7 +7,7 @@ import { ArrowDown, ArrowUp, Search } from 'lucide-react';
 import { useTRPC, type RouterOutputs } from '@/lib/client/trpc';
 import { useDebounced } from '@/lib/client/use-debounced';
 import { useCanCommand } from '@/lib/client/session';
-import { dateTime, money } from '@/lib/client/format';
+import { dateTime, moneyByCurrency } from '@/lib/client/format';
 import { Card, CardContent } from '@/components/ui/card';
 import { Input, Label } from '@/components/ui/input';
 import { PageHeader } from '@/components/common/page-header';
@@ -20,11 +20,12 @@ type UserRow = RouterOutputs['users']['list']['data']['items'][number];
 type Sort = 'name' | 'joined' | 'orders' | 'spent';
 const PAGE = 25;
 
-const sortable: { key: Sort; label: string; numeric?: boolean; firstDir: 'asc' | 'desc' }[] = [
+const sortable: { key: Sort; label: string; numeric?: boolean; firstDir: 'asc' | 'desc'; title?: string }[] = [
   { key: 'name', label: 'Name', firstDir: 'asc' },
   { key: 'joined', label: 'Joined', firstDir: 'desc' },
   { key: 'orders', label: 'Orders', numeric: true, firstDir: 'desc' },
-  { key: 'spent', label: 'Spent', numeric: true, firstDir: 'desc' },
+  // Shows every currency; sorts by the home currency (USD) part (users.list).
+  { key: 'spent', label: 'Spent', numeric: true, firstDir: 'desc', title: 'Sorted by the amount in USD; other currencies are shown beside it, never added' },
 ];
 
 export function UsersView() {
@@ -70,7 +71,7 @@ export function UsersView() {
                         {sortable.map((c) => (
                           <TableHead key={c.key} className={c.numeric ? 'text-right' : undefined}
                             aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
-                            <button type="button" className="inline-flex items-center gap-1 font-medium hover:underline" onClick={() => toggle(c.key, c.firstDir)}>
+                            <button type="button" className="inline-flex items-center gap-1 font-medium hover:underline" title={c.title} onClick={() => toggle(c.key, c.firstDir)}>
                               {c.label}
                               {sort.key === c.key ? (sort.dir === 'asc' ? <ArrowUp className="size-3" aria-hidden="true" /> : <ArrowDown className="size-3" aria-hidden="true" />) : null}
                             </button>
@@ -85,7 +86,7 @@ export function UsersView() {
                           <TableCell><Link className="font-medium text-primary hover:underline" href={`/users/${u.userId}`}>{u.name}</Link></TableCell>
                           <TableCell className="text-xs">{dateTime(u.memberSince)}</TableCell>
                           <TableCell className="text-right tabular-nums" data-column="orders">{u.totalOrders}</TableCell>
-                          <TableCell className="text-right tabular-nums" data-column="spent">{money(u.totalSpentCents)}</TableCell>
+                          <TableCell className="text-right tabular-nums" data-column="spent">{moneyByCurrency(u.spentByCurrency)}</TableCell>
                           <TableCell>{u.email}</TableCell>
                         </TableRow>
                       ))}

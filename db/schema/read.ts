@@ -47,7 +47,10 @@ export const userProfiles = pgTable('user_profiles', {
   memberSince: timestamp('member_since', { withTimezone: true, mode: 'string' }).notNull(),
   lastLoginAt: timestamp('last_login_at', { withTimezone: true, mode: 'string' }),
   totalOrders: integer('total_orders').notNull().default(0),
+  /** Completed orders' cents in the home currency (USD) only: amounts in other currencies are never added to it. */
   totalSpentCents: bigint('total_spent_cents', { mode: 'number' }).notNull().default(0),
+  /** Completed orders' cents per currency (`{ USD: 1200, EUR: 1000 }`); a currency the user never paid in is absent. */
+  spentByCurrency: jsonb('spent_by_currency').$type<Record<string, number>>().notNull().default({}),
 });
 
 export const userSearch = pgTable('user_search', {
@@ -110,13 +113,6 @@ export const dailyRevenue = pgTable('daily_revenue', {
   revenueCents: bigint('revenue_cents', { mode: 'number' }).notNull().default(0),
   refundedCents: bigint('refunded_cents', { mode: 'number' }).notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.day, t.currency] })]);
-
-export const productSales = pgTable('product_sales', {
-  productId: uuid('product_id').primaryKey(),
-  name: text('name').notNull(),
-  unitsSold: integer('units_sold').notNull().default(0),
-  revenueCents: bigint('revenue_cents', { mode: 'number' }).notNull().default(0),
-});
 
 /** One row per live worker process, refreshed every few seconds: a stale row means a dead or stuck worker. */
 export const workerHeartbeats = pgTable('worker_heartbeats', {

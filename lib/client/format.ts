@@ -1,8 +1,19 @@
 /** Display helpers. Money is integer cents; times are shown in UTC, as the API reports them. */
+import { HOME_CURRENCY, orderCurrencies } from '@/server/domain/contracts';
 
 export function money(cents: number | null | undefined, currency = 'USD'): string {
   if (cents === null || cents === undefined) return '—';
   return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+}
+
+/**
+ * Amounts kept per currency (`{ USD: 1200, EUR: 1000 }` → "$12.00 · €10.00"), home currency first;
+ * never a sum across currencies. Nothing at all shows as zero in the home currency.
+ */
+export function moneyByCurrency(byCurrency: Record<string, number>): string {
+  const currencies = orderCurrencies(Object.keys(byCurrency));
+  if (currencies.length === 0) return money(0, HOME_CURRENCY);
+  return currencies.map((c) => money(byCurrency[c], c)).join(' · ');
 }
 
 export function count(n: number | null | undefined): string {

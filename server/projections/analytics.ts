@@ -1,23 +1,26 @@
 import { sql } from 'drizzle-orm';
 import { recordset } from '@/db/columns';
-import { dailyRegistrations, dailyRevenue, productSales } from '@/db/schema';
+import { dailyRegistrations, dailyRevenue } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
 
 /** One daily_revenue row's increments (keys are its columns), plus the day's registrations. */
 interface Day { day: string; currency: string; registrations: number; placed_count: number; completed_count: number; cancelled_count: number; revenue_cents: number; refunded_cents: number }
 
-/** reports.* and dashboard.summary: per-day (and per-currency) counters and per-product sales. Days are UTC. */
+/**
+ * reports.*, analytics.kpis and dashboard.summary: per-day (and per-currency) counters. Days are UTC.
+ * Version 2 no longer keeps `product_sales` (all currencies added together, read by nothing);
+ * sales per product and currency are `product_sales_daily`'s.
+ */
 export const analyticsProjection: ProjectionDefinition = {
   kind: 'projection',
   database: 'read',
   name: 'analytics',
-  version: 1,
+  version: 2,
   handles: ['UserCreated', 'OrderPlaced', 'OrderCompleted', 'OrderCancelled', 'PaymentRefunded'],
-  tables: ['daily_registrations', 'daily_revenue', 'product_sales'],
+  tables: ['daily_registrations', 'daily_revenue'],
   onError: 'dead-letter',
   async applyBatch(tx, events) {
     const days = new Map<string, Day>();
-    const products = new Map<string, { product_id: string; name: string; units_sold: number; revenue_cents: number }>();
     const day = (at: string, currency = 'USD') => {
       const d = at.slice(0, 10);
       const k = `${d}/${currency}`;
@@ -29,10 +32,6 @@ export const analyticsProjection: ProjectionDefinition = {
         case 'OrderPlaced': day(e.occurredAt, e.data.currency).placed_count++; break;
         case 'OrderCompleted': {
           const d = day(e.occurredAt, e.data.currency); d.completed_count++; d.revenue_cents += e.data.totalCents;
-          for (const l of e.data.lines) {
-            const p = products.get(l.productId) ?? products.set(l.productId, { product_id: l.productId, name: l.name, units_sold: 0, revenue_cents: 0 }).get(l.productId)!;
-            p.units_sold += l.quantity; p.revenue_cents += l.quantity * l.unitPriceCents; p.name = l.name;
-          }
           break;
         }
         case 'OrderCancelled': day(e.occurredAt, e.data.currency).cancelled_count++; break;
@@ -59,13 +58,6 @@ export const analyticsProjection: ProjectionDefinition = {
           cancelled_count = daily_revenue.cancelled_count + excluded.cancelled_count,
           revenue_cents = daily_revenue.revenue_cents + excluded.revenue_cents,
           refunded_cents = daily_revenue.refunded_cents + excluded.refunded_cents`);
-    }
-    if (products.size) {
-      await tx.execute(sql`
-        INSERT INTO product_sales (product_id, name, units_sold, revenue_cents)
-        SELECT product_id, name, units_sold, revenue_cents FROM ${recordset(productSales, [...products.values()])}
-        ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, units_sold = product_sales.units_sold + excluded.units_sold,
-          revenue_cents = product_sales.revenue_cents + excluded.revenue_cents`);
     }
   },
 };

@@ -1,48 +1,58 @@
 import { sql } from 'drizzle-orm';
 import { recordset } from '@/db/columns';
 import { userProfiles } from '@/db/schema';
+import { HOME_CURRENCY } from '@/server/domain/contracts';
 import type { ProjectionDefinition } from './types';
 
-interface Patch { userId: string; created?: { email: string; name: string; memberSince: string }; email?: string; lastLoginAt?: string; orders: number; spent: number }
+interface Patch { userId: string; created?: { email: string; name: string; memberSince: string }; email?: string; lastLoginAt?: string; orders: number; spent: Record<string, number> }
 
-/** users.profile: one row per user with completed-order totals. */
+/**
+ * users.profile and users.list: one row per user with completed-order totals. Money is kept per
+ * currency (`spent_by_currency`), never summed across currencies; `total_spent_cents` is the home
+ * currency's part, the key users.list sorts "spent" by.
+ */
 export const userProfileProjection: ProjectionDefinition = {
   kind: 'projection',
   database: 'read',
   name: 'user_profile',
-  version: 1,
+  version: 2,
   handles: ['UserCreated', 'UserEmailUpdated', 'UserLoggedIn', 'OrderCompleted'],
   tables: ['user_profiles'],
   onError: 'halt',
   async applyBatch(tx, events) {
     const patches = new Map<string, Patch>();
-    const patch = (userId: string) => patches.get(userId) ?? patches.set(userId, { userId, orders: 0, spent: 0 }).get(userId)!;
+    const patch = (userId: string) => patches.get(userId) ?? patches.set(userId, { userId, orders: 0, spent: {} }).get(userId)!;
     for (const e of events) {
       switch (e.type) {
         case 'UserCreated': patch(e.data.userId).created = { email: e.data.email, name: e.data.name, memberSince: e.occurredAt }; break;
         case 'UserEmailUpdated': patch(e.data.userId).email = e.data.email; break;
         case 'UserLoggedIn': patch(e.data.userId).lastLoginAt = e.data.at; break;
-        case 'OrderCompleted': { const p = patch(e.data.userId); p.orders += 1; p.spent += e.data.totalCents; break; }
+        case 'OrderCompleted': { const p = patch(e.data.userId); p.orders += 1; p.spent[e.data.currency] = (p.spent[e.data.currency] ?? 0) + e.data.totalCents; break; }
         default: break;
       }
     }
     const all = [...patches.values()];
     const created = all.filter((p) => p.created).map((p) => ({
       user_id: p.userId, email: p.email ?? p.created!.email, name: p.created!.name, member_since: p.created!.memberSince,
-      last_login_at: p.lastLoginAt ?? null, total_orders: p.orders, total_spent_cents: p.spent,
+      last_login_at: p.lastLoginAt ?? null, total_orders: p.orders, total_spent_cents: p.spent[HOME_CURRENCY] ?? 0, spent_by_currency: p.spent,
     }));
     const updated = all.filter((p) => !p.created).map((p) => ({
-      user_id: p.userId, email: p.email ?? null, last_login_at: p.lastLoginAt ?? null, orders: p.orders, spent: p.spent,
+      user_id: p.userId, email: p.email ?? null, last_login_at: p.lastLoginAt ?? null, orders: p.orders, spent: p.spent[HOME_CURRENCY] ?? 0, spent_by_currency: p.spent,
     }));
     if (created.length) {
       await tx.execute(sql`
-        INSERT INTO user_profiles (user_id, email, name, member_since, last_login_at, total_orders, total_spent_cents)
-        SELECT user_id, email, name, member_since, last_login_at, total_orders, total_spent_cents FROM ${recordset(userProfiles, created)}`);
+        INSERT INTO user_profiles (user_id, email, name, member_since, last_login_at, total_orders, total_spent_cents, spent_by_currency)
+        SELECT user_id, email, name, member_since, last_login_at, total_orders, total_spent_cents, spent_by_currency FROM ${recordset(userProfiles, created)}`);
     }
     if (updated.length) {
       await tx.execute(sql`
         UPDATE user_profiles p SET email = COALESCE(v.email, p.email), last_login_at = COALESCE(v.last_login_at, p.last_login_at),
-          total_orders = p.total_orders + v.orders, total_spent_cents = p.total_spent_cents + v.spent
+          total_orders = p.total_orders + v.orders, total_spent_cents = p.total_spent_cents + v.spent,
+          spent_by_currency = (
+            SELECT COALESCE(jsonb_object_agg(currency, cents), '{}'::jsonb) FROM (
+              SELECT key AS currency, sum(value::bigint) AS cents
+              FROM (SELECT * FROM jsonb_each_text(p.spent_by_currency) UNION ALL SELECT * FROM jsonb_each_text(v.spent_by_currency)) added
+              GROUP BY key) per_currency)
         FROM ${recordset(userProfiles, updated, { orders: 'int', spent: 'bigint' })}
         WHERE p.user_id = v.user_id`);
     }

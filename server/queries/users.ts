@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, readModel, type ReadOptions } from './read-
 import { normalizeOrder, orderSummaryColumns, type OrderSummary } from './orders';
 import { pageOf } from './rows';
 
-const profile = selectOf(userProfiles, ['userId', 'email', 'name', 'memberSince', 'lastLoginAt', 'totalOrders', 'totalSpentCents']);
+const profile = selectOf(userProfiles, ['userId', 'email', 'name', 'memberSince', 'lastLoginAt', 'totalOrders', 'totalSpentCents', 'spentByCurrency']);
 export type UserProfile = typeof userProfiles.$inferSelect;
 
 export function userProfile(s: ReadDeps, input: { userId: string } & ReadOptions) {
@@ -60,9 +60,11 @@ export function userOrders(s: ReadDeps, input: { userId: string; limit: number; 
 
 export const userListSorts = ['name', 'joined', 'orders', 'spent'] as const;
 export type UserListSort = (typeof userListSorts)[number];
-const listed = selectOf(userProfiles, ['userId', 'email', 'name', 'memberSince', 'totalOrders', 'totalSpentCents']);
+const listed = selectOf(userProfiles, ['userId', 'email', 'name', 'memberSince', 'totalOrders', 'totalSpentCents', 'spentByCurrency']);
 export type UserListRow = Omit<UserProfile, 'lastLoginAt'>;
 
+// "spent" sorts by the home currency (USD) part: amounts in different currencies are never added
+// together, and a user who paid only in other currencies sorts as 0 (then by user id).
 const sortColumn: Record<UserListSort, string> = { name: 'lower(name)', joined: 'member_since', orders: 'total_orders', spent: 'total_spent_cents' };
 
 /**

@@ -35,6 +35,23 @@ describe('user_profile projection', () => {
       total_orders, total_spent_cents::int AS spent FROM user_profiles`))
       .toEqual([{ user_id: ann, email: 'ann@new.example', name: 'Ann Lee', since_ok: true, login_ok: true, total_orders: 2, spent: 1800 }]);
   });
+  it('keeps what a user spent apart per currency, and totalSpentCents is the home currency (USD) part only', async () => {
+    const log = eventLog();
+    const [bea, cy] = [randomUUID(), randomUUID()];
+    log.add('UserCreated', { userId: bea, email: 'bea@example.test', name: 'Bea Cruz' }, '2026-03-01T08:00:00Z', `user-${bea}`);
+    log.add('UserCreated', { userId: cy, email: 'cy@example.test', name: 'Cy Park' }, '2026-03-01T09:00:00Z', `user-${cy}`);
+    const line = (unitPriceCents: number) => [{ productId: randomUUID(), quantity: 1, unitPriceCents }];
+    order(log, { userId: bea, lines: line(1200), at: '2026-03-04T08:00:00Z', outcome: 'completed', currency: 'USD' });
+    order(log, { userId: bea, lines: line(700), at: '2026-03-05T08:00:00Z', outcome: 'completed', currency: 'EUR' });
+    order(log, { userId: bea, lines: line(300), at: '2026-03-06T08:00:00Z', outcome: 'completed', currency: 'EUR' });
+    order(log, { userId: bea, lines: line(999), at: '2026-03-06T09:00:00Z', outcome: 'payment_failed', currency: 'GBP' });
+    order(log, { userId: cy, lines: line(500), at: '2026-03-07T08:00:00Z', outcome: 'completed', currency: 'EUR' });
+    await given(t.services.read, userProfileProjection, log.events);
+    expect(await q(`SELECT name, total_orders, total_spent_cents::int AS usd, spent_by_currency FROM user_profiles ORDER BY name`)).toEqual([
+      { name: 'Bea Cruz', total_orders: 3, usd: 1200, spent_by_currency: { USD: 1200, EUR: 1000 } },
+      { name: 'Cy Park', total_orders: 1, usd: 0, spent_by_currency: { EUR: 500 } },
+    ]);
+  });
 });
 
 describe('user_search projection', () => {
@@ -100,7 +117,7 @@ describe('inventory projection', () => {
 });
 
 describe('analytics projection', () => {
-  it('counts registrations per day and orders, revenue and refunds per day and currency, and sales per product', async () => {
+  it('counts registrations per day and orders, revenue and refunds per day and currency', async () => {
     const log = eventLog();
     const [ann, bob] = [randomUUID(), randomUUID()];
     const [mug, tea] = [randomUUID(), randomUUID()].sort();
@@ -119,9 +136,9 @@ describe('analytics projection', () => {
       { day: '2026-03-02', currency: 'USD', placed_count: 3, completed_count: 1, cancelled_count: 1, revenue: 2300, refunded: 1500 },
       { day: '2026-03-03', currency: 'USD', placed_count: 0, completed_count: 0, cancelled_count: 1, revenue: 0, refunded: 0 },
     ]);
-    expect(await q(`SELECT product_id, units_sold, revenue_cents::int AS revenue FROM product_sales ORDER BY product_id`)).toEqual([
-      { product_id: mug, units_sold: 3, revenue: 3000 },
-      { product_id: tea, units_sold: 1, revenue: 300 },
-    ]);
+    // Sales per product are kept per currency by product_sales_daily (projection-product-sales.test.ts);
+    // the old all-currency product_sales table, which added USD and EUR together, is gone.
+    expect(analyticsProjection.tables).toEqual(['daily_registrations', 'daily_revenue']);
+    expect(await q(`SELECT to_regclass('product_sales') IS NULL AS gone`)).toEqual([{ gone: true }]);
   });
 });

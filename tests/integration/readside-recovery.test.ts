@@ -35,7 +35,7 @@ async function expectAppliedOnceAndEqualToLog(s: Services, defs: ProjectionDefin
     .toEqual(Object.fromEntries(defs.map((d) => [d.name, { applied: expected[d.name], status: 'running' }])));
   const { mismatches, tables } = await mismatchesWithLog(s.read, projections);
   expect(mismatches).toEqual([]);
-  for (const table of ['user_profiles', 'order_summaries', 'inventory', 'daily_revenue', 'product_sales']) {
+  for (const table of ['user_profiles', 'order_summaries', 'inventory', 'daily_revenue', 'product_daily']) {
     expect({ table, empty: tables.find((x) => x.table === table)!.liveRows === 0 }).toEqual({ table, empty: false });
   }
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '@/server/commands/users';
 import { createProduct } from '@/server/commands/catalog';
 import { recordHistoricalOrder } from '@/server/commands/history';
-import { listUsers } from '@/server/queries/users';
+import { listUsers, userProfile } from '@/server/queries/users';
 import { getOrder } from '@/server/queries/orders';
 import { startWorker } from '@/server/readside/worker';
 import { createTestEnv, type TestEnv } from './support/harness';
@@ -80,5 +80,36 @@ describe('orders carry the customer\'s name', () => {
   it('orders.get shows the name of the user who placed it', async () => {
     const order = (await getOrder(t.services, { orderId })).data;
     expect(order).toMatchObject({ userId: ids.get('Dora Brook'), customerName: 'Dora Brook' });
+  });
+});
+
+describe('spent is kept per currency', () => {
+  let eve = '';
+  // Eve spent 10.00 USD and 10.00 EUR; Frank 50.00 EUR only. A sum across currencies would put
+  // Frank (5000) above Eve (2000); "spent" sorts by the home currency (USD), then by user id.
+  beforeAll(async () => {
+    const { productId } = await createProduct(t.services, ctx(), { sku: `SKU-${randomUUID().slice(0, 6)}`, name: 'Gadget', priceCents: 1000, stock: 1000 });
+    const buy = async (userId: string, currency: string, quantity: number) => {
+      const placed = new Date(Date.UTC(2025, 2, 1, 9));
+      await recordHistoricalOrder(t.services, ctx({ commandId: randomUUID(), now: () => placed }), {
+        userId, items: [{ productId, quantity }], paymentToken: 'tok_ok', outcome: 'completed', settledAt: new Date(placed.getTime() + 60_000), currency,
+      });
+    };
+    const joined = new Date('2025-01-10T10:00:00Z');
+    eve = (await createUser(t.services, ctx({ now: () => joined }), { email: 'eve@euro.example', name: 'Eve Euro' })).userId;
+    const frank = (await createUser(t.services, ctx({ now: () => joined }), { email: 'frank@euro.example', name: 'Frank Euro' })).userId;
+    await buy(eve, 'USD', 1);
+    await buy(eve, 'EUR', 1);
+    await buy(frank, 'EUR', 5);
+    await settle(t.services.read.sql, projectionNames);
+  }, 120_000);
+
+  it('shows each currency apart, and sorts "spent" by the home currency', async () => {
+    const page = await names({ q: 'euro', sort: 'spent', dir: 'desc' });
+    expect(page.items.map((u) => [u.name, u.totalOrders, u.totalSpentCents, u.spentByCurrency])).toEqual([
+      ['Eve Euro', 2, 1000, { USD: 1000, EUR: 1000 }],
+      ['Frank Euro', 1, 0, { EUR: 5000 }],
+    ]);
+    expect((await userProfile(t.services, { userId: eve })).data).toMatchObject({ totalOrders: 2, totalSpentCents: 1000, spentByCurrency: { USD: 1000, EUR: 1000 } });
   });
 });
