@@ -135,10 +135,12 @@ const percentile = (xs: number[], p: number) => {
  * Each connection creates a user, then reads it back with the create's position as `minPosition`.
  * Timed per pair in the client's callbacks (autocannon's own latencies mix the two requests).
  */
+let rywRuns = 0;
+let rywUsers = 0;
 async function readYourWrite(base: string, auth: Record<string, string>, id: string, pgid?: number): Promise<Sample> {
   const pairs: number[] = [];
   let stale = 0;
-  let n = 0;
+  const run = rywRuns++; // each run its own emails: a repeated one would be refused (CONFLICT) and counted as an error
   interface Ctx { t0?: number; userId?: string; position?: number }
   const cpu0 = pgid ? groupCpuSeconds(pgid) : 0;
   const r = await autocannon({
@@ -148,7 +150,7 @@ async function readYourWrite(base: string, auth: Record<string, string>, id: str
         method: 'POST', path: '/api/trpc/users.create', headers: { ...auth, 'content-type': 'application/json' },
         setupRequest: (req, context: Ctx) => {
           context.t0 = performance.now();
-          return { ...req, body: JSON.stringify({ json: { email: `ryw-${id}-${n++}@example.com`, name: 'Reader' } }) };
+          return { ...req, body: JSON.stringify({ json: { email: `ryw-${id}-${run}-${rywUsers++}@example.com`, name: 'Reader' } }) };
         },
         onResponse: (status, body, context: Ctx) => {
           const made = status === 200 ? (JSON.parse(body) as { result: { data: { json: { userId: string; position: number } } } }).result.data.json : undefined;
