@@ -11,15 +11,28 @@ const boundaries = [
   {
     files: ['components/**', 'lib/client/**'],
     // The one exception: server/domain/contracts, pure (zod only), so a form checks what the router will.
-    patterns: [{ regex: folder('server(?!/domain/contracts$)|lib/server'), allowTypeImports: true, message: 'Client code imports no server runtime (types only) but server/domain/contracts; call the API through lib/client/trpc.' }],
+    patterns: [
+      {
+        regex: folder('server(?!/domain/contracts$)|lib/server'),
+        allowTypeImports: true,
+        message: 'Client code imports no server runtime (types only) but server/domain/contracts; call the API through lib/client/trpc.',
+      },
+    ],
   },
   {
     files: ['server/**'],
-    patterns: [{ regex: folder('workers|cli|scripts|tests'), message: 'server/ never imports workers/, cli/, scripts/ or tests/: they import server/, not the other way round.' }],
+    patterns: [
+      {
+        regex: folder('workers|cli|scripts|tests'),
+        message: 'server/ never imports workers/, cli/, scripts/ or tests/: they import server/, not the other way round.',
+      },
+    ],
   },
   {
     files: ['bench/**', 'scripts/**'],
-    patterns: [{ regex: folder('tests|cli'), message: 'bench/ and scripts/ never import tests/ or cli/ (shared fixtures live in testkit/).' }],
+    patterns: [
+      { regex: folder('tests|cli'), message: 'bench/ and scripts/ never import tests/ or cli/ (shared fixtures live in testkit/).' },
+    ],
   },
   // Last: for a file, a later config's options replace an earlier one's (this rule is stricter than server/**'s).
   {
@@ -35,8 +48,16 @@ const nodeGlobals = Object.fromEntries(
 export default defineConfig(
   {
     ignores: [
-      '.next/**', 'node_modules/**', 'dist/**', 'examples/**', 'db/migrations/**', 'next-env.d.ts',
-      'test-results/**', 'playwright-report/**', '.ledgerline/**', 'bench/results/**',
+      '.next/**',
+      'node_modules/**',
+      'dist/**',
+      'examples/**',
+      'db/migrations/**',
+      'next-env.d.ts',
+      'test-results/**',
+      'playwright-report/**',
+      '.ledgerline/**',
+      'bench/results/**',
       // Deliberately bad files that tests/unit/boundaries.test.ts lints on purpose.
       'tests/lint-fixtures/**',
     ],
@@ -52,7 +73,10 @@ export default defineConfig(
       // Stylistic only: `[\w\-]` and `[\w-]` mean the same; not worth failing the build over.
       'no-useless-escape': 'off',
       // `_name` marks a deliberately unused binding (e.g. a property taken out of a rest object).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
     },
   },
   ...boundaries,

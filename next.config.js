@@ -7,15 +7,15 @@ const staticHeaders = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  serverExternalPackages: [
-    'bullmq', 'ioredis', 'postgres', 'pino', 'prom-client',
-    '@bull-board/api', '@bull-board/hono', '@bull-board/ui',
-  ],
+  serverExternalPackages: ['bullmq', 'ioredis', 'postgres', 'pino', 'prom-client', '@bull-board/api', '@bull-board/hono', '@bull-board/ui'],
   typedRoutes: false,
   // No `X-Powered-By: Next.js` (finding 4).
   poweredByHeader: false,
   async headers() {
-    return [{ source: '/_next/static/:path*', headers: staticHeaders }, { source: '/icon.svg', headers: staticHeaders }];
+    return [
+      { source: '/_next/static/:path*', headers: staticHeaders },
+      { source: '/icon.svg', headers: staticHeaders },
+    ];
   },
 };
 export default nextConfig;

@@ -49,11 +49,22 @@ const POOL = arg('pool', env().DB_POOL_MAX);
 const PRODUCTS = arg('products', 1000);
 const WITH_HTTP = !process.argv.includes('--no-http');
 /** `--pools 20,32`: also run users.create in-process with these pool sizes. */
-const EXTRA_POOLS = process.argv.includes('--pools') ? (process.argv[process.argv.indexOf('--pools') + 1] ?? '').split(',').filter(Boolean).map(Number) : [];
+const EXTRA_POOLS = process.argv.includes('--pools')
+  ? (process.argv[process.argv.indexOf('--pools') + 1] ?? '').split(',').filter(Boolean).map(Number)
+  : [];
 /** `--only <text>`: run only the scenarios whose name contains it (for quick comparisons). */
-const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] ?? '' : '';
+const ONLY = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : '';
 
-interface Sample { name: string; ops: number; seconds: number; errors: number; p50: number; p99: number; cpu?: number; firstError?: string }
+interface Sample {
+  name: string;
+  ops: number;
+  seconds: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  cpu?: number;
+  firstError?: string;
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -63,29 +74,48 @@ const median = (xs: number[]) => {
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 
 /** `concurrency` loops calling `op` until `seconds` have passed; counts what completed in the window. */
-async function closedLoop(name: string, seconds: number, concurrency: number, op: (worker: number, n: number) => Promise<unknown>): Promise<Sample> {
+async function closedLoop(
+  name: string,
+  seconds: number,
+  concurrency: number,
+  op: (worker: number, n: number) => Promise<unknown>,
+): Promise<Sample> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   const deadline = started + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    for (let n = 0; performance.now() < deadline; n++) {
-      const t0 = performance.now();
-      try {
-        await op(worker, n);
-        latencies.push(performance.now() - t0);
-      } catch (err) {
-        errors++;
-        firstError ??= err instanceof Error ? `${err.message}${err.cause ? ` (${String((err.cause as Error).message ?? err.cause)})` : ''}` : String(err);
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const t0 = performance.now();
+        try {
+          await op(worker, n);
+          latencies.push(performance.now() - t0);
+        } catch (err) {
+          errors++;
+          firstError ??=
+            err instanceof Error
+              ? `${err.message}${err.cause ? ` (${String((err.cause as Error).message ?? err.cause)})` : ''}`
+              : String(err);
+        }
       }
-    }
-  }));
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu0);
   latencies.sort((a, b) => a - b);
-  return { name, ops: latencies.length, seconds: elapsed, errors, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), cpu: (used.user + used.system) / 1e6 / elapsed, firstError };
+  return {
+    name,
+    ops: latencies.length,
+    seconds: elapsed,
+    errors,
+    p50: pct(latencies, 0.5),
+    p99: pct(latencies, 0.99),
+    cpu: (used.user + used.system) / 1e6 / elapsed,
+    firstError,
+  };
 }
 
 function machine(pgVersion: string): string {
@@ -94,7 +124,10 @@ function machine(pgVersion: string): string {
     `host ${os.hostname()} — ${os.type()} ${os.release()} ${os.arch()}`,
     `cpu ${cpus[0]?.model ?? '?'} × ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
     `node ${process.version}, ${pgVersion.split(' on ')[0]}`,
-    `load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews every figure alike)`,
+    `load average at start ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (other work on the machine skews every figure alike)`,
   ].join('\n');
 }
 
@@ -107,7 +140,6 @@ async function dropDatabase(adminUrl: string, name: string) {
     await admin.end();
   }
 }
-
 
 /**
  * Counts, per command, the statements sent and the round trips: the writes to the database socket
@@ -139,12 +171,16 @@ async function profileRoundTrips(url: string) {
       }
       const perCommand = writes / N;
       const distinct = [...new Set(statements)].map((s) => `      ${s.slice(0, 110)}`);
-      console.log(`  ${label}: ${(statements.length / N).toFixed(2)} statements, ${perCommand.toFixed(2)} round trips per command (incl. the NOTIFY after commit)`);
+      console.log(
+        `  ${label}: ${(statements.length / N).toFixed(2)} statements, ${perCommand.toFixed(2)} round trips per command (incl. the NOTIFY after commit)`,
+      );
       console.log(distinct.join('\n'));
     };
     const tag = randomBytes(3).toString('hex');
     await measure('users.create', (i) => createUser(deps, { actor: 'bench' }, { email: `prof-${tag}-${i}@example.com`, name: 'Profile' }));
-    await measure('users.create with a commandId', (i) => createUser(deps, { actor: 'bench', commandId: randomUUID() }, { email: `profc-${tag}-${i}@example.com`, name: 'Profile' }));
+    await measure('users.create with a commandId', (i) =>
+      createUser(deps, { actor: 'bench', commandId: randomUUID() }, { email: `profc-${tag}-${i}@example.com`, name: 'Profile' }),
+    );
     const { productId } = await createProduct(deps, { actor: 'bench' }, { sku: `PROF-${tag}`, name: 'Profile', priceCents: 100, stock: 0 });
     await measure('catalog.restock', () => restock(deps, { actor: 'bench' }, { productId, quantity: 1 }));
   } finally {
@@ -164,21 +200,39 @@ async function freePort(): Promise<number> {
   });
 }
 
-interface WebServer { url: string; stop(): Promise<void> }
+interface WebServer {
+  url: string;
+  stop(): Promise<void>;
+}
 
 async function startNext(extraEnv: Record<string, string>): Promise<WebServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(path.join(root, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root, env: { ...process.env, ...extraEnv, PORT: String(port), NODE_ENV: 'production' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true,
+    cwd: root,
+    env: { ...process.env, ...extraEnv, PORT: String(port), NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
   });
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString()).slice(-4000);
+  });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ }
-    const killer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 10_000);
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+    const killer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 10_000);
     await exited;
     clearTimeout(killer);
   };
@@ -188,7 +242,9 @@ async function startNext(extraEnv: Record<string, string>): Promise<WebServer> {
     try {
       const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(3000) });
       if (res.status === 200) return { url, stop };
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();
@@ -210,8 +266,28 @@ async function pgbench(url: string, seconds: number, file: string): Promise<Samp
 
 function pgbenchOnce(url: string, seconds: number, file: string): Sample {
   const u = new URL(url);
-  const out = execFileSync('pgbench', ['-n', '-c', String(CONCURRENCY), '-j', '2', '-T', String(seconds), '-f', file,
-    '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } });
+  const out = execFileSync(
+    'pgbench',
+    [
+      '-n',
+      '-c',
+      String(CONCURRENCY),
+      '-j',
+      '2',
+      '-T',
+      String(seconds),
+      '-f',
+      file,
+      '-h',
+      u.hostname,
+      '-p',
+      u.port || '5432',
+      '-U',
+      decodeURIComponent(u.username || 'postgres'),
+      u.pathname.slice(1),
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) } },
+  );
   const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] ?? NaN);
   const lat = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1] ?? NaN);
   const failed = Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0);
@@ -236,7 +312,9 @@ async function main() {
     const [{ version } = { version: '?' }] = await admin.sql<{ version: string }[]>`SELECT version()`;
     console.log(`# Commands benchmark — ${new Date().toISOString()}`);
     console.log(machine(version));
-    console.log(`${CONCURRENCY} concurrent callers, ${SECONDS} s per scenario, ${RUNS} runs, pool of ${POOL} connections (DB_POOL_MAX default ${env().DB_POOL_MAX}), database ${dbName}\n`);
+    console.log(
+      `${CONCURRENCY} concurrent callers, ${SECONDS} s per scenario, ${RUNS} runs, pool of ${POOL} connections (DB_POOL_MAX default ${env().DB_POOL_MAX}), database ${dbName}\n`,
+    );
 
     console.log('Round trips per command (one connection, 200 sequential commands):');
     await profileRoundTrips(url.toString());
@@ -245,8 +323,15 @@ async function main() {
     // Products for the restock scenario, made through the real command.
     const productIds: string[] = [];
     for (let i = 0; i < PRODUCTS; i += 50) {
-      const batch = await Promise.all(Array.from({ length: Math.min(50, PRODUCTS - i) }, (_, j) =>
-        createProduct({ write: admin }, { actor: 'bench' }, { sku: `BENCH-${i + j}`, name: `Bench product ${i + j}`, priceCents: 100 + j, stock: 0 })));
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, PRODUCTS - i) }, (_, j) =>
+          createProduct(
+            { write: admin },
+            { actor: 'bench' },
+            { sku: `BENCH-${i + j}`, name: `Bench product ${i + j}`, priceCents: 100 + j, stock: 0 },
+          ),
+        ),
+      );
       productIds.push(...batch.map((b) => b.productId));
     }
 
@@ -254,7 +339,10 @@ async function main() {
      * Each scenario opens its own pool and closes it afterwards: the server's max_connections is
      * shared with whatever else runs on the machine, and pgbench needs its 32 connections.
      */
-    const withApp = async <T>(fn: (deps: { write: DbHandle }) => Promise<T>, opts: { pool?: number; prepare?: boolean } = {}): Promise<T> => {
+    const withApp = async <T>(
+      fn: (deps: { write: DbHandle }) => Promise<T>,
+      opts: { pool?: number; prepare?: boolean } = {},
+    ): Promise<T> => {
       const pool = opts.pool ?? POOL;
       const h = connect(url.toString(), { max: pool, appName: 'll-bench-commands', prepare: opts.prepare });
       try {
@@ -274,17 +362,19 @@ async function main() {
           const raw = postgres(url.toString(), { max: POOL, onnotice: () => {} });
           try {
             await Promise.all(Array.from({ length: POOL }, () => raw`SELECT 1`));
-            return await closedLoop(name, SECONDS, CONCURRENCY, (w, n) => raw.begin(async (tx) => {
-              const userId = randomUUID();
-              const email = `h-${notifyInside ? 'n' : ''}${r}-${w}-${n}@example.com`;
-              await tx`INSERT INTO users (id, email, name, created_at, version) VALUES (${userId}, ${email}, 'Bench', now(), 1) ON CONFLICT DO NOTHING RETURNING id`;
-              await tx`WITH ins AS (
+            return await closedLoop(name, SECONDS, CONCURRENCY, (w, n) =>
+              raw.begin(async (tx) => {
+                const userId = randomUUID();
+                const email = `h-${notifyInside ? 'n' : ''}${r}-${w}-${n}@example.com`;
+                await tx`INSERT INTO users (id, email, name, created_at, version) VALUES (${userId}, ${email}, 'Bench', now(), 1) ON CONFLICT DO NOTHING RETURNING id`;
+                await tx`WITH ins AS (
                   INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
                   VALUES (${randomUUID()}, ${`user-${userId}`}, 1, 'UserCreated', 1, ${JSON.stringify({ userId, email, name: 'Bench' })}::jsonb,
                           ${JSON.stringify({ correlationId: randomUUID(), causationId: null, commandId: randomUUID(), actor: 'bench' })}::jsonb, now())
                   RETURNING position)
                 SELECT max(position)::text AS position ${notifyInside ? raw`, pg_notify('ledgerline_events', '')` : raw``} FROM ins`;
-            }));
+              }),
+            );
           } finally {
             await raw.end({ timeout: 5 });
           }
@@ -293,40 +383,76 @@ async function main() {
     };
     const sqlFile = path.join(root, 'bench/commands.sql');
     const notifySqlFile = path.join(tmp, 'commands-notify-inside.sql');
-    writeFileSync(notifySqlFile, readFileSync(sqlFile, 'utf8').replace(
-      'SELECT max(position)::text AS position FROM ins;', "SELECT max(position)::text AS position, pg_notify('ledgerline_events', '') FROM ins;"));
+    writeFileSync(
+      notifySqlFile,
+      readFileSync(sqlFile, 'utf8').replace(
+        'SELECT max(position)::text AS position FROM ins;',
+        "SELECT max(position)::text AS position, pg_notify('ledgerline_events', '') FROM ins;",
+      ),
+    );
 
     const scenarios: { name: string; run: (run: number) => Promise<Sample> }[] = [
       {
         name: 'users.create in-process',
-        run: (r) => withApp((deps) => closedLoop('users.create in-process', SECONDS, CONCURRENCY, (w, n) =>
-          createUser(deps, { actor: 'bench' }, { email: `u-${r}-${w}-${n}@example.com`, name: `Bench ${w}` }))),
+        run: (r) =>
+          withApp((deps) =>
+            closedLoop('users.create in-process', SECONDS, CONCURRENCY, (w, n) =>
+              createUser(deps, { actor: 'bench' }, { email: `u-${r}-${w}-${n}@example.com`, name: `Bench ${w}` }),
+            ),
+          ),
       },
       ...EXTRA_POOLS.map((pool) => ({
         name: `users.create in-process, pool ${pool}`,
-        run: (r: number) => withApp((deps) => closedLoop(`users.create in-process, pool ${pool}`, SECONDS, CONCURRENCY, (w, n) =>
-          createUser(deps, { actor: 'bench' }, { email: `u${pool}-${r}-${w}-${n}@example.com`, name: `Bench ${w}` })), { pool }),
+        run: (r: number) =>
+          withApp(
+            (deps) =>
+              closedLoop(`users.create in-process, pool ${pool}`, SECONDS, CONCURRENCY, (w, n) =>
+                createUser(deps, { actor: 'bench' }, { email: `u${pool}-${r}-${w}-${n}@example.com`, name: `Bench ${w}` }),
+              ),
+            { pool },
+          ),
       })),
       {
         // The handler as it was before the changes in docs/benchmarks.md: statements not prepared,
         // the row then the event one after the other, pg_notify inside the transaction.
         name: 'users.create in-process, earlier shape',
-        run: (r) => withApp((deps) => closedLoop('users.create in-process, earlier shape', SECONDS, CONCURRENCY, (w, n) =>
-          runCommand(deps, { actor: 'bench' }, 'users.create', async ({ tx, now }) => {
-            const email = `e-${r}-${w}-${n}@example.com`;
-            const userId = randomUUID();
-            const events = decideUser({ type: 'CreateUser', data: { userId, email, name: 'Bench' } }, null);
-            const inserted = await tx.insert(users).values({ id: userId, email, name: 'Bench', createdAt: now, version: 1 }).onConflictDoNothing().returning({ id: users.id });
-            if (inserted.length === 0) throw new Error('duplicate');
-            const commandId = randomUUID();
-            const position = await appendToStream(tx, streamId.user(userId), 0, events, { correlationId: commandId, causationId: null, commandId, actor: 'bench' }, now);
-            return { userId, position };
-          })), { prepare: false }),
+        run: (r) =>
+          withApp(
+            (deps) =>
+              closedLoop('users.create in-process, earlier shape', SECONDS, CONCURRENCY, (w, n) =>
+                runCommand(deps, { actor: 'bench' }, 'users.create', async ({ tx, now }) => {
+                  const email = `e-${r}-${w}-${n}@example.com`;
+                  const userId = randomUUID();
+                  const events = decideUser({ type: 'CreateUser', data: { userId, email, name: 'Bench' } }, null);
+                  const inserted = await tx
+                    .insert(users)
+                    .values({ id: userId, email, name: 'Bench', createdAt: now, version: 1 })
+                    .onConflictDoNothing()
+                    .returning({ id: users.id });
+                  if (inserted.length === 0) throw new Error('duplicate');
+                  const commandId = randomUUID();
+                  const position = await appendToStream(
+                    tx,
+                    streamId.user(userId),
+                    0,
+                    events,
+                    { correlationId: commandId, causationId: null, commandId, actor: 'bench' },
+                    now,
+                  );
+                  return { userId, position };
+                }),
+              ),
+            { prepare: false },
+          ),
       },
       {
         name: `catalog.restock in-process (${PRODUCTS} products)`,
-        run: () => withApp((deps) => closedLoop(`catalog.restock in-process (${PRODUCTS} products)`, SECONDS, CONCURRENCY, () =>
-          restock(deps, { actor: 'bench' }, { productId: productIds[Math.floor(Math.random() * productIds.length)]!, quantity: 1 }))),
+        run: () =>
+          withApp((deps) =>
+            closedLoop(`catalog.restock in-process (${PRODUCTS} products)`, SECONDS, CONCURRENCY, () =>
+              restock(deps, { actor: 'bench' }, { productId: productIds[Math.floor(Math.random() * productIds.length)]!, quantity: 1 }),
+            ),
+          ),
       },
       rawScenario(false),
       rawScenario(true),
@@ -337,8 +463,12 @@ async function main() {
     const hasBuild = existsSync(path.join(root, '.next', 'BUILD_ID'));
     if (WITH_HTTP && hasBuild) {
       web = await startNext({
-        DATABASE_URL: url.toString(), READ_DATABASE_URL: url.toString(), REDIS_URL: e.REDIS_URL, REDIS_PREFIX: prefix,
-        SESSION_SECRET: e.SESSION_SECRET, LOG_LEVEL: 'warn',
+        DATABASE_URL: url.toString(),
+        READ_DATABASE_URL: url.toString(),
+        REDIS_URL: e.REDIS_URL,
+        REDIS_PREFIX: prefix,
+        SESSION_SECRET: e.SESSION_SECRET,
+        LOG_LEVEL: 'warn',
       });
       const built = statSync(path.join(root, '.next', 'BUILD_ID')).mtime.toISOString();
       console.log(`HTTP scenario: \`next start\` of the production build made ${built}; it serves the code of that build.\n`);
@@ -346,18 +476,23 @@ async function main() {
       const endpoint = `${web.url}/api/trpc/users.create`;
       scenarios.push({
         name: 'users.create over HTTP (next start)',
-        run: (r) => closedLoop('users.create over HTTP (next start)', SECONDS, CONCURRENCY, async (w, n) => {
-          const res = await fetch(endpoint, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            body: JSON.stringify({ json: { email: `w-${r}-${w}-${n}@example.com`, name: `Web ${w}` } }),
-          });
-          if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
-          await res.arrayBuffer();
-        }),
+        run: (r) =>
+          closedLoop('users.create over HTTP (next start)', SECONDS, CONCURRENCY, async (w, n) => {
+            const res = await fetch(endpoint, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              body: JSON.stringify({ json: { email: `w-${r}-${w}-${n}@example.com`, name: `Web ${w}` } }),
+            });
+            if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+            await res.arrayBuffer();
+          }),
       });
     } else {
-      console.log(WITH_HTTP ? 'HTTP scenario skipped: no production build (.next/BUILD_ID); run `npm run build` first.\n' : 'HTTP scenario skipped (--no-http).\n');
+      console.log(
+        WITH_HTTP
+          ? 'HTTP scenario skipped: no production build (.next/BUILD_ID); run `npm run build` first.\n'
+          : 'HTTP scenario skipped (--no-http).\n',
+      );
     }
 
     if (ONLY) scenarios.splice(0, scenarios.length, ...scenarios.filter((s) => s.name.includes(ONLY)));
@@ -368,11 +503,20 @@ async function main() {
         await admin.sql.unsafe('TRUNCATE users, events, command_results CASCADE');
         await admin.sql.unsafe('CHECKPOINT');
         const load = os.loadavg()[0]!;
-        const sample = await s.run(r).catch((err: Error): Sample =>
-          ({ name: s.name, ops: NaN, seconds: SECONDS, errors: 1, p50: NaN, p99: NaN, firstError: `scenario failed: ${err.message.split('\n')[0]}` }));
+        const sample = await s.run(r).catch((err: Error): Sample => ({
+          name: s.name,
+          ops: NaN,
+          seconds: SECONDS,
+          errors: 1,
+          p50: NaN,
+          p99: NaN,
+          firstError: `scenario failed: ${err.message.split('\n')[0]}`,
+        }));
         samples.get(s.name)!.push(sample);
         const rate = sample.ops / sample.seconds;
-        console.log(`run ${r}  ${s.name.padEnd(44)} ${rate.toFixed(0).padStart(6)} commands/s  p50 ${sample.p50.toFixed(1)} ms  p99 ${Number.isNaN(sample.p99) ? '  -' : sample.p99.toFixed(1)} ms  errors ${sample.errors}  load ${load.toFixed(1)}${sample.cpu !== undefined ? `  bench process CPU ${(sample.cpu * 100).toFixed(0)}%` : ''}${sample.firstError ? ` (${sample.firstError.slice(0, 160)})` : ''}`);
+        console.log(
+          `run ${r}  ${s.name.padEnd(44)} ${rate.toFixed(0).padStart(6)} commands/s  p50 ${sample.p50.toFixed(1)} ms  p99 ${Number.isNaN(sample.p99) ? '  -' : sample.p99.toFixed(1)} ms  errors ${sample.errors}  load ${load.toFixed(1)}${sample.cpu !== undefined ? `  bench process CPU ${(sample.cpu * 100).toFixed(0)}%` : ''}${sample.firstError ? ` (${sample.firstError.slice(0, 160)})` : ''}`,
+        );
       }
     }
 
@@ -381,9 +525,14 @@ async function main() {
     console.log('|---|---:|---:|---:|');
     for (const [name, all] of samples) {
       const xs = all.filter((x) => !Number.isNaN(x.ops));
-      if (xs.length === 0) { console.log(`| ${name} | failed | | |`); continue; }
+      if (xs.length === 0) {
+        console.log(`| ${name} | failed | | |`);
+        continue;
+      }
       const p99s = xs.map((x) => x.p99).filter((x) => !Number.isNaN(x));
-      console.log(`| ${name} | ${median(xs.map((x) => x.ops / x.seconds)).toFixed(0)} | ${median(xs.map((x) => x.p50)).toFixed(1)} | ${p99s.length ? median(p99s).toFixed(1) : '-'} |`);
+      console.log(
+        `| ${name} | ${median(xs.map((x) => x.ops / x.seconds)).toFixed(0)} | ${median(xs.map((x) => x.p50)).toFixed(1)} | ${p99s.length ? median(p99s).toFixed(1) : '-'} |`,
+      );
     }
     console.log('(pgbench p50 column: its average latency)');
   } finally {
@@ -395,7 +544,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -33,9 +33,21 @@ async function load(label: string, batchSize: number): Promise<{ url: string; se
   const url = await freshDatabase();
   const pool = connect(url, { max: Math.max(CONCURRENCY, 2), appName: 'll-bench-demo' });
   try {
-    const r = await loadDemo(pool.db, { days: DAYS, users: USERS, orders: USERS * 2, seed: 'ledgerline', end: END, batchSize, concurrency: CONCURRENCY });
+    const r = await loadDemo(pool.db, {
+      days: DAYS,
+      users: USERS,
+      orders: USERS * 2,
+      seed: 'ledgerline',
+      end: END,
+      batchSize,
+      concurrency: CONCURRENCY,
+    });
     if (!r.loaded) throw new Error('not loaded');
-    console.log(`${label.padEnd(34)} ${r.seconds.toFixed(1).padStart(7)} s  ${Math.round(r.newEvents / r.seconds).toString().padStart(7)} events/s  (${r.newEvents} events, ${r.commands} commands)`);
+    console.log(
+      `${label.padEnd(34)} ${r.seconds.toFixed(1).padStart(7)} s  ${Math.round(r.newEvents / r.seconds)
+        .toString()
+        .padStart(7)} events/s  (${r.newEvents} events, ${r.commands} commands)`,
+    );
     return { url, seconds: r.seconds, events: r.newEvents };
   } finally {
     await pool.close();
@@ -56,18 +68,32 @@ async function ceiling(url: string, events: number) {
       for (const t of tables) await tx.unsafe(`INSERT INTO bench_${t} SELECT * FROM ${t}${t === 'events' ? ' ORDER BY position' : ''}`);
     });
     const seconds = (performance.now() - started) / 1000;
-    console.log(`${'ceiling: the same rows, INSERT…SELECT'.padEnd(34)} ${seconds.toFixed(1).padStart(7)} s  ${Math.round(events / seconds).toString().padStart(7)} events/s`);
+    console.log(
+      `${'ceiling: the same rows, INSERT…SELECT'.padEnd(34)} ${seconds.toFixed(1).padStart(7)} s  ${Math.round(events / seconds)
+        .toString()
+        .padStart(7)} events/s`,
+    );
   } finally {
     await sql.end();
   }
 }
 
 try {
-  console.log(`demo load, ${DAYS} days, ${USERS} users, ${USERS * 2} orders; ${os.cpus().length} cpus, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `demo load, ${DAYS} days, ${USERS} users, ${USERS * 2} orders; ${os.cpus().length} cpus, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const batched = await load(`batches of ${BATCH} (runCommandBatch)`, BATCH);
   if (!SKIP_ONE_BY_ONE) await load(`one by one, ${CONCURRENCY} in flight`, 1);
   await ceiling(batched.url, batched.events);
-  console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   for (const db of made) await db.drop();
 }

@@ -48,7 +48,13 @@ const ctx = { actor: 'bench:freshness' };
 
 const handlersOf = (type: EventType) => projections.filter((p) => p.handles.includes(type)).map((p) => p.name);
 
-interface Sample { kind: string; command: number; visible: number; all: number; stale: boolean }
+interface Sample {
+  kind: string;
+  command: number;
+  visible: number;
+  all: number;
+  stale: boolean;
+}
 
 /** Calls `fire(i)` RATE times a second for `seconds`, without waiting for earlier calls; resolves when all have settled. */
 async function steady(rate: number, seconds: number, fire: (i: number) => Promise<void>): Promise<{ achieved: number }> {
@@ -95,13 +101,23 @@ async function notifyBaseline(url: string): Promise<number[]> {
 async function bullBaseline(redisUrl: string, prefix: string): Promise<number[]> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('bench_rtt', { connection, prefix: `${prefix}:bull` });
-  const events = new QueueEvents('bench_rtt', { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix: `${prefix}:bull` });
-  const worker = new Worker('bench_rtt', async () => 'ok', { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix: `${prefix}:bull`, concurrency: 8 });
+  const events = new QueueEvents('bench_rtt', {
+    connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+    prefix: `${prefix}:bull`,
+  });
+  const worker = new Worker('bench_rtt', async () => 'ok', {
+    connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+    prefix: `${prefix}:bull`,
+    concurrency: 8,
+  });
   await events.waitUntilReady();
   await worker.waitUntilReady();
   const rtt: number[] = [];
   const waiting = new Map<string, () => void>();
-  events.on('completed', ({ jobId }) => { waiting.get(jobId)?.(); waiting.delete(jobId); });
+  events.on('completed', ({ jobId }) => {
+    waiting.get(jobId)?.();
+    waiting.delete(jobId);
+  });
   await steady(RATE, 5, async (i) => {
     const jobId = `ping-${i}`;
     const done = new Promise<void>((r) => waiting.set(jobId, r));
@@ -119,24 +135,52 @@ async function bullBaseline(redisUrl: string, prefix: string): Promise<number[]>
 
 await withBenchDatabase('freshness', async (db) => {
   for (const line of await machine(db.url, env().REDIS_URL)) console.log(line);
-  const s: Services = createServices({ databaseUrl: db.url, redisUrl: env().REDIS_URL, prefix: db.prefix, poolMax: 32, appName: 'll-bench-freshness' });
+  const s: Services = createServices({
+    databaseUrl: db.url,
+    redisUrl: env().REDIS_URL,
+    prefix: db.prefix,
+    poolMax: 32,
+    appName: 'll-bench-freshness',
+  });
   const { NODE_ENV: _n, ...inherited } = process.env;
-  const workerEnv: Record<string, string> = { DATABASE_URL: db.url, READ_DATABASE_URL: db.url, REDIS_URL: env().REDIS_URL, REDIS_PREFIX: db.prefix, LOG_LEVEL: 'warn' };
+  const workerEnv: Record<string, string> = {
+    DATABASE_URL: db.url,
+    READ_DATABASE_URL: db.url,
+    REDIS_URL: env().REDIS_URL,
+    REDIS_PREFIX: db.prefix,
+    LOG_LEVEL: 'warn',
+  };
   const worker = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['workers/main.ts'], {
-    cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...inherited, ...workerEnv } as NodeJS.ProcessEnv,
   });
   // Its own process group (tsx runs node under it); its output passed on without holding our pipes.
   worker.stdout!.on('data', (b: Buffer) => process.stdout.write(b));
   worker.stderr!.on('data', (b: Buffer) => process.stderr.write(b));
-  const killOnExit = () => { try { process.kill(-worker.pid!, 'SIGKILL'); } catch { /* gone */ } };
+  const killOnExit = () => {
+    try {
+      process.kill(-worker.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
   process.on('exit', killOnExit);
   const killWorker = async () => {
     if (worker.exitCode !== null || worker.signalCode !== null) return;
     const exited = new Promise((r) => worker.once('exit', r));
-    try { process.kill(-worker.pid!, 'SIGTERM'); } catch { /* gone */ }
+    try {
+      process.kill(-worker.pid!, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
     await Promise.race([exited, sleep(10_000)]);
-    try { process.kill(-worker.pid!, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-worker.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   };
   try {
     // The worker is up when its heartbeat row is there.
@@ -148,7 +192,10 @@ await withBenchDatabase('freshness', async (db) => {
     }
     const users: string[] = [];
     const products: string[] = [];
-    for (let i = 0; i < 50; i++) products.push((await createProduct(s, ctx, { sku: `FR-${i}`, name: `Fresh ${i}`, priceCents: 500 + i, stock: 10_000_000 })).productId);
+    for (let i = 0; i < 50; i++)
+      products.push(
+        (await createProduct(s, ctx, { sku: `FR-${i}`, name: `Fresh ${i}`, priceCents: 500 + i, stock: 10_000_000 })).productId,
+      );
     for (let i = 0; i < 300; i++) users.push((await createUser(s, ctx, { email: `seed${i}@bench.test`, name: `Seed ${i}` })).userId);
 
     const samples: Sample[] = [];
@@ -157,8 +204,14 @@ await withBenchDatabase('freshness', async (db) => {
     // At most MAX_IN_FLIGHT commands at once (a command waiting for a slot counts its wait in its latency).
     let inFlight = 0;
     const queued: (() => void)[] = [];
-    const slot = async () => { if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => queued.push(r)); inFlight++; };
-    const release = () => { inFlight--; queued.shift()?.(); };
+    const slot = async () => {
+      if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => queued.push(r));
+      inFlight++;
+    };
+    const release = () => {
+      inFlight--;
+      queued.shift()?.();
+    };
     const one = async (i: number) => {
       const pick = i % 20;
       const t0 = performance.now();
@@ -169,17 +222,31 @@ await withBenchDatabase('freshness', async (db) => {
       await slot();
       try {
         if (pick < 7) {
-          kind = 'users.create'; primary = 'user_profile'; types = ['UserCreated'];
+          kind = 'users.create';
+          primary = 'user_profile';
+          types = ['UserCreated'];
           position = (await createUser(s, ctx, { email: `u${i}.${Date.now()}@bench.test`, name: `User ${i}` })).position;
         } else if (pick < 12) {
-          kind = 'users.recordLogin'; primary = 'user_profile'; types = ['UserLoggedIn'];
+          kind = 'users.recordLogin';
+          primary = 'user_profile';
+          types = ['UserLoggedIn'];
           position = (await recordLogin(s, ctx, { userId: users[i % users.length]! })).position;
         } else if (pick < 16) {
-          kind = 'catalog.restock'; primary = 'inventory'; types = ['InventoryRestocked'];
+          kind = 'catalog.restock';
+          primary = 'inventory';
+          types = ['InventoryRestocked'];
           position = (await restock(s, ctx, { productId: products[i % products.length]!, quantity: 1 })).position;
         } else {
-          kind = 'orders.place'; primary = 'order_summary'; types = ['OrderPlaced'];
-          position = (await placeOrder(s, ctx, { userId: users[i % users.length]!, items: [{ productId: products[i % products.length]!, quantity: 1 }], payment: { token: 'tok_ok' } })).position;
+          kind = 'orders.place';
+          primary = 'order_summary';
+          types = ['OrderPlaced'];
+          position = (
+            await placeOrder(s, ctx, {
+              userId: users[i % users.length]!,
+              items: [{ productId: products[i % products.length]!, quantity: 1 }],
+              payment: { token: 'tok_ok' },
+            })
+          ).position;
         }
       } finally {
         release();
@@ -194,13 +261,16 @@ await withBenchDatabase('freshness', async (db) => {
       if (measuring) samples.push({ kind, command: t1 - t0, visible: t2 - t1, all: t3 - t1, stale: visible.freshness.stale });
     };
 
-    console.log(`commands: ${RATE}/s (35 % users.create, 25 % users.recordLogin, 20 % catalog.restock, 20 % orders.place with the saga running), warm-up ${WARMUP} s, then ${SECONDS} s measured`);
+    console.log(
+      `commands: ${RATE}/s (35 % users.create, 25 % users.recordLogin, 20 % catalog.restock, 20 % orders.place with the saga running), warm-up ${WARMUP} s, then ${SECONDS} s measured`,
+    );
     await steady(RATE, WARMUP, one);
     measuring = true;
     stale = 0;
     // CPU of each part over the measured window: this process (the web tier's commands and waits),
     // the worker's process group, and the Postgres backends serving this database.
-    const backends = async () => (await s.write.sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`).map((r) => r.pid);
+    const backends = async () =>
+      (await s.write.sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`).map((r) => r.pid);
     const cpu = async () => ({ web: process.cpuUsage(), worker: cpuSeconds(processGroup(worker.pid!)), pids: await backends() });
     const before = await cpu();
     const pgBefore = cpuSeconds(before.pids);
@@ -209,21 +279,43 @@ await withBenchDatabase('freshness', async (db) => {
     const pgAfter = cpuSeconds(before.pids); // the same backends (pooled connections live through the run)
     const web = process.cpuUsage(before.web);
     const cpuPerCommand = {
-      web: ((web.user + web.system) / 1e6) / samples.length,
+      web: (web.user + web.system) / 1e6 / samples.length,
       worker: (cpuSeconds(processGroup(worker.pid!)) - before.worker) / samples.length,
       postgres: (pgAfter - pgBefore) / samples.length,
     };
     console.log(`sent at ${achieved.toFixed(0)}/s; ${int(samples.length)} commands measured; stale answers (10 s timeout): ${stale}`);
     console.log('');
-    console.log(summary('command (call → committed, returned)', samples.map((x) => x.command)));
-    console.log(summary('commit → visible in its read model', samples.map((x) => x.visible)));
+    console.log(
+      summary(
+        'command (call → committed, returned)',
+        samples.map((x) => x.command),
+      ),
+    );
+    console.log(
+      summary(
+        'commit → visible in its read model',
+        samples.map((x) => x.visible),
+      ),
+    );
     for (const kind of ['users.create', 'users.recordLogin', 'catalog.restock', 'orders.place']) {
-      console.log(summary(`  ${kind}`, samples.filter((x) => x.kind === kind).map((x) => x.visible)));
+      console.log(
+        summary(
+          `  ${kind}`,
+          samples.filter((x) => x.kind === kind).map((x) => x.visible),
+        ),
+      );
     }
-    console.log(summary('commit → visible in every projection of it', samples.map((x) => x.all)));
+    console.log(
+      summary(
+        'commit → visible in every projection of it',
+        samples.map((x) => x.all),
+      ),
+    );
     const total = cpuPerCommand.web + cpuPerCommand.worker + cpuPerCommand.postgres;
-    console.log(`CPU per command: web tier ${ms(cpuPerCommand.web * 1000)} ms, worker ${ms(cpuPerCommand.worker * 1000)} ms, Postgres (this database's backends) ${ms(cpuPerCommand.postgres * 1000)} ms; `
-      + `total ${ms(total * 1000)} ms, so ${RATE}/s needs ${(total * RATE).toFixed(2)} of this machine's ${os.cpus().length} cores`);
+    console.log(
+      `CPU per command: web tier ${ms(cpuPerCommand.web * 1000)} ms, worker ${ms(cpuPerCommand.worker * 1000)} ms, Postgres (this database's backends) ${ms(cpuPerCommand.postgres * 1000)} ms; ` +
+        `total ${ms(total * 1000)} ms, so ${RATE}/s needs ${(total * RATE).toFixed(2)} of this machine's ${os.cpus().length} cores`,
+    );
 
     console.log('');
     console.log('baselines, same run, same rate:');
@@ -233,8 +325,13 @@ await withBenchDatabase('freshness', async (db) => {
     console.log(summary('BullMQ add → completed (QueueEvents)', bull));
     console.log('');
     const p50 = median(samples.map((x) => x.visible));
-    const p99 = quantile(samples.map((x) => x.visible), 0.99);
-    console.log(`target p50 ≤ 10 ms: ${p50 <= 10 ? 'met' : 'MISSED'} (${ms(p50)} ms); target p99 ≤ 40 ms: ${p99 <= 40 ? 'met' : 'MISSED'} (${ms(p99)} ms)`);
+    const p99 = quantile(
+      samples.map((x) => x.visible),
+      0.99,
+    );
+    console.log(
+      `target p50 ≤ 10 ms: ${p50 <= 10 ? 'met' : 'MISSED'} (${ms(p50)} ms); target p99 ≤ 40 ms: ${p99 <= 40 ? 'met' : 'MISSED'} (${ms(p99)} ms)`,
+    );
     // Each figure beside its ceilings from this run: the path is at least one NOTIFY (commit → worker) plus one (projection → waiter).
     const ceiling = (q: number) => `NOTIFY RTT ${ms(quantile(notify, q))} ms, BullMQ add→done ${ms(quantile(bull, q))} ms`;
     console.log(`visible p50 ${ms(p50)} ms beside ${ceiling(0.5)}; p99 ${ms(p99)} ms beside ${ceiling(0.99)}`);

@@ -53,10 +53,17 @@ const arg = (name: string, fallback: number) => {
 const RUNS = arg('runs', 3);
 const SECONDS = arg('seconds', 5);
 const USERS = arg('users', 300);
-const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] ?? '' : '';
+const ONLY = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : '';
 
 /** For read-your-write, `rps` counts create → read pairs and `stale` the answers that did not show the write. */
-interface Sample { rps: number; p50: number; p99: number; errors: number; cpuMsPerReq?: number; stale?: number }
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  cpuMsPerReq?: number;
+  stale?: number;
+}
 const median = (xs: number[]) => {
   const s = [...xs].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (!s.length) return NaN;
@@ -74,22 +81,41 @@ function groupCpuSeconds(pgid: number): number {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(f[2]) === pgid) total += (Number(f[11]) + Number(f[12])) / tick;
-    } catch { /* gone meanwhile */ }
+    } catch {
+      /* gone meanwhile */
+    }
   }
   return total;
 }
 
 function launch(args: string[], envExtra: Record<string, string>): ChildProcess {
   const { NODE_ENV: _drop, ...inherited } = process.env;
-  const child = spawn(args[0]!, args.slice(1), { cwd: root, env: { ...inherited, ...envExtra } as NodeJS.ProcessEnv, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  child.stderr!.on('data', (c: Buffer) => { if (process.env.BENCH_VERBOSE) process.stderr.write(c); });
+  const child = spawn(args[0]!, args.slice(1), {
+    cwd: root,
+    env: { ...inherited, ...envExtra } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    if (process.env.BENCH_VERBOSE) process.stderr.write(c);
+  });
   return child;
 }
 const stop = async (c: ChildProcess | undefined) => {
   if (!c || c.exitCode !== null || c.signalCode !== null) return;
   const exited = new Promise((r) => c.once('exit', r));
-  try { process.kill(-c.pid!, 'SIGTERM'); } catch { /* gone */ }
-  const t = setTimeout(() => { try { process.kill(-c.pid!, 'SIGKILL'); } catch { /* gone */ } }, 10_000);
+  try {
+    process.kill(-c.pid!, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
+  const t = setTimeout(() => {
+    try {
+      process.kill(-c.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }, 10_000);
   await exited;
   clearTimeout(t);
 };
@@ -98,7 +124,11 @@ async function waitFor(url: string, child: ChildProcess, what: string) {
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
-    try { if ((await fetch(url, { signal: AbortSignal.timeout(5000) })).ok) return; } catch { /* not yet */ }
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(5000) })).ok) return;
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${what} did not answer ${url} within 180 s`);
@@ -119,7 +149,9 @@ async function cannon(opts: autocannon.Options, pgid?: number): Promise<Sample> 
   const done = r.requests.total;
   const cpu = pgid ? groupCpuSeconds(pgid) - cpu0 : undefined;
   return {
-    rps: done / SECONDS, p50: r.latency.p50, p99: r.latency.p99,
+    rps: done / SECONDS,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
     errors: r.errors + r.timeouts + r.non2xx,
     cpuMsPerReq: cpu !== undefined && done ? (cpu * 1000) / done : undefined,
   };
@@ -141,32 +173,52 @@ async function readYourWrite(base: string, auth: Record<string, string>, id: str
   const pairs: number[] = [];
   let stale = 0;
   const run = rywRuns++; // each run its own emails: a repeated one would be refused (CONFLICT) and counted as an error
-  interface Ctx { t0?: number; userId?: string; position?: number }
+  interface Ctx {
+    t0?: number;
+    userId?: string;
+    position?: number;
+  }
   const cpu0 = pgid ? groupCpuSeconds(pgid) : 0;
   const r = await autocannon({
-    url: base, duration: SECONDS, connections: 10,
+    url: base,
+    duration: SECONDS,
+    connections: 10,
     requests: [
       {
-        method: 'POST', path: '/api/trpc/users.create', headers: { ...auth, 'content-type': 'application/json' },
+        method: 'POST',
+        path: '/api/trpc/users.create',
+        headers: { ...auth, 'content-type': 'application/json' },
         setupRequest: (req, context: Ctx) => {
           context.t0 = performance.now();
           return { ...req, body: JSON.stringify({ json: { email: `ryw-${id}-${run}-${rywUsers++}@example.com`, name: 'Reader' } }) };
         },
         onResponse: (status, body, context: Ctx) => {
-          const made = status === 200 ? (JSON.parse(body) as { result: { data: { json: { userId: string; position: number } } } }).result.data.json : undefined;
+          const made =
+            status === 200
+              ? (JSON.parse(body) as { result: { data: { json: { userId: string; position: number } } } }).result.data.json
+              : undefined;
           context.userId = made?.userId;
           context.position = made?.position;
         },
       },
       {
-        method: 'GET', headers: auth,
+        method: 'GET',
+        headers: auth,
         // No user made (an error, counted by autocannon): start the pair again.
-        setupRequest: (req, context: Ctx) => context.userId
-          ? { ...req, path: `/api/trpc/users.profile?input=${encodeURIComponent(JSON.stringify({ json: { userId: context.userId, minPosition: context.position } }))}` }
-          : (null as unknown as typeof req),
+        setupRequest: (req, context: Ctx) =>
+          context.userId
+            ? {
+                ...req,
+                path: `/api/trpc/users.profile?input=${encodeURIComponent(JSON.stringify({ json: { userId: context.userId, minPosition: context.position } }))}`,
+              }
+            : (null as unknown as typeof req),
         onResponse: (status, body, context: Ctx) => {
           pairs.push(performance.now() - context.t0!);
-          const answer = status === 200 ? (JSON.parse(body) as { result: { data: { json: { data: { userId?: string } | null; freshness: { stale: boolean } } } } }).result.data.json : undefined;
+          const answer =
+            status === 200
+              ? (JSON.parse(body) as { result: { data: { json: { data: { userId?: string } | null; freshness: { stale: boolean } } } } })
+                  .result.data.json
+              : undefined;
           if (!answer || answer.freshness.stale || answer.data?.userId !== context.userId) stale++;
         },
       },
@@ -174,8 +226,11 @@ async function readYourWrite(base: string, auth: Record<string, string>, id: str
   });
   const cpu = pgid ? groupCpuSeconds(pgid) - cpu0 : undefined;
   return {
-    rps: pairs.length / SECONDS, p50: percentile(pairs, 50), p99: percentile(pairs, 99),
-    errors: r.errors + r.timeouts + r.non2xx, stale,
+    rps: pairs.length / SECONDS,
+    p50: percentile(pairs, 50),
+    p99: percentile(pairs, 99),
+    errors: r.errors + r.timeouts + r.non2xx,
+    stale,
     cpuMsPerReq: cpu !== undefined && pairs.length ? (cpu * 1000) / pairs.length : undefined,
   };
 }
@@ -193,9 +248,28 @@ function gzipCost(body: string): { bytes: number; gzipped: number; microsEach: n
 
 function pgbench(url: string): Sample {
   const u = new URL(url);
-  const out = execFileSync('pgbench', ['-n', '-c', '32', '-j', '2', '-T', String(SECONDS), '-f', path.join(root, 'bench/commands.sql'),
-    '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)],
-  { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(
+    'pgbench',
+    [
+      '-n',
+      '-c',
+      '32',
+      '-j',
+      '2',
+      '-T',
+      String(SECONDS),
+      '-f',
+      path.join(root, 'bench/commands.sql'),
+      '-h',
+      u.hostname,
+      '-p',
+      u.port || '5432',
+      '-U',
+      decodeURIComponent(u.username || 'postgres'),
+      u.pathname.slice(1),
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] ?? NaN);
   const lat = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1] ?? NaN);
   return { rps: tps, p50: lat, p99: NaN, errors: Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0) };
@@ -215,7 +289,11 @@ function freePort(): Promise<number> {
 async function dropBenchDatabase(anyUrl: string, name: string) {
   if (!/^ll_bench_http_[a-f0-9]+$/.test(name)) throw new Error(`Refusing to drop ${name}`);
   const admin = postgres(withDatabase(anyUrl, 'postgres'), { max: 1, onnotice: () => {} });
-  try { await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`); } finally { await admin.end(); }
+  try {
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
 }
 
 type Medians = (name: string) => { rps: number; p50: number; p99: number; errors: number; stale: number };
@@ -234,16 +312,32 @@ function printAims(med: Medians, ryw: string, analyticsRows: string[]) {
   const next = med('trivial Next route (/api/bench-ping), 50 conn');
   const rw = med(ryw);
   console.log('\n## Aims');
-  aim('users.create over HTTP ≥ 0.3 of pgbench, zero errors', Number.isFinite(create.rps) && Number.isFinite(pgb.rps),
-    create.rps / pgb.rps >= 0.3 && create.errors === 0, `${(create.rps / pgb.rps).toFixed(2)} of pgbench, ${create.errors} errors`);
-  aim('cached dashboard.summary ≥ 2× the trivial Next route at 50 conn, p99 ≤ 50 ms', Number.isFinite(hot.rps) && Number.isFinite(next.rps),
-    hot.rps / next.rps >= 2 && hot.p99 <= 50, `${(hot.rps / next.rps).toFixed(2)}×, p99 ${hot.p99.toFixed(1)} ms`);
-  aim('create → read-your-write over HTTP p99 ≤ 30 ms, no stale answer', Number.isFinite(rw.rps),
-    rw.p99 <= 30 && rw.stale === 0, `p99 ${rw.p99.toFixed(1)} ms, ${rw.stale} stale`);
+  aim(
+    'users.create over HTTP ≥ 0.3 of pgbench, zero errors',
+    Number.isFinite(create.rps) && Number.isFinite(pgb.rps),
+    create.rps / pgb.rps >= 0.3 && create.errors === 0,
+    `${(create.rps / pgb.rps).toFixed(2)} of pgbench, ${create.errors} errors`,
+  );
+  aim(
+    'cached dashboard.summary ≥ 2× the trivial Next route at 50 conn, p99 ≤ 50 ms',
+    Number.isFinite(hot.rps) && Number.isFinite(next.rps),
+    hot.rps / next.rps >= 2 && hot.p99 <= 50,
+    `${(hot.rps / next.rps).toFixed(2)}×, p99 ${hot.p99.toFixed(1)} ms`,
+  );
+  aim(
+    'create → read-your-write over HTTP p99 ≤ 30 ms, no stale answer',
+    Number.isFinite(rw.rps),
+    rw.p99 <= 30 && rw.stale === 0,
+    `p99 ${rw.p99.toFixed(1)} ms, ${rw.stale} stale`,
+  );
   for (const row of analyticsRows) {
     const a = med(row);
-    aim(`${row} at least as fast as ${SUMMARY_50}, zero errors`, Number.isFinite(a.rps) && Number.isFinite(hot.rps),
-      a.rps >= hot.rps && a.errors === 0, `${(a.rps / hot.rps).toFixed(2)}× its req/s, p99 ${a.p99.toFixed(1)} against ${hot.p99.toFixed(1)} ms, ${a.errors} errors`);
+    aim(
+      `${row} at least as fast as ${SUMMARY_50}, zero errors`,
+      Number.isFinite(a.rps) && Number.isFinite(hot.rps),
+      a.rps >= hot.rps && a.errors === 0,
+      `${(a.rps / hot.rps).toFixed(2)}× its req/s, p99 ${a.p99.toFixed(1)} against ${hot.p99.toFixed(1)} ms, ${a.errors} errors`,
+    );
   }
 }
 
@@ -254,7 +348,14 @@ async function main() {
   const url = withDatabase(e.DATABASE_URL, dbName);
   const prefix = `llbench:http:${id}`;
   const secret = `bench-session-secret-${id}`;
-  const childEnv = { DATABASE_URL: url, READ_DATABASE_URL: url, REDIS_URL: e.REDIS_URL, REDIS_PREFIX: prefix, SESSION_SECRET: secret, LOG_LEVEL: 'warn' };
+  const childEnv = {
+    DATABASE_URL: url,
+    READ_DATABASE_URL: url,
+    REDIS_URL: e.REDIS_URL,
+    REDIS_PREFIX: prefix,
+    SESSION_SECRET: secret,
+    LOG_LEVEL: 'warn',
+  };
   let web: ChildProcess | undefined;
   let bare: ChildProcess | undefined;
   let worker: ChildProcess | undefined;
@@ -263,8 +364,15 @@ async function main() {
   try {
     const [{ version } = { version: '?' }] = await s.write.sql<{ version: string }[]>`SELECT version()`;
     console.log(`# HTTP benchmark — ${new Date().toISOString()}`);
-    console.log(`host ${os.hostname()} — ${os.type()} ${os.release()}; cpu ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}; node ${process.version}; ${version.split(' on ')[0]}`);
-    console.log(`load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (a shared machine: other work skews every figure alike)`);
+    console.log(
+      `host ${os.hostname()} — ${os.type()} ${os.release()}; cpu ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}; node ${process.version}; ${version.split(' on ')[0]}`,
+    );
+    console.log(
+      `load average at start ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (a shared machine: other work skews every figure alike)`,
+    );
     console.log(`${SECONDS} s per scenario, ${RUNS} runs, database ${dbName}; load generated by autocannon on the same machine\n`);
 
     // Data for a realistic dashboard: a demo history projected by a worker, which then stops.
@@ -290,34 +398,63 @@ async function main() {
     const bodyFile = path.join(os.tmpdir(), `ll-bench-http-${id}.json`);
     (await import('node:fs')).writeFileSync(bodyFile, body);
     const gz = gzipCost(body);
-    console.log(`dashboard.summary answer: ${gz.bytes} bytes; gzipped ${gz.gzipped} bytes, ${gz.microsEach.toFixed(0)} µs of CPU per compression (in this process)\n`);
+    console.log(
+      `dashboard.summary answer: ${gz.bytes} bytes; gzipped ${gz.gzipped} bytes, ${gz.microsEach.toFixed(0)} µs of CPU per compression (in this process)\n`,
+    );
     const barePort = await freePort();
     bare = launch([process.execPath, '-e', BARE], { PORT: String(barePort), BODY_FILE: bodyFile });
     await waitFor(`http://127.0.0.1:${barePort}/`, bare, 'bare node:http');
 
     let n = 0;
     const create: autocannon.Options = {
-      url: `${base}/api/trpc/users.create`, connections: 32,
-      requests: [{
-        method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: JSON.stringify({ json: { email: `bench-${id}-${n++}@example.com`, name: 'Bench user' } }) }),
-      }],
+      url: `${base}/api/trpc/users.create`,
+      connections: 32,
+      requests: [
+        {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({ json: { email: `bench-${id}-${n++}@example.com`, name: 'Bench user' } }),
+          }),
+        },
+      ],
     };
     for (const t of targets) {
       const res = await fetch(queryUrl(base, t), { headers: auth });
       if (!res.ok) throw new Error(`${t.path} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     }
     const bareUrl = `http://127.0.0.1:${barePort}`;
-    const onBare = () => bare!.pid, onWeb = () => web!.pid;
+    const onBare = () => bare!.pid,
+      onWeb = () => web!.pid;
     const RYW = 'read-your-write: users.create then users.profile(minPosition), 10 conn';
     const scenarios: { name: string; ceiling?: string; load?: autocannon.Options; pgid?: () => number | undefined }[] = [
       { name: 'bare node:http, same body, 50 conn', load: { url: `${bareUrl}/`, connections: 50 }, pgid: onBare },
-      { name: 'bare node:http, same body gzipped per response, 50 conn', load: { url: `${bareUrl}/gzip`, connections: 50, headers: { 'accept-encoding': 'gzip' } }, pgid: onBare },
+      {
+        name: 'bare node:http, same body gzipped per response, 50 conn',
+        load: { url: `${bareUrl}/gzip`, connections: 50, headers: { 'accept-encoding': 'gzip' } },
+        pgid: onBare,
+      },
       { name: 'trivial Next route (/api/bench-ping), 10 conn', load: { url: `${base}/api/bench-ping`, connections: 10 }, pgid: onWeb },
       { name: 'trivial Next route (/api/bench-ping), 50 conn', load: { url: `${base}/api/bench-ping`, connections: 50 }, pgid: onWeb },
-      { name: 'dashboard.summary cached, 10 conn', ceiling: 'trivial Next route (/api/bench-ping), 10 conn', load: { url: summaryUrl, connections: 10, headers: auth }, pgid: onWeb },
-      { name: SUMMARY_50, ceiling: 'trivial Next route (/api/bench-ping), 50 conn', load: { url: summaryUrl, connections: 50, headers: auth }, pgid: onWeb },
-      ...targets.map((t) => ({ name: analyticsRow(t.name), ceiling: SUMMARY_50, load: { url: queryUrl(base, t), connections: 50, headers: auth }, pgid: onWeb })),
+      {
+        name: 'dashboard.summary cached, 10 conn',
+        ceiling: 'trivial Next route (/api/bench-ping), 10 conn',
+        load: { url: summaryUrl, connections: 10, headers: auth },
+        pgid: onWeb,
+      },
+      {
+        name: SUMMARY_50,
+        ceiling: 'trivial Next route (/api/bench-ping), 50 conn',
+        load: { url: summaryUrl, connections: 50, headers: auth },
+        pgid: onWeb,
+      },
+      ...targets.map((t) => ({
+        name: analyticsRow(t.name),
+        ceiling: SUMMARY_50,
+        load: { url: queryUrl(base, t), connections: 50, headers: auth },
+        pgid: onWeb,
+      })),
       { name: '/api/health, 10 conn', load: { url: `${base}/api/health`, connections: 10 }, pgid: onWeb },
       { name: 'users.create over HTTP, 32 conn', ceiling: 'pgbench, same transaction, 32 clients', load: create, pgid: onWeb },
       { name: 'pgbench, same transaction, 32 clients' },
@@ -341,31 +478,60 @@ async function main() {
     for (let run = 1; run <= RUNS; run++) {
       console.log(`run ${run}/${RUNS} (load ${os.loadavg()[0]!.toFixed(2)})`);
       for (const sc of scenarios) {
-        const r = sc.name === RYW ? await withWorker(() => readYourWrite(base, auth, id, sc.pgid?.()))
-          : sc.load ? await cannon(sc.load, sc.pgid?.()) : pgbench(url);
+        const r =
+          sc.name === RYW
+            ? await withWorker(() => readYourWrite(base, auth, id, sc.pgid?.()))
+            : sc.load
+              ? await cannon(sc.load, sc.pgid?.())
+              : pgbench(url);
         results.set(sc.name, [...(results.get(sc.name) ?? []), r]);
-        console.log(`  ${sc.name.padEnd(58)} ${r.rps.toFixed(0).padStart(7)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${Number.isFinite(r.p99) ? r.p99.toFixed(1) : '–'} ms  errors ${r.errors}${r.stale !== undefined ? `  stale ${r.stale}` : ''}${r.cpuMsPerReq !== undefined ? `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req` : ''}`);
+        console.log(
+          `  ${sc.name.padEnd(58)} ${r.rps.toFixed(0).padStart(7)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${Number.isFinite(r.p99) ? r.p99.toFixed(1) : '–'} ms  errors ${r.errors}${r.stale !== undefined ? `  stale ${r.stale}` : ''}${r.cpuMsPerReq !== undefined ? `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req` : ''}`,
+        );
       }
     }
     const med = (name: string) => {
       const xs = results.get(name) ?? [];
       return {
-        rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)),
-        errors: xs.reduce((a, x) => a + x.errors, 0), stale: xs.reduce((a, x) => a + (x.stale ?? 0), 0), cpu: median(xs.map((x) => x.cpuMsPerReq ?? NaN)),
+        rps: median(xs.map((x) => x.rps)),
+        p50: median(xs.map((x) => x.p50)),
+        p99: median(xs.map((x) => x.p99)),
+        errors: xs.reduce((a, x) => a + x.errors, 0),
+        stale: xs.reduce((a, x) => a + (x.stale ?? 0), 0),
+        cpu: median(xs.map((x) => x.cpuMsPerReq ?? NaN)),
       };
     };
-    console.log(`\n## Medians of ${RUNS} runs (load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})\n`);
-    console.log('| scenario | req/s | p50 ms | p99 ms | errors | stale | web CPU ms/req | ceiling (analytics rows: dashboard.summary) in the same run |');
+    console.log(
+      `\n## Medians of ${RUNS} runs (load average now ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')})\n`,
+    );
+    console.log(
+      '| scenario | req/s | p50 ms | p99 ms | errors | stale | web CPU ms/req | ceiling (analytics rows: dashboard.summary) in the same run |',
+    );
     console.log('|---|---:|---:|---:|---:|---:|---:|---|');
     const bareRps = med('bare node:http, same body, 50 conn').rps;
     for (const sc of scenarios) {
       const m = med(sc.name);
       const c = sc.ceiling ? med(sc.ceiling) : undefined;
-      const ceiling = c ? `${sc.ceiling}: ${c.rps.toFixed(0)}/s → ratio ${(m.rps / c.rps).toFixed(2)}; bare node:http ${bareRps.toFixed(0)}/s` : sc.name.startsWith('bare') ? '—' : `bare node:http ${bareRps.toFixed(0)}/s`;
-      console.log(`| ${sc.name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${Number.isFinite(m.p99) ? m.p99.toFixed(1) : '–'} | ${m.errors} | ${sc.name === RYW ? m.stale : '–'} | ${Number.isFinite(m.cpu) ? m.cpu.toFixed(3) : '–'} | ${ceiling} |`);
+      const ceiling = c
+        ? `${sc.ceiling}: ${c.rps.toFixed(0)}/s → ratio ${(m.rps / c.rps).toFixed(2)}; bare node:http ${bareRps.toFixed(0)}/s`
+        : sc.name.startsWith('bare')
+          ? '—'
+          : `bare node:http ${bareRps.toFixed(0)}/s`;
+      console.log(
+        `| ${sc.name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${Number.isFinite(m.p99) ? m.p99.toFixed(1) : '–'} | ${m.errors} | ${sc.name === RYW ? m.stale : '–'} | ${Number.isFinite(m.cpu) ? m.cpu.toFixed(3) : '–'} | ${ceiling} |`,
+      );
     }
-    console.log('\n(pgbench: its p50 column is its average latency; read-your-write: req/s are pairs, latencies per pair; the web CPU column is every process of `npm start`)');
-    printAims(med, RYW, targets.map((t) => analyticsRow(t.name)));
+    console.log(
+      '\n(pgbench: its p50 column is its average latency; read-your-write: req/s are pairs, latencies per pair; the web CPU column is every process of `npm start`)',
+    );
+    printAims(
+      med,
+      RYW,
+      targets.map((t) => analyticsRow(t.name)),
+    );
   } finally {
     await stop(web);
     await stop(bare);
@@ -376,4 +542,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

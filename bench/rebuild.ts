@@ -42,7 +42,9 @@ await withBenchDatabase('rebuild', async (db) => {
     const inserted = await insertSyntheticLog(h.sql, { ...size, chunkOrders: 10_000 });
     const insertS = (performance.now() - t0) / 1000;
     await h.sql`VACUUM ANALYZE events`;
-    console.log(`log: ${int(inserted)} events (${int(size.users)} users, ${int(size.products)} products, ${int(size.orders)} orders over 90 days), inserted by SQL in ${insertS.toFixed(1)} s`);
+    console.log(
+      `log: ${int(inserted)} events (${int(size.users)} users, ${int(size.products)} products, ${int(size.orders)} orders over 90 days), inserted by SQL in ${insertS.toFixed(1)} s`,
+    );
     const types = await h.sql<{ type: string; n: string }[]>`SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY 2 DESC`;
     console.log(`types: ${types.map((r) => `${r.type} ${int(Number(r.n))}`).join(', ')}`);
     console.log(`batch ${BATCH} events (as server/readside/rebuild.ts); ${RUNS} runs each, median reported`);
@@ -85,7 +87,11 @@ await withBenchDatabase('rebuild', async (db) => {
         ...def,
         async applyBatch(tx, events) {
           const t = performance.now();
-          try { await def.applyBatch(tx, events); } finally { spent.apply += performance.now() - t; }
+          try {
+            await def.applyBatch(tx, events);
+          } finally {
+            spent.apply += performance.now() - t;
+          }
         },
       };
       return { wrapped, spent };
@@ -100,7 +106,9 @@ await withBenchDatabase('rebuild', async (db) => {
       const b = await baseline();
       const bRate = b.events / b.seconds;
       base.push(bRate);
-      console.log(`run ${run}: baseline (batched read + bare jsonb_to_recordset upsert of every event): ${int(b.events)} events in ${b.seconds.toFixed(2)} s = ${int(bRate)} events/s`);
+      console.log(
+        `run ${run}: baseline (batched read + bare jsonb_to_recordset upsert of every event): ${int(b.events)} events in ${b.seconds.toFixed(2)} s = ${int(bRate)} events/s`,
+      );
       for (const def of defs) {
         const own = await baseline(def.handles);
         const { wrapped, spent } = timed(def);
@@ -112,7 +120,9 @@ await withBenchDatabase('rebuild', async (db) => {
         entry.ceiling.push(own.events / own.seconds);
         entry.apply.push(spent.apply / 1000);
         results.set(def.name, entry);
-        console.log(`run ${run}: ${def.name.padEnd(13)} ${int(r.events).padStart(9)} events in ${s.toFixed(2).padStart(6)} s = ${int(r.events / s).padStart(7)} events/s = ${ofBase(r.events / s, bRate)} (applyBatch ${(spent.apply / 1000).toFixed(2)} s; reading, upcasting, checkpoints ${(s - spent.apply / 1000).toFixed(2)} s); bare upsert of the same ${int(own.events)} events ${int(own.events / own.seconds)} events/s = ${(r.events / s / (own.events / own.seconds)).toFixed(2)} of it`);
+        console.log(
+          `run ${run}: ${def.name.padEnd(13)} ${int(r.events).padStart(9)} events in ${s.toFixed(2).padStart(6)} s = ${int(r.events / s).padStart(7)} events/s = ${ofBase(r.events / s, bRate)} (applyBatch ${(spent.apply / 1000).toFixed(2)} s; reading, upcasting, checkpoints ${(s - spent.apply / 1000).toFixed(2)} s); bare upsert of the same ${int(own.events)} events ${int(own.events / own.seconds)} events/s = ${(r.events / s / (own.events / own.seconds)).toFixed(2)} of it`,
+        );
       }
       if (defs.length > 1) {
         t0 = performance.now();
@@ -120,7 +130,9 @@ await withBenchDatabase('rebuild', async (db) => {
         const s = (performance.now() - t0) / 1000;
         combined.events = all.reduce((a, r) => a + r.events, 0);
         combined.seconds.push(s);
-        console.log(`run ${run}: all ${defs.length} together (one pass) ${int(combined.events)} events in ${s.toFixed(2)} s = ${int(combined.events / s)} events/s = ${ofBase(combined.events / s, bRate)}`);
+        console.log(
+          `run ${run}: all ${defs.length} together (one pass) ${int(combined.events)} events in ${s.toFixed(2)} s = ${int(combined.events / s)} events/s = ${ofBase(combined.events / s, bRate)}`,
+        );
       }
     }
 
@@ -135,12 +147,19 @@ await withBenchDatabase('rebuild', async (db) => {
       allSeconds += s;
       const rate = r.events / s;
       const ceiling = median(r.ceiling);
-      console.log(`  ${name.padEnd(13)} ${int(r.events).padStart(9)} events  ${s.toFixed(2).padStart(6)} s  ${int(rate).padStart(7)} events/s = ${ofBase(rate, median(base))}; bare upsert of the same events ${int(ceiling)} events/s = ${(rate / ceiling).toFixed(2)} of it  (applyBatch ${median(r.apply).toFixed(2)} s)  ${rate >= TARGET * ceiling ? 'meets' : 'MISSES'} the ${TARGET} target`);
+      console.log(
+        `  ${name.padEnd(13)} ${int(r.events).padStart(9)} events  ${s.toFixed(2).padStart(6)} s  ${int(rate).padStart(7)} events/s = ${ofBase(rate, median(base))}; bare upsert of the same events ${int(ceiling)} events/s = ${(rate / ceiling).toFixed(2)} of it  (applyBatch ${median(r.apply).toFixed(2)} s)  ${rate >= TARGET * ceiling ? 'meets' : 'MISSES'} the ${TARGET} target`,
+      );
     }
-    if (results.size > 1) console.log(`  all ${results.size}, one by one  ${int(allEvents).padStart(9)} events  ${allSeconds.toFixed(2).padStart(6)} s  ${int(allEvents / allSeconds).padStart(7)} events/s = ${ofBase(allEvents / allSeconds, median(base))}`);
+    if (results.size > 1)
+      console.log(
+        `  all ${results.size}, one by one  ${int(allEvents).padStart(9)} events  ${allSeconds.toFixed(2).padStart(6)} s  ${int(allEvents / allSeconds).padStart(7)} events/s = ${ofBase(allEvents / allSeconds, median(base))}`,
+      );
     if (combined.seconds.length) {
       const s = median(combined.seconds);
-      console.log(`  all ${defs.length} together  ${int(combined.events).padStart(9)} events  ${s.toFixed(2).padStart(6)} s  ${int(combined.events / s).padStart(7)} events/s = ${ofBase(combined.events / s, median(base))} (one pass over the log)`);
+      console.log(
+        `  all ${defs.length} together  ${int(combined.events).padStart(9)} events  ${s.toFixed(2).padStart(6)} s  ${int(combined.events / s).padStart(7)} events/s = ${ofBase(combined.events / s, median(base))} (one pass over the log)`,
+      );
     }
     console.log(loadNow());
   } finally {

@@ -103,17 +103,24 @@ await withBenchDatabase('revenue', async (db) => {
         FROM o JOIN totals t USING (i)`);
     }
     await sql`VACUUM ANALYZE users, products, orders, order_lines, gateway_charges`;
-    const [counts] = await sql<{ orders: string; lines: string }[]>`SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM order_lines) AS lines`;
-    console.log(`write tables: ${int(Number(counts!.orders))} orders with ${int(Number(counts!.lines))} lines over 90 days (${FROM} … ${TO}), ${int(USERS)} users, ${int(PRODUCTS)} products; filled by SQL in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const [counts] = await sql<
+      { orders: string; lines: string }[]
+    >`SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM order_lines) AS lines`;
+    console.log(
+      `write tables: ${int(Number(counts!.orders))} orders with ${int(Number(counts!.lines))} lines over 90 days (${FROM} … ${TO}), ${int(USERS)} users, ${int(PRODUCTS)} products; filled by SQL in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     t0 = performance.now();
     const runner = new ProjectionRunner(s.write, s.read, [analyticsProjection], log);
     await runner.ensureCheckpoints();
     if (READ_MODEL === 'sql') {
-      await sql.unsafe(`
+      await sql.unsafe(
+        `
         INSERT INTO daily_revenue (day, currency, placed_count, completed_count, cancelled_count, revenue_cents, refunded_cents)
         SELECT day::date, currency, "placedCount", "completedCount", "cancelledCount", "revenueCents", "refundedCents"
-        FROM (${writeSideRevenue}) AS w`, [FROM, TO]);
+        FROM (${writeSideRevenue}) AS w`,
+        [FROM, TO],
+      );
       console.log(`read model: daily_revenue filled by INSERT … SELECT … GROUP BY in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     } else {
       // The orders' history as events, then the analytics projection rebuilt from the log.
@@ -152,14 +159,20 @@ await withBenchDatabase('revenue', async (db) => {
       t0 = performance.now();
       const r = await rebuildProjection(s.read, s.write, analyticsProjection, log);
       const rebuilt = (performance.now() - t0) / 1000;
-      console.log(`read model: ${int(Number(n!.n))} events written from the orders in ${written.toFixed(1)} s; analytics rebuilt from them in ${rebuilt.toFixed(1)} s (${int(r.events / rebuilt)} events/s)`);
+      console.log(
+        `read model: ${int(Number(n!.n))} events written from the orders in ${written.toFixed(1)} s; analytics rebuilt from them in ${rebuilt.toFixed(1)} s (${int(r.events / rebuilt)} events/s)`,
+      );
     }
 
     const clearCache = async () => {
       const keys = await s.redis.keys(`${db.prefix}:q:*`);
       if (keys.length) await s.redis.unlink(...keys);
     };
-    const time = async <T>(f: () => Promise<T>) => { const t = performance.now(); const v = await f(); return { v, ms: performance.now() - t }; };
+    const time = async <T>(f: () => Promise<T>) => {
+      const t = performance.now();
+      const v = await f();
+      return { v, ms: performance.now() - t };
+    };
 
     const miss: number[] = [];
     const hit: number[] = [];
@@ -181,9 +194,14 @@ await withBenchDatabase('revenue', async (db) => {
     }
     const equal = JSON.stringify(fromReadModel) === JSON.stringify(fromWriteModel);
     const total = fromReadModel.reduce((a, d) => a + d.revenueCents, 0);
-    console.log(`answers: ${fromReadModel.length} days, ${int(fromReadModel.reduce((a, d) => a + d.completedCount, 0))} completed orders, revenue ${int(total / 100)} USD; read model and write tables ${equal ? 'EQUAL' : 'DIFFER'}`);
+    console.log(
+      `answers: ${fromReadModel.length} days, ${int(fromReadModel.reduce((a, d) => a + d.completedCount, 0))} completed orders, revenue ${int(total / 100)} USD; read model and write tables ${equal ? 'EQUAL' : 'DIFFER'}`,
+    );
     if (!equal) {
-      const diff = fromReadModel.map((d, i) => [d, fromWriteModel[i]]).filter(([a, b]) => JSON.stringify(a) !== JSON.stringify(b)).slice(0, 3);
+      const diff = fromReadModel
+        .map((d, i) => [d, fromWriteModel[i]])
+        .filter(([a, b]) => JSON.stringify(a) !== JSON.stringify(b))
+        .slice(0, 3);
       console.log(JSON.stringify(diff, null, 1));
       process.exitCode = 1;
     }
@@ -193,7 +211,9 @@ await withBenchDatabase('revenue', async (db) => {
     console.log(`  reports.revenue, cache hit (Redis)                                   ${ms(median(hit)).padStart(7)} ms`);
     console.log(`  GROUP BY over the write tables (orders, gateway_charges)            ${ms(median(group)).padStart(7)} ms`);
     const speedup = median(group) / median(miss);
-    console.log(`  speed-up of the read model: ${speedup.toFixed(0)}× on a cache miss, ${(median(group) / median(hit)).toFixed(0)}× on a hit — target ≥ 100×: ${speedup >= 100 ? 'met' : 'MISSED'}`);
+    console.log(
+      `  speed-up of the read model: ${speedup.toFixed(0)}× on a cache miss, ${(median(group) / median(hit)).toFixed(0)}× on a hit — target ≥ 100×: ${speedup >= 100 ? 'met' : 'MISSED'}`,
+    );
     console.log(loadNow());
   } finally {
     await s.close();

@@ -23,7 +23,13 @@ const benches: { name: string; quick: string[] }[] = [
 let failed = 0;
 for (const b of benches.filter((x) => !only || x.name === only)) {
   console.log(`\n==> bench/${b.name}.ts ${full ? '' : b.quick.join(' ')}`);
-  const r = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [`bench/${b.name}.ts`, ...(full ? [] : b.quick)], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) { failed++; console.log(`==> bench/${b.name}.ts exited with ${r.status ?? r.signal}`); }
+  const r = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [`bench/${b.name}.ts`, ...(full ? [] : b.quick)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) {
+    failed++;
+    console.log(`==> bench/${b.name}.ts exited with ${r.status ?? r.signal}`);
+  }
 }
 process.exit(failed ? 1 : 0);

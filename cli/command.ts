@@ -43,7 +43,9 @@ export function usageOf(cmd: CliCommand): string {
 export function parseOptions(cmd: CliCommand, argv: string[]): Record<string, string | undefined> {
   let values: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries(Object.entries(cmd.options).map(([name, o]) => [name, { type: o.flag ? 'boolean' as const : 'string' as const }]));
+    const options = Object.fromEntries(
+      Object.entries(cmd.options).map(([name, o]) => [name, { type: o.flag ? ('boolean' as const) : ('string' as const) }]),
+    );
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
   } catch (err) {
     throw new UsageError((err as Error).message);

@@ -15,8 +15,12 @@ import { importCrudCommand } from './commands/import';
 export const commands: CliCommand[] = [
   tokenCreate,
   tokenRevoke,
-  staffCreate, staffDisable, staffEnable, staffResetPassword,
-  demoLoad, importCrudCommand,
+  staffCreate,
+  staffDisable,
+  staffEnable,
+  staffResetPassword,
+  demoLoad,
+  importCrudCommand,
 ];
 
 function help(): string {
@@ -86,6 +90,9 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
-    (err) => { console.error(err); process.exit(1); },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
   );
 }

@@ -20,7 +20,12 @@ export interface DbHandle {
 }
 
 /** `onQuery` sees the text of every statement this pool sends (tests count them); it never sees the LISTEN connection's. */
-export interface ConnectOptions { max?: number; appName?: string; prepare?: boolean; onQuery?: (query: string) => void }
+export interface ConnectOptions {
+  max?: number;
+  appName?: string;
+  prepare?: boolean;
+  onQuery?: (query: string) => void;
+}
 
 export function connect(url: string, opts: ConnectOptions = {}): DbHandle {
   const onQuery = opts.onQuery;
@@ -34,9 +39,14 @@ export function connect(url: string, opts: ConnectOptions = {}): DbHandle {
   const db = drizzle(opts.prepare === false ? client : preparedStatements(client), { schema });
   let hub: ListenHub | undefined;
   return {
-    db, sql: client,
-    listen: (channel, notify, onlisten, onlost) => (hub ??= new ListenHub(url, opts.appName ?? 'ledgerline')).listen(channel, notify, onlisten, onlost),
-    close: async () => { await hub?.close(); await client.end({ timeout: 5 }); },
+    db,
+    sql: client,
+    listen: (channel, notify, onlisten, onlost) =>
+      (hub ??= new ListenHub(url, opts.appName ?? 'ledgerline')).listen(channel, notify, onlisten, onlost),
+    close: async () => {
+      await hub?.close();
+      await client.end({ timeout: 5 });
+    },
   };
 }
 
@@ -55,7 +65,8 @@ function preparedStatements(client: postgres.Sql): postgres.Sql {
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
         const unsafe = target.unsafe as unknown as Unsafe;
-        return (query: string, params?: unknown[], options?: Record<string, unknown>) => unsafe(query, params, { ...options, prepare: true });
+        return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
+          unsafe(query, params, { ...options, prepare: true });
       }
       const scoped = (target as unknown as Record<string | symbol, Scoped | undefined>)[prop];
       if ((prop === 'begin' || prop === 'savepoint') && typeof scoped === 'function') {

@@ -1,8 +1,14 @@
 import postgres from 'postgres';
 import { reconnectBackoff } from './backoff';
 
-export interface Listening { unlisten(): Promise<void> }
-interface Subscriber { notify(payload: string): void; onlisten?: () => void; onlost?: () => void }
+export interface Listening {
+  unlisten(): Promise<void>;
+}
+interface Subscriber {
+  notify(payload: string): void;
+  onlisten?: () => void;
+  onlost?: () => void;
+}
 
 const FIRST_RETRY_MS = 50;
 const MAX_RETRY_MS = 2000;
@@ -25,9 +31,16 @@ export class ListenHub {
 
   constructor(url: string, appName: string) {
     // `onnotify` is how postgres.js's own listen receives notifications; its types omit it.
-    const onnotify = (channel: string, payload: string) => { for (const s of this.channels.get(channel) ?? []) s.notify(payload); };
+    const onnotify = (channel: string, payload: string) => {
+      for (const s of this.channels.get(channel) ?? []) s.notify(payload);
+    };
     this.client = postgres(url, {
-      max: 1, idle_timeout: 0, max_lifetime: 0, fetch_types: false, onnotice: () => {}, backoff: reconnectBackoff,
+      max: 1,
+      idle_timeout: 0,
+      max_lifetime: 0,
+      fetch_types: false,
+      onnotice: () => {},
+      backoff: reconnectBackoff,
       connection: { application_name: `${appName}:listen` },
       onclose: () => this.lost(),
       ...({ onnotify } as object),
@@ -62,7 +75,10 @@ export class ListenHub {
     if (this.closed) return;
     for (const subs of this.channels.values()) for (const s of subs) s.onlost?.();
     if (this.retry || this.channels.size === 0) return;
-    this.retry = setTimeout(() => { this.retry = null; void this.relisten(); }, this.retryMs);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.relisten();
+    }, this.retryMs);
     this.retry.unref();
   }
 

@@ -51,5 +51,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const read = process.env.READ_DATABASE_URL ?? write;
   migrateAll([write, read])
     .then(() => console.log('migrations applied'))
-    .catch((err) => { console.error(err); process.exit(1); });
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

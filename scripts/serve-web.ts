@@ -43,7 +43,9 @@ async function main() {
   (process.env as Record<string, string>).NODE_ENV = 'production';
   const e = parseEnv();
   if (!process.env.SESSION_SECRET) {
-    console.warn('SESSION_SECRET is not set, and LEDGERLINE_ALLOW_DEV_SECRET=1 allows the development secret: do not run this in production.');
+    console.warn(
+      'SESSION_SECRET is not set, and LEDGERLINE_ALLOW_DEV_SECRET=1 allows the development secret: do not run this in production.',
+    );
   }
   if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
     console.error('No production build found: run `npm run build` first.');
@@ -60,7 +62,11 @@ async function main() {
   const host = process.env.HOST || undefined;
   server.listen(e.PORT, host, () => console.log(`Ledgerline web tier on http://${host ?? 'localhost'}:${e.PORT}`));
   const stop = () => {
-    server.close(() => { void services().close().finally(() => process.exit(0)); });
+    server.close(() => {
+      void services()
+        .close()
+        .finally(() => process.exit(0));
+    });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, lint, build, unit + integration tests (vitest), then the Playwright e2e
+# `npm test`: type-check, lint, format check (Prettier), build, unit + integration tests (vitest), then the Playwright e2e
 # when tests/e2e has specs. First brings up Postgres and Redis when they do not answer
 # (scripts/services.sh: start, docker compose, apt-get, or say what to install).
 # Runs every step, prints a summary, and exits non-zero if any step failed.
@@ -24,6 +24,7 @@ run() { # name command...
 
 run typecheck npx tsc --noEmit
 run lint npx eslint .
+run format npx prettier --check .
 # The client-example integration test and the e2e run against the production build; the
 # client-example test also installs the packed dist/client outside the repository.
 run build npm run build

@@ -13,12 +13,30 @@ import type { PrincipalCache } from './auth/principal-cache';
  * One handle per database: `write` (state and the event log) and `read` (the read models; the same
  * handle when READ_DATABASE_URL equals DATABASE_URL).
  */
-export interface WriteDeps { write: DbHandle }
-export interface ReadDbDeps { read: DbHandle }
-export interface ReadDeps extends ReadDbDeps { waiter: PositionWaiter; cache: QueryCache }
+export interface WriteDeps {
+  write: DbHandle;
+}
+export interface ReadDbDeps {
+  read: DbHandle;
+}
+export interface ReadDeps extends ReadDbDeps {
+  waiter: PositionWaiter;
+  cache: QueryCache;
+}
 export interface BothDbDeps extends WriteDeps, ReadDbDeps {}
-export interface EnvDeps { env: Env }
-export interface RedisDeps { redis: Redis; prefix: string; redisUrl: string }
-export interface QueueDeps { prefix: string; queues(): Queues }
+export interface EnvDeps {
+  env: Env;
+}
+export interface RedisDeps {
+  redis: Redis;
+  prefix: string;
+  redisUrl: string;
+}
+export interface QueueDeps {
+  prefix: string;
+  queues(): Queues;
+}
 /** Who a request's credential belongs to, cached briefly per process; revocations arrive by NOTIFY. */
-export interface AuthDeps { principals: PrincipalCache }
+export interface AuthDeps {
+  principals: PrincipalCache;
+}

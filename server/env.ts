@@ -29,16 +29,26 @@ const schema = z.object({
    * Proxies in front of the web tier whose X-Forwarded-For may be believed: a hop count (`1`) or
    * addresses and CIDR ranges (`10.0.0.0/8,127.0.0.1`). Unset: the socket's peer is the client.
    */
-  TRUSTED_PROXIES: z.string().optional().transform((v, ctx): ProxyTrust => {
-    try {
-      return parseTrustedProxies(v);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `${(err as Error).message}; use a hop count or a comma-separated list of addresses/CIDRs` });
-      return z.NEVER;
-    }
-  }),
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v, ctx): ProxyTrust => {
+      try {
+        return parseTrustedProxies(v);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${(err as Error).message}; use a hop count or a comma-separated list of addresses/CIDRs`,
+        });
+        return z.NEVER;
+      }
+    }),
   /** A session not used for this long is signed out, well before its 7-day maximum. */
-  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(12 * 60),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(12 * 60),
 });
 
 export type Env = z.infer<typeof schema> & { READ_DATABASE_URL: string; SESSION_SECRET: string };

@@ -22,15 +22,35 @@ export function safeError(err: unknown): Record<string, unknown> {
 
 /** Keys whose values are personal data or secrets, wherever they appear in a log object. */
 export const REDACT_PATHS = [
-  'email', '*.email', '*.name', 'password', '*.password', 'token', '*.token', 'paymentToken', '*.paymentToken',
-  'q', '*.q', 'input', '*.input', 'params', '*.params', 'parameters', '*.parameters',
-  'headers.cookie', '*.headers.cookie', 'headers.authorization', '*.headers.authorization',
+  'email',
+  '*.email',
+  '*.name',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'paymentToken',
+  '*.paymentToken',
+  'q',
+  '*.q',
+  'input',
+  '*.input',
+  'params',
+  '*.params',
+  'parameters',
+  '*.parameters',
+  'headers.cookie',
+  '*.headers.cookie',
+  'headers.authorization',
+  '*.headers.authorization',
 ];
 
 /** Structured logs; bind `correlationId`, `commandId` and `eventId` with `.child()` where known. */
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
   return pino({
-    name, level, base: { service: name },
+    name,
+    level,
+    base: { service: name },
     serializers: { err: safeError, error: safeError },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   });

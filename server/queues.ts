@@ -12,7 +12,11 @@ export const queueNames: string[] = Object.values(QUEUE);
 
 export type ProjectionJob = { kind: 'apply'; name: string } | { kind: 'rebuild'; name: string };
 
-export interface Queues { byName: Record<string, Queue>; connection: Redis; close(): Promise<void> }
+export interface Queues {
+  byName: Record<string, Queue>;
+  connection: Redis;
+  close(): Promise<void>;
+}
 
 export function createQueues(redisUrl: string, prefix: string): Queues {
   // Queues only add and count jobs (no blocking reads: the Workers have their own connections), so
@@ -23,7 +27,8 @@ export function createQueues(redisUrl: string, prefix: string): Queues {
   connection.on('error', () => {});
   const byName = Object.fromEntries(queueNames.map((n) => [n, new Queue(n, { connection, prefix: `${prefix}:bull` })]));
   return {
-    byName, connection,
+    byName,
+    connection,
     async close() {
       await Promise.all(Object.values(byName).map((q) => q.close()));
       connection.disconnect();

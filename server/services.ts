@@ -21,7 +21,12 @@ export interface Services extends WriteDeps, ReadDeps, EnvDeps, RedisDeps, Queue
 }
 
 export interface ServiceOptions {
-  databaseUrl?: string; readDatabaseUrl?: string; redisUrl?: string; prefix?: string; poolMax?: number; appName?: string;
+  databaseUrl?: string;
+  readDatabaseUrl?: string;
+  redisUrl?: string;
+  prefix?: string;
+  poolMax?: number;
+  appName?: string;
   /** How long a principal may be served from memory (0: never); revocations end it sooner. */
   principalTtlMs?: number;
   /** Sees every statement sent to Postgres by these services' pools (tests that count round trips). */
@@ -45,7 +50,15 @@ export function createServices(opts: ServiceOptions = {}): Services {
   const redisUrl = opts.redisUrl ?? e.REDIS_URL;
   let queues: Queues | undefined;
   return {
-    env: e, write, read, redis, prefix, waiter, cache, principals, redisUrl,
+    env: e,
+    write,
+    read,
+    redis,
+    prefix,
+    waiter,
+    cache,
+    principals,
+    redisUrl,
     queues: () => (queues ??= createQueues(redisUrl, prefix)),
     async close() {
       await queues?.close();

@@ -9,7 +9,11 @@ export default function PortalError({ error, reset }: { error: Error & { digest?
       <AlertTitle>This page failed to load</AlertTitle>
       <AlertDescription className="grid gap-2">
         <p>{error.digest ? `Error reference ${error.digest}.` : error.message}</p>
-        <div><Button variant="outline" size="sm" onClick={reset}>Try again</Button></div>
+        <div>
+          <Button variant="outline" size="sm" onClick={reset}>
+            Try again
+          </Button>
+        </div>
       </AlertDescription>
     </Alert>
   );

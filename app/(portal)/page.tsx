@@ -8,5 +8,9 @@ export const metadata: Metadata = { title: 'Dashboard' };
 export default async function DashboardPage() {
   await requireStaff();
   // The view reads its range from the URL (useSearchParams), which needs a Suspense boundary.
-  return <Suspense><DashboardView /></Suspense>;
+  return (
+    <Suspense>
+      <DashboardView />
+    </Suspense>
+  );
 }

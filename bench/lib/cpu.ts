@@ -22,7 +22,10 @@ function statFields(pid: number): string[] | null {
 export function cpuSeconds(pids: Iterable<number>): number {
   let ticks = 0;
   // After the name: state(0) ppid(1) pgrp(2) … utime(11) stime(12).
-  for (const pid of pids) { const f = statFields(pid); if (f) ticks += Number(f[11]) + Number(f[12]); }
+  for (const pid of pids) {
+    const f = statFields(pid);
+    if (f) ticks += Number(f[11]) + Number(f[12]);
+  }
   return ticks / HZ;
 }
 

@@ -40,7 +40,10 @@ export async function machine(url: string, redisUrl: string): Promise<string[]> 
     return [
       `machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
       `software: Node ${process.versions.node}, PostgreSQL ${pg!.v}, Redis ${/redis_version:(\S+)/.exec(info)?.[1] ?? '?'}; Postgres and Redis on this machine`,
-      `load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)`,
+      `load average at start: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (1, 5, 15 min)`,
     ];
   } finally {
     await sql.end();
@@ -48,9 +51,18 @@ export async function machine(url: string, redisUrl: string): Promise<string[]> 
   }
 }
 
-export const loadNow = () => `load average now: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+export const loadNow = () =>
+  `load average now: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 
-export interface BenchDb { name: string; url: string; prefix: string; drop(): Promise<void> }
+export interface BenchDb {
+  name: string;
+  url: string;
+  prefix: string;
+  drop(): Promise<void>;
+}
 
 /** A fresh, migrated database `ll_bench_<what>_<random>` and a Redis prefix; drop() removes both. */
 export async function benchDatabase(what: string): Promise<BenchDb> {
@@ -63,7 +75,9 @@ export async function benchDatabase(what: string): Promise<BenchDb> {
   await migrateDatabase(url);
   let dropped = false;
   return {
-    name, url, prefix,
+    name,
+    url,
+    prefix,
     async drop() {
       if (dropped) return;
       dropped = true;
@@ -84,7 +98,9 @@ export async function benchDatabase(what: string): Promise<BenchDb> {
 /** Runs `main` with a database that is dropped afterwards, also on Ctrl-C. */
 export async function withBenchDatabase(what: string, main: (db: BenchDb) => Promise<void>): Promise<void> {
   const db = await benchDatabase(what);
-  const onSignal = () => { db.drop().finally(() => process.exit(130)); };
+  const onSignal = () => {
+    db.drop().finally(() => process.exit(130));
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -102,7 +118,12 @@ export const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
 /** `p`, or after `msec` a warning and on: a close that hangs must not keep the database from being dropped. */
 export async function within(msec: number, what: string, p: Promise<unknown>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((r) => { timer = setTimeout(() => { console.warn(`${what} did not finish within ${msec} ms; going on`); r(); }, msec); });
+  const late = new Promise<void>((r) => {
+    timer = setTimeout(() => {
+      console.warn(`${what} did not finish within ${msec} ms; going on`);
+      r();
+    }, msec);
+  });
   await Promise.race([p.then(() => undefined), late]);
   clearTimeout(timer);
 }

@@ -9,7 +9,8 @@ export function intOption(opts: Record<string, string | undefined>, name: string
   const raw = opts[name];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   return n;
 }
 
@@ -24,7 +25,8 @@ export function flagOption(opts: Record<string, string | undefined>, name: strin
 
 export const demoLoad: CliCommand = {
   path: ['demo', 'load'],
-  summary: 'Writes a believable shop history (users, products, orders, restocks, logins) through the real commands; running it again adds nothing.',
+  summary:
+    'Writes a believable shop history (users, products, orders, restocks, logins) through the real commands; running it again adds nothing.',
   options: {
     days: { description: 'how many days back the history starts (default 90)' },
     users: { description: 'how many customers register (default 3000)' },
@@ -32,7 +34,10 @@ export const demoLoad: CliCommand = {
     seed: { description: 'another seed gives another history (default "ledgerline")' },
     batch: { description: 'commands per transaction (default 500); 1 runs each alone, --concurrency at a time' },
     concurrency: { description: 'with --batch 1: commands in flight at once (default 8)' },
-    'if-empty': { description: 'load only when the event log is empty (or an earlier demo load was interrupted: then resume it)', flag: true },
+    'if-empty': {
+      description: 'load only when the event log is empty (or an earlier demo load was interrupted: then resume it)',
+      flag: true,
+    },
   },
   async run(opts, ctx) {
     const days = intOption(opts, 'days', 90, 1, 3650);

@@ -22,7 +22,12 @@ export const staffCreate: CliCommand = {
       throw new UsageError(`--password must be at least ${MIN_PASSWORD_LENGTH} characters`);
     }
     const password = opts.password ?? generatePassword();
-    const id = await createStaff(ctx.services().write.db, { email, name: opts.name?.trim() || undefined, role: opts.role as Role, password });
+    const id = await createStaff(ctx.services().write.db, {
+      email,
+      name: opts.name?.trim() || undefined,
+      role: opts.role as Role,
+      password,
+    });
     ctx.out(`Created ${opts.role} ${email} (id ${id}).`);
     if (opts.password === undefined) ctx.out(`Password (shown only this once): ${password}`);
   },
@@ -44,7 +49,8 @@ export const staffEnable: CliCommand = {
   summary: 'Lets a disabled staff member sign in again.',
   options: { email: { description: 'the sign-in email', required: true } },
   async run(opts, ctx) {
-    if (!(await enableStaff(ctx.services().write.db, opts.email!.trim()))) throw new UsageError(`No staff member has the email "${opts.email}"`);
+    if (!(await enableStaff(ctx.services().write.db, opts.email!.trim())))
+      throw new UsageError(`No staff member has the email "${opts.email}"`);
     ctx.out(`Enabled ${opts.email!.trim()}.`);
   },
 };
@@ -61,7 +67,8 @@ export const staffResetPassword: CliCommand = {
       throw new UsageError(`--password must be at least ${MIN_PASSWORD_LENGTH} characters`);
     }
     const password = opts.password ?? generatePassword();
-    if (!(await resetStaffPassword(ctx.services().write.db, opts.email!.trim(), password))) throw new UsageError(`No staff member has the email "${opts.email}"`);
+    if (!(await resetStaffPassword(ctx.services().write.db, opts.email!.trim(), password)))
+      throw new UsageError(`No staff member has the email "${opts.email}"`);
     ctx.out(`New password set for ${opts.email!.trim()}; their sessions ended.`);
     if (opts.password === undefined) ctx.out(`Password (shown only this once): ${password}`);
   },

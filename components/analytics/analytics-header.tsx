@@ -15,9 +15,22 @@ const tabs = [
 ];
 
 /** Title, the analytics tabs (carrying the range along) and the range picker of every analytics page. */
-export function AnalyticsHeader({ title, description, range, onRange, compare, onCompare, actions }: {
-  title: string; description: string; range: DayRange; onRange: (r: DayRange) => void;
-  compare?: Comparison; onCompare?: (c: Comparison) => void; actions?: React.ReactNode;
+export function AnalyticsHeader({
+  title,
+  description,
+  range,
+  onRange,
+  compare,
+  onCompare,
+  actions,
+}: {
+  title: string;
+  description: string;
+  range: DayRange;
+  onRange: (r: DayRange) => void;
+  compare?: Comparison;
+  onCompare?: (c: Comparison) => void;
+  actions?: React.ReactNode;
 }) {
   const pathname = usePathname();
   return (
@@ -27,8 +40,15 @@ export function AnalyticsHeader({ title, description, range, onRange, compare, o
         {tabs.map((t) => {
           const active = t.href === '/analytics' ? pathname === t.href : pathname.startsWith(t.href);
           return (
-            <Link key={t.href} href={`${t.href}?${rangeQuery(range)}`} aria-current={active ? 'page' : undefined}
-              className={cn('-mb-px border-b-2 px-3 py-2 text-sm font-medium', active ? 'border-primary text-primary' : 'border-transparent text-muted-foreground hover:text-foreground')}>
+            <Link
+              key={t.href}
+              href={`${t.href}?${rangeQuery(range)}`}
+              aria-current={active ? 'page' : undefined}
+              className={cn(
+                '-mb-px border-b-2 px-3 py-2 text-sm font-medium',
+                active ? 'border-primary text-primary' : 'border-transparent text-muted-foreground hover:text-foreground',
+              )}
+            >
               {t.label}
             </Link>
           );

@@ -29,26 +29,51 @@ export function CohortsView() {
 
   return (
     <>
-      <AnalyticsHeader title="Cohorts" description="Customers by the week they registered (weeks start Monday, UTC)." range={range} onRange={setRange} />
-      {cohorts.isError ? <ErrorState error={cohorts.error} onRetry={() => cohorts.refetch()} /> : !data ? <LoadingBlock rows={8} label="Loading cohorts…" /> : (
+      <AnalyticsHeader
+        title="Cohorts"
+        description="Customers by the week they registered (weeks start Monday, UTC)."
+        range={range}
+        onRange={setRange}
+      />
+      {cohorts.isError ? (
+        <ErrorState error={cohorts.error} onRetry={() => cohorts.refetch()} />
+      ) : !data ? (
+        <LoadingBlock rows={8} label="Loading cohorts…" />
+      ) : (
         <div className="mt-6 grid gap-4" aria-busy={cohorts.isPlaceholderData || undefined}>
           <Card data-testid="cohort-grid" aria-label="Retention by registration week">
             <CardHeader className="flex-row items-start justify-between gap-2">
               <div className="grid gap-1">
                 <CardTitle>Retention</CardTitle>
-                <CardDescription>Share of each week&apos;s new customers who completed an order in week N after registering</CardDescription>
+                <CardDescription>
+                  Share of each week&apos;s new customers who completed an order in week N after registering
+                </CardDescription>
               </div>
-              <CsvButton filename={file('cohorts')} header={['cohort_week', 'customers', ...weeks.map((w) => `week_${w}_share`), ...weeks.map((w) => `week_${w}_customers`)]}
-                rows={data.cohorts.map((c) => [c.cohortWeek, c.customers, ...weeks.map((w) => c.cells[w]?.share), ...weeks.map((w) => c.cells[w]?.active)])} />
+              <CsvButton
+                filename={file('cohorts')}
+                header={['cohort_week', 'customers', ...weeks.map((w) => `week_${w}_share`), ...weeks.map((w) => `week_${w}_customers`)]}
+                rows={data.cohorts.map((c) => [
+                  c.cohortWeek,
+                  c.customers,
+                  ...weeks.map((w) => c.cells[w]?.share),
+                  ...weeks.map((w) => c.cells[w]?.active),
+                ])}
+              />
             </CardHeader>
             <CardContent>
-              {data.cohorts.length === 0 ? <EmptyState title="Nobody registered in this range" /> : (
+              {data.cohorts.length === 0 ? (
+                <EmptyState title="Nobody registered in this range" />
+              ) : (
                 <Table>
                   <TableHeader>
                     <TableRow>
                       <TableHead>Registered (week of)</TableHead>
                       <TableHead>Customers</TableHead>
-                      {weeks.map((w) => <TableHead key={w} className="text-center">Week {w}</TableHead>)}
+                      {weeks.map((w) => (
+                        <TableHead key={w} className="text-center">
+                          Week {w}
+                        </TableHead>
+                      ))}
                     </TableRow>
                   </TableHeader>
                   <TableBody>
@@ -59,9 +84,18 @@ export function CohortsView() {
                         {weeks.map((w) => {
                           const cell = c.cells[w];
                           return cell ? (
-                            <TableCell key={w} data-testid={`cohort-cell-${c.cohortWeek}-${w}`} title={`${cell.active} of ${c.customers} customers`}
-                              className="text-center tabular-nums" style={shade(cell.share)}>{percent(cell.share)}</TableCell>
-                          ) : <TableCell key={w} />;
+                            <TableCell
+                              key={w}
+                              data-testid={`cohort-cell-${c.cohortWeek}-${w}`}
+                              title={`${cell.active} of ${c.customers} customers`}
+                              className="text-center tabular-nums"
+                              style={shade(cell.share)}
+                            >
+                              {percent(cell.share)}
+                            </TableCell>
+                          ) : (
+                            <TableCell key={w} />
+                          );
                         })}
                       </TableRow>
                     ))}
@@ -70,17 +104,34 @@ export function CohortsView() {
               )}
             </CardContent>
           </Card>
-          <ChartCard title="Repeat-customer rate" description="Of the customers who completed an order in a week, the share who had in an earlier week" testId="chart-repeat-rate"
+          <ChartCard
+            title="Repeat-customer rate"
+            description="Of the customers who completed an order in a week, the share who had in an earlier week"
+            testId="chart-repeat-rate"
             empty={data.repeat.length === 0}
-            actions={<CsvButton filename={file('repeat-customers')} header={['week', 'buyers', 'repeat_buyers', 'rate']} rows={data.repeat.map((r) => [r.week, r.buyers, r.repeatBuyers, r.rate])} />}>
-            <LineChart responsive style={{ width: '100%', height: 240 }} data={data.repeat} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
+            actions={
+              <CsvButton
+                filename={file('repeat-customers')}
+                header={['week', 'buyers', 'repeat_buyers', 'rate']}
+                rows={data.repeat.map((r) => [r.week, r.buyers, r.repeatBuyers, r.rate])}
+              />
+            }
+          >
+            <LineChart
+              responsive
+              style={{ width: '100%', height: 240 }}
+              data={data.repeat}
+              margin={{ top: 8, right: 8, left: 0, bottom: 0 }}
+            >
               <CartesianGrid stroke={chartColors.grid} vertical={false} />
               <XAxis dataKey="week" tickFormatter={dayTick} stroke={chartColors.axis} fontSize={12} minTickGap={16} />
               <YAxis tickFormatter={(v: number) => percent(v)} domain={[0, 1]} stroke={chartColors.axis} fontSize={12} width={48} />
-              <Tooltip formatter={(v, _k, item) => {
-                const r = item?.payload as { buyers?: number; repeatBuyers?: number } | undefined;
-                return [`${percent(Number(v))} (${r?.repeatBuyers ?? 0} of ${r?.buyers ?? 0})`, 'Repeat customers'];
-              }} />
+              <Tooltip
+                formatter={(v, _k, item) => {
+                  const r = item?.payload as { buyers?: number; repeatBuyers?: number } | undefined;
+                  return [`${percent(Number(v))} (${r?.repeatBuyers ?? 0} of ${r?.buyers ?? 0})`, 'Repeat customers'];
+                }}
+              />
               <Line type="monotone" dataKey="rate" stroke={chartColors.primary} dot={false} isAnimationActive={false} />
             </LineChart>
           </ChartCard>

@@ -7,11 +7,27 @@ import { Button } from '@/components/ui/button';
 type Cell = string | number | null | undefined;
 
 /** Downloads exactly the rows a table or chart shows, as CSV. */
-export function CsvButton({ filename, header, rows, label = 'CSV', disabled }: {
-  filename: string; header: string[]; rows: Cell[][]; label?: string; disabled?: boolean;
+export function CsvButton({
+  filename,
+  header,
+  rows,
+  label = 'CSV',
+  disabled,
+}: {
+  filename: string;
+  header: string[];
+  rows: Cell[][];
+  label?: string;
+  disabled?: boolean;
 }) {
   return (
-    <Button variant="outline" size="sm" disabled={disabled} onClick={() => downloadCsv(filename, toCsv(header, rows))} aria-label={`Download ${filename}`}>
+    <Button
+      variant="outline"
+      size="sm"
+      disabled={disabled}
+      onClick={() => downloadCsv(filename, toCsv(header, rows))}
+      aria-label={`Download ${filename}`}
+    >
       <Download aria-hidden="true" /> {label}
     </Button>
   );

@@ -41,16 +41,34 @@ export function kpisOf(kpis: Kpi[] | undefined, key: KpiKey): Kpi[] {
 }
 
 /** One KPI card: value, change against the previous period (absolute and %), sparkline. */
-export function KpiTile({ kpi, testId, label, detail, compare = true }: {
-  kpi: Kpi; testId: string; label?: string; detail?: string; compare?: boolean;
+export function KpiTile({
+  kpi,
+  testId,
+  label,
+  detail,
+  compare = true,
+}: {
+  kpi: Kpi;
+  testId: string;
+  label?: string;
+  detail?: string;
+  compare?: boolean;
 }) {
   const title = kpiLabel(kpi, label);
   return (
     <Card data-testid={testId} data-currency={kpi.currency ?? undefined} aria-label={title} className="grid gap-1 p-4">
       <p className="text-sm font-medium text-muted-foreground">{title}</p>
-      <p className="text-2xl font-semibold tabular-nums" data-testid={`${testId}-value`}>{formatKpi(kpi, kpi.current)}</p>
+      <p className="text-2xl font-semibold tabular-nums" data-testid={`${testId}-value`}>
+        {formatKpi(kpi, kpi.current)}
+      </p>
       {compare ? (
-        <Delta testId={`${testId}-delta`} change={kpi.change} changeRate={kpi.changeRate} format={formatChange(kpi)} goodWhenUp={meta[kpi.key].goodWhenUp} />
+        <Delta
+          testId={`${testId}-delta`}
+          change={kpi.change}
+          changeRate={kpi.changeRate}
+          format={formatChange(kpi)}
+          goodWhenUp={meta[kpi.key].goodWhenUp}
+        />
       ) : null}
       {detail ? <p className="text-xs text-muted-foreground">{detail}</p> : null}
       <Sparkline values={kpi.series} label={title} />
@@ -62,11 +80,25 @@ export function KpiTile({ kpi, testId, label, detail, compare = true }: {
  * Tiles for every currency of a money KPI: the first keeps `testId`, the others add their currency.
  * A `detail` given as a function is written per tile, so a caption can speak of that currency only.
  */
-export function KpiTiles({ kpis, testId, detail, ...rest }: {
-  kpis: Kpi[]; testId: string; label?: string; detail?: string | ((kpi: Kpi) => string); compare?: boolean;
+export function KpiTiles({
+  kpis,
+  testId,
+  detail,
+  ...rest
+}: {
+  kpis: Kpi[];
+  testId: string;
+  label?: string;
+  detail?: string | ((kpi: Kpi) => string);
+  compare?: boolean;
 }) {
   return kpis.map((k, i) => (
-    <KpiTile key={`${k.key}/${k.currency}`} kpi={k} testId={i === 0 ? testId : `${testId}-${k.currency}`}
-      detail={typeof detail === 'function' ? detail(k) : detail} {...rest} />
+    <KpiTile
+      key={`${k.key}/${k.currency}`}
+      kpi={k}
+      testId={i === 0 ? testId : `${testId}-${k.currency}`}
+      detail={typeof detail === 'function' ? detail(k) : detail}
+      {...rest}
+    />
   ));
 }

@@ -19,7 +19,7 @@ const messages: Record<string, string> = {
  * form posts natively and the route handler redirects back here with ?error=.
  */
 export function SignInForm({ next, initialError, signedOut }: { next: string; initialError?: string; signedOut?: boolean }) {
-  const [error, setError] = useState<string | null>(initialError ? messages[initialError] ?? messages.invalid! : null);
+  const [error, setError] = useState<string | null>(initialError ? (messages[initialError] ?? messages.invalid!) : null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
@@ -55,12 +55,31 @@ export function SignInForm({ next, initialError, signedOut }: { next: string; in
         <form method="post" action="/api/auth/sign-in" onSubmit={onSubmit} className="grid gap-4" noValidate>
           <input type="hidden" name="next" value={next} />
           {signedOut && !error ? <Alert variant="success">You have signed out.</Alert> : null}
-          {error ? <Alert variant="destructive" data-testid="sign-in-error">{error}</Alert> : null}
+          {error ? (
+            <Alert variant="destructive" data-testid="sign-in-error">
+              {error}
+            </Alert>
+          ) : null}
           <Field label="Email" htmlFor="email">
-            <Input id="email" name="email" type="email" autoComplete="username" required autoFocus aria-invalid={error ? true : undefined} />
+            <Input
+              id="email"
+              name="email"
+              type="email"
+              autoComplete="username"
+              required
+              autoFocus
+              aria-invalid={error ? true : undefined}
+            />
           </Field>
           <Field label="Password" htmlFor="password">
-            <Input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={error ? true : undefined} />
+            <Input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              aria-invalid={error ? true : undefined}
+            />
           </Field>
           <Button type="submit" disabled={pending} className="w-full">
             {pending ? <Loader2 className="animate-spin" aria-hidden="true" /> : null}

@@ -24,7 +24,13 @@ export function CatalogView() {
   const pages = useCursorPages(`${query}|${lowStock}`);
 
   const products = useQuery({
-    ...trpc.catalog.products.queryOptions({ q: query || undefined, lowStock: lowStock || undefined, limit: 25, cursor: pages.cursor, minPosition }),
+    ...trpc.catalog.products.queryOptions({
+      q: query || undefined,
+      lowStock: lowStock || undefined,
+      limit: 25,
+      cursor: pages.cursor,
+      minPosition,
+    }),
     refetchInterval: pollWhileStale(),
     placeholderData: (prev) => prev,
   });
@@ -43,15 +49,34 @@ export function CatalogView() {
         <CardContent className="flex flex-col gap-4 pt-4">
           <div className="flex flex-wrap items-end gap-4">
             <Field label="Search products" htmlFor="product-search" className="w-full sm:w-64">
-              <Input id="product-search" type="search" placeholder="SKU or name" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
+              <Input
+                id="product-search"
+                type="search"
+                placeholder="SKU or name"
+                value={q}
+                onChange={(e) => setQ(e.target.value)}
+                autoComplete="off"
+              />
             </Field>
             <div className="flex h-9 items-center gap-2">
-              <input id="low-stock" type="checkbox" className="size-4 accent-primary" checked={lowStock} onChange={(e) => setLowStock(e.target.checked)} />
+              <input
+                id="low-stock"
+                type="checkbox"
+                className="size-4 accent-primary"
+                checked={lowStock}
+                onChange={(e) => setLowStock(e.target.checked)}
+              />
               <Label htmlFor="low-stock">Low stock only ({LOW_STOCK} or fewer available)</Label>
             </div>
           </div>
           <ProcessingNotice show={stale} />
-          <QueryStates query={products} data={products.data} loading={{ rows: 6, label: 'Loading products…' }} isEmpty={() => items.length === 0} empty={<EmptyState title={lowStock || query ? 'No products match' : 'No products yet'} />}>
+          <QueryStates
+            query={products}
+            data={products.data}
+            loading={{ rows: 6, label: 'Loading products…' }}
+            isEmpty={() => items.length === 0}
+            empty={<EmptyState title={lowStock || query ? 'No products match' : 'No products yet'} />}
+          >
             {() => (
               <StaleFrame stale={stale || products.isPlaceholderData}>
                 <ProductsTable products={items} onWritten={canCommand ? onWritten : undefined} />

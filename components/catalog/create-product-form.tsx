@@ -18,14 +18,21 @@ export function CreateProductDialog({ onWritten }: { onWritten: (position: numbe
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
-        <Button><PackagePlus aria-hidden="true" /> New product</Button>
+        <Button>
+          <PackagePlus aria-hidden="true" /> New product
+        </Button>
       </DialogTrigger>
       <DialogContent>
         <DialogHeader>
           <DialogTitle>Create product</DialogTitle>
           <DialogDescription>SKU and name as they appear on orders; price in US dollars.</DialogDescription>
         </DialogHeader>
-        <CreateProductForm onWritten={(p) => { setOpen(false); onWritten(p); }} />
+        <CreateProductForm
+          onWritten={(p) => {
+            setOpen(false);
+            onWritten(p);
+          }}
+        />
       </DialogContent>
     </Dialog>
   );
@@ -36,10 +43,18 @@ function CreateProductForm({ onWritten }: { onWritten: (position: number) => voi
   const empty = { sku: '', name: '', price: '', stock: '0' };
   const [form, setForm] = useState(empty);
   const [problem, setProblem] = useState<string | null>(null);
-  const create = useMutation(trpc.catalog.createProduct.mutationOptions({
-    onSuccess: ({ position }) => { setForm(empty); onWritten(position); },
-  }));
-  const set = (k: keyof typeof empty) => (e: React.ChangeEvent<HTMLInputElement>) => { setForm({ ...form, [k]: e.target.value }); create.reset(); };
+  const create = useMutation(
+    trpc.catalog.createProduct.mutationOptions({
+      onSuccess: ({ position }) => {
+        setForm(empty);
+        onWritten(position);
+      },
+    }),
+  );
+  const set = (k: keyof typeof empty) => (e: React.ChangeEvent<HTMLInputElement>) => {
+    setForm({ ...form, [k]: e.target.value });
+    create.reset();
+  };
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -65,7 +80,16 @@ function CreateProductForm({ onWritten }: { onWritten: (position: number) => voi
           <Input id="product-price" inputMode="decimal" placeholder="12.99" value={form.price} onChange={set('price')} required />
         </Field>
         <Field label="Initial stock" htmlFor="product-stock">
-          <Input id="product-stock" type="number" inputMode="numeric" min={0} step={1} value={form.stock} onChange={set('stock')} required />
+          <Input
+            id="product-stock"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            step={1}
+            value={form.stock}
+            onChange={set('stock')}
+            required
+          />
         </Field>
       </div>
       <Button type="submit" disabled={create.isPending}>

@@ -29,31 +29,56 @@ function ChangePriceDialog({ product, onWritten }: { product: Product; onWritten
   const [open, setOpen] = useState(false);
   const [price, setPrice] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const change = useMutation(trpc.catalog.changePrice.mutationOptions({
-    onSuccess: ({ position }) => { setOpen(false); onWritten(position); },
-  }));
+  const change = useMutation(
+    trpc.catalog.changePrice.mutationOptions({
+      onSuccess: ({ position }) => {
+        setOpen(false);
+        onWritten(position);
+      },
+    }),
+  );
   const id = `price-${product.productId}`;
   return (
-    <Dialog open={open} onOpenChange={(o) => { setOpen(o); if (o) { setPrice((product.priceCents / 100).toFixed(2)); setProblem(null); change.reset(); } }}>
+    <Dialog
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (o) {
+          setPrice((product.priceCents / 100).toFixed(2));
+          setProblem(null);
+          change.reset();
+        }
+      }}
+    >
       <DialogTrigger asChild>
-        <Button variant="outline" size="sm" aria-label={`Change price of ${product.name}`}>Price</Button>
+        <Button variant="outline" size="sm" aria-label={`Change price of ${product.name}`}>
+          Price
+        </Button>
       </DialogTrigger>
       <DialogContent>
         <DialogHeader>
           <DialogTitle>Change price</DialogTitle>
-          <DialogDescription>{product.name} ({product.sku}), now {money(product.priceCents)}</DialogDescription>
+          <DialogDescription>
+            {product.name} ({product.sku}), now {money(product.priceCents)}
+          </DialogDescription>
         </DialogHeader>
-        <form className="grid gap-3" noValidate onSubmit={(e) => {
-          e.preventDefault();
-          const cents = parseCents(price);
-          if (cents === null) return setProblem('Price is an amount greater than zero, like 12.99.');
-          change.mutate({ productId: product.productId, priceCents: cents, commandId: newId() });
-        }}>
+        <form
+          className="grid gap-3"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            const cents = parseCents(price);
+            if (cents === null) return setProblem('Price is an amount greater than zero, like 12.99.');
+            change.mutate({ productId: product.productId, priceCents: cents, commandId: newId() });
+          }}
+        >
           {problem ? <Alert variant="destructive">{problem}</Alert> : <FormError error={change.error} />}
           <Field label="New price (USD)" htmlFor={id}>
             <Input id={id} inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} required autoFocus />
           </Field>
-          <Button type="submit" disabled={change.isPending}>{change.isPending ? 'Saving…' : 'Save price'}</Button>
+          <Button type="submit" disabled={change.isPending}>
+            {change.isPending ? 'Saving…' : 'Save price'}
+          </Button>
         </form>
       </DialogContent>
     </Dialog>
@@ -65,31 +90,65 @@ function RestockDialog({ product, onWritten }: { product: Product; onWritten: (p
   const [open, setOpen] = useState(false);
   const [qty, setQty] = useState('10');
   const [problem, setProblem] = useState<string | null>(null);
-  const restock = useMutation(trpc.catalog.restock.mutationOptions({
-    onSuccess: ({ position }) => { setOpen(false); onWritten(position); },
-  }));
+  const restock = useMutation(
+    trpc.catalog.restock.mutationOptions({
+      onSuccess: ({ position }) => {
+        setOpen(false);
+        onWritten(position);
+      },
+    }),
+  );
   const id = `restock-${product.productId}`;
   return (
-    <Dialog open={open} onOpenChange={(o) => { setOpen(o); if (o) { setProblem(null); restock.reset(); } }}>
+    <Dialog
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (o) {
+          setProblem(null);
+          restock.reset();
+        }
+      }}
+    >
       <DialogTrigger asChild>
-        <Button variant="outline" size="sm" aria-label={`Restock ${product.name}`}>Restock</Button>
+        <Button variant="outline" size="sm" aria-label={`Restock ${product.name}`}>
+          Restock
+        </Button>
       </DialogTrigger>
       <DialogContent>
         <DialogHeader>
           <DialogTitle>Restock</DialogTitle>
-          <DialogDescription>{product.name} ({product.sku})</DialogDescription>
+          <DialogDescription>
+            {product.name} ({product.sku})
+          </DialogDescription>
         </DialogHeader>
-        <form className="grid gap-3" noValidate onSubmit={(e) => {
-          e.preventDefault();
-          const quantity = Number(qty);
-          if (!Number.isInteger(quantity) || quantity < 1) return setProblem('Quantity is a whole number greater than zero.');
-          restock.mutate({ productId: product.productId, quantity, commandId: newId() });
-        }}>
+        <form
+          className="grid gap-3"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            const quantity = Number(qty);
+            if (!Number.isInteger(quantity) || quantity < 1) return setProblem('Quantity is a whole number greater than zero.');
+            restock.mutate({ productId: product.productId, quantity, commandId: newId() });
+          }}
+        >
           {problem ? <Alert variant="destructive">{problem}</Alert> : <FormError error={restock.error} />}
           <Field label="Quantity to add" htmlFor={id}>
-            <Input id={id} type="number" inputMode="numeric" min={1} step={1} value={qty} onChange={(e) => setQty(e.target.value)} required autoFocus />
+            <Input
+              id={id}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              step={1}
+              value={qty}
+              onChange={(e) => setQty(e.target.value)}
+              required
+              autoFocus
+            />
           </Field>
-          <Button type="submit" disabled={restock.isPending}>{restock.isPending ? 'Saving…' : 'Restock'}</Button>
+          <Button type="submit" disabled={restock.isPending}>
+            {restock.isPending ? 'Saving…' : 'Restock'}
+          </Button>
         </form>
       </DialogContent>
     </Dialog>

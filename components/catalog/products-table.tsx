@@ -16,21 +16,33 @@ const num = (n: number) => <span className="tabular-nums">{count(n)}</span>;
 
 export function ProductsTable({ products, onWritten }: { products: Product[]; onWritten?: (position: number) => void }) {
   const columns: ColumnDef<Product, unknown>[] = [
-    { header: 'SKU', accessorKey: 'sku', cell: ({ row }) => <span className="font-mono text-xs whitespace-nowrap">{row.original.sku}</span> },
+    {
+      header: 'SKU',
+      accessorKey: 'sku',
+      cell: ({ row }) => <span className="font-mono text-xs whitespace-nowrap">{row.original.sku}</span>,
+    },
     { header: 'Name', accessorKey: 'name', cell: ({ row }) => <span className="font-medium">{row.original.name}</span> },
-    { header: 'Price', accessorKey: 'priceCents', cell: ({ row }) => <span className="tabular-nums">{money(row.original.priceCents)}</span> },
+    {
+      header: 'Price',
+      accessorKey: 'priceCents',
+      cell: ({ row }) => <span className="tabular-nums">{money(row.original.priceCents)}</span>,
+    },
     { header: 'On hand', accessorKey: 'onHand', cell: ({ row }) => num(row.original.onHand) },
     { header: 'Reserved', accessorKey: 'reserved', cell: ({ row }) => num(row.original.reserved) },
     {
-      header: 'Available', accessorKey: 'available',
+      header: 'Available',
+      accessorKey: 'available',
       cell: ({ row }) => (
         <span className="flex items-center gap-2">
           {num(row.original.available)}
-          {row.original.available <= LOW_STOCK ? <Badge variant={row.original.available === 0 ? 'destructive' : 'warning'}>{row.original.available === 0 ? 'out' : 'low'}</Badge> : null}
+          {row.original.available <= LOW_STOCK ? (
+            <Badge variant={row.original.available === 0 ? 'destructive' : 'warning'}>{row.original.available === 0 ? 'out' : 'low'}</Badge>
+          ) : null}
         </span>
       ),
     },
   ];
-  if (onWritten) columns.push({ header: 'Actions', id: 'actions', cell: ({ row }) => <ProductActions product={row.original} onWritten={onWritten} /> });
+  if (onWritten)
+    columns.push({ header: 'Actions', id: 'actions', cell: ({ row }) => <ProductActions product={row.original} onWritten={onWritten} /> });
   return <DataTable columns={columns} data={products} rowId={(p) => p.productId} caption="Products" testId="products-table" />;
 }

@@ -2,8 +2,20 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { EmptyState } from '@/components/common/states';
 
 /** A titled chart panel; `testId` is on the panel so tests and screenshots can find each chart. */
-export function ChartCard({ title, description, testId, empty, actions, children }: {
-  title: string; description?: string; testId: string; empty?: boolean; actions?: React.ReactNode; children: React.ReactNode;
+export function ChartCard({
+  title,
+  description,
+  testId,
+  empty,
+  actions,
+  children,
+}: {
+  title: string;
+  description?: string;
+  testId: string;
+  empty?: boolean;
+  actions?: React.ReactNode;
+  children: React.ReactNode;
 }) {
   return (
     <Card data-testid={testId} aria-label={title} className="min-w-0">

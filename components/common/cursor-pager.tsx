@@ -16,8 +16,14 @@ export function useCursorPages(resetKey = '') {
   return { cursor: stack[stack.length - 1], page: stack.length, next, previous, hasPrevious: stack.length > 1 };
 }
 
-export function CursorPager({ pages, nextCursor, busy }: {
-  pages: ReturnType<typeof useCursorPages>; nextCursor: string | null | undefined; busy?: boolean;
+export function CursorPager({
+  pages,
+  nextCursor,
+  busy,
+}: {
+  pages: ReturnType<typeof useCursorPages>;
+  nextCursor: string | null | undefined;
+  busy?: boolean;
 }) {
   return (
     <nav aria-label="Pagination" className="flex items-center justify-end gap-2 pt-3">

@@ -4,8 +4,18 @@ import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tan
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 
 /** A TanStack Table grid rendered with the portal's table styles. Paging is done by the caller. */
-export function DataTable<T>({ columns, data, caption, rowId, testId }: {
-  columns: ColumnDef<T, unknown>[]; data: T[]; caption?: string; rowId?: (row: T) => string; testId?: string;
+export function DataTable<T>({
+  columns,
+  data,
+  caption,
+  rowId,
+  testId,
+}: {
+  columns: ColumnDef<T, unknown>[];
+  data: T[];
+  caption?: string;
+  rowId?: (row: T) => string;
+  testId?: string;
 }) {
   const table = useReactTable({ data, columns, getCoreRowModel: getCoreRowModel(), getRowId: rowId });
   return (

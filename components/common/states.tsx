@@ -10,7 +10,9 @@ export function LoadingBlock({ rows = 4, label = 'Loading…' }: { rows?: number
   return (
     <div role="status" aria-live="polite" className="grid gap-2">
       <span className="sr-only">{label}</span>
-      {Array.from({ length: rows }, (_, i) => <Skeleton key={i} className="h-8 w-full" />)}
+      {Array.from({ length: rows }, (_, i) => (
+        <Skeleton key={i} className="h-8 w-full" />
+      ))}
     </div>
   );
 }
@@ -36,7 +38,11 @@ export function ErrorState({ error, onRetry, title }: { error: unknown; onRetry?
           <AlertTitle>{heading}</AlertTitle>
           <AlertDescription>{errorMessage(error)}</AlertDescription>
           {onRetry && code !== 'FORBIDDEN' && code !== 'NOT_FOUND' ? (
-            <div><Button size="sm" variant="outline" onClick={onRetry}>Try again</Button></div>
+            <div>
+              <Button size="sm" variant="outline" onClick={onRetry}>
+                Try again
+              </Button>
+            </div>
           ) : null}
         </div>
       </div>
@@ -71,13 +77,24 @@ export function FormError({ error }: { error: unknown }) {
   return <Alert variant="destructive">{errorMessage(error)}</Alert>;
 }
 
-interface QueryLike { isError: boolean; error: unknown; refetch: () => unknown }
+interface QueryLike {
+  isError: boolean;
+  error: unknown;
+  refetch: () => unknown;
+}
 
 /**
  * The four states every read view goes through, in this order: the query failed (with a retry),
  * no answer yet (skeleton rows), an answer with nothing in it, and the content itself.
  */
-export function QueryStates<T>({ query, data, loading, isEmpty, empty, children }: {
+export function QueryStates<T>({
+  query,
+  data,
+  loading,
+  isEmpty,
+  empty,
+  children,
+}: {
   query: QueryLike;
   /** The answer; null or undefined means it has not come yet (or the read model is still catching up). */
   data: T | null | undefined;

@@ -26,7 +26,11 @@ export function DashboardView() {
   const trpc = useTRPC();
   const router = useRouter();
   const { range, setRange, compare, setCompare } = useRangeParams(30);
-  const summary = useQuery({ ...trpc.dashboard.summary.queryOptions({ from: range.from, to: range.to }), ...live, placeholderData: (prev) => prev });
+  const summary = useQuery({
+    ...trpc.dashboard.summary.queryOptions({ from: range.from, to: range.to }),
+    ...live,
+    placeholderData: (prev) => prev,
+  });
   const kpis = useQuery({ ...trpc.analytics.kpis.queryOptions(range), ...live, placeholderData: (prev) => prev });
   const today = useQuery({ ...trpc.analytics.dayKpis.queryOptions({}), ...live, placeholderData: (prev) => prev });
   const drill = (currency: string) => (day: string) =>
@@ -44,25 +48,56 @@ export function DashboardView() {
       <PageHeader
         title="Dashboard"
         description={summary.dataUpdatedAt ? `Live · updated ${dateTime(new Date(summary.dataUpdatedAt))}` : 'Live'}
-        actions={<div className="flex flex-wrap items-end gap-3"><DateRangePicker value={range} onChange={setRange} /><CompareToggle value={compare} onChange={setCompare} /></div>}
+        actions={
+          <div className="flex flex-wrap items-end gap-3">
+            <DateRangePicker value={range} onChange={setRange} />
+            <CompareToggle value={compare} onChange={setCompare} />
+          </div>
+        }
       />
       {error && !(data && kpis.data && today.data) ? (
-        <ErrorState error={error} onRetry={() => { void summary.refetch(); void kpis.refetch(); void today.refetch(); }} />
+        <ErrorState
+          error={error}
+          onRetry={() => {
+            void summary.refetch();
+            void kpis.refetch();
+            void today.refetch();
+          }}
+        />
       ) : !data || !kpis.data || !today.data ? (
         <LoadingBlock rows={6} label="Loading the dashboard…" />
       ) : (
         <div className="grid gap-6" aria-busy={busy || undefined}>
           {error ? <ErrorState error={error} title="Live updates paused" /> : null}
-          <KpiCards period={kpis.data.data} today={today.data.data} todayByCurrency={data.today.byCurrency} compare={compare === 'previous'} />
+          <KpiCards
+            period={kpis.data.data}
+            today={today.data.data}
+            todayByCurrency={data.today.byCurrency}
+            compare={compare === 'previous'}
+          />
           <div className="grid gap-4 lg:grid-cols-2">
-            {currencies.map((c) => (c === data.currency
-              ? <RevenueChart key={c} data={data.revenue} currency={c} onDayClick={drill(c)} csvFile={file(`revenue-${c}`)} />
-              : <CurrencyRevenueChart key={c} range={range} currency={c} onDayClick={drill(c)} live csvFile={file(`revenue-${c}`)} />))}
+            {currencies.map((c) =>
+              c === data.currency ? (
+                <RevenueChart key={c} data={data.revenue} currency={c} onDayClick={drill(c)} csvFile={file(`revenue-${c}`)} />
+              ) : (
+                <CurrencyRevenueChart key={c} range={range} currency={c} onDayClick={drill(c)} live csvFile={file(`revenue-${c}`)} />
+              ),
+            )}
             <RegistrationsChart data={data.registrations} csvFile={file('registrations')} />
-            <StatusChart data={data.ordersByStatus} onStatusClick={(status) => router.push(`/orders?${rangeQuery(range, { status })}`)} csvFile={file('orders-by-status')} />
+            <StatusChart
+              data={data.ordersByStatus}
+              onStatusClick={(status) => router.push(`/orders?${rangeQuery(range, { status })}`)}
+              csvFile={file('orders-by-status')}
+            />
             {currencies.map((c) => (
-              <TopProductsChart key={`top-${c}`} data={topIn(c)} currency={c} testId={c === data.currency ? 'chart-top-products' : `chart-top-products-${c}`}
-                onProductClick={(id) => router.push(`/analytics/products/${id}?${rangeQuery(range)}`)} csvFile={file(`top-products-${c}`)} />
+              <TopProductsChart
+                key={`top-${c}`}
+                data={topIn(c)}
+                currency={c}
+                testId={c === data.currency ? 'chart-top-products' : `chart-top-products-${c}`}
+                onProductClick={(id) => router.push(`/analytics/products/${id}?${rangeQuery(range)}`)}
+                csvFile={file(`top-products-${c}`)}
+              />
             ))}
           </div>
         </div>

@@ -25,23 +25,37 @@ export function EventTimeline({ streamId, minPosition, live }: { streamId: strin
       </CardHeader>
       <CardContent className="flex flex-col gap-3">
         <ProcessingNotice show={Boolean(events.data?.freshness.stale)} />
-        <QueryStates query={events} data={events.data} loading={{ rows: 3, label: 'Loading events…' }} isEmpty={() => items.length === 0} empty={<EmptyState title="No events in this stream yet" />}>
+        <QueryStates
+          query={events}
+          data={events.data}
+          loading={{ rows: 3, label: 'Loading events…' }}
+          isEmpty={() => items.length === 0}
+          empty={<EmptyState title="No events in this stream yet" />}
+        >
           {() => (
             <ol className="relative grid gap-3 border-l pl-4" data-testid="event-timeline">
               {items.map((e) => {
                 const correlationId = metaField(e.metadata, 'correlationId');
                 return (
                   <li key={e.eventId} className="relative grid gap-0.5">
-                    <span className="absolute top-1.5 -left-[21px] size-2.5 rounded-full border-2 border-card bg-primary" aria-hidden="true" />
+                    <span
+                      className="absolute top-1.5 -left-[21px] size-2.5 rounded-full border-2 border-card bg-primary"
+                      aria-hidden="true"
+                    />
                     <div className="flex flex-wrap items-baseline gap-x-2">
                       <span className="font-medium">{e.type}</span>
                       <span className="text-xs text-muted-foreground" data-testid="event-versions">
                         log position {e.position} · stream version {e.streamVersion} · schema v{e.schemaVersion}
                       </span>
                     </div>
-                    <time className="text-xs text-muted-foreground" dateTime={isoTime(e.occurredAt)}>{dateTime(e.occurredAt)}</time>
+                    <time className="text-xs text-muted-foreground" dateTime={isoTime(e.occurredAt)}>
+                      {dateTime(e.occurredAt)}
+                    </time>
                     {correlationId ? (
-                      <Link href={`/ops/events?correlationId=${encodeURIComponent(correlationId)}`} className="w-fit font-mono text-xs text-primary hover:underline">
+                      <Link
+                        href={`/ops/events?correlationId=${encodeURIComponent(correlationId)}`}
+                        className="w-fit font-mono text-xs text-primary hover:underline"
+                      >
                         correlation {correlationId.slice(0, 8)}
                       </Link>
                     ) : null}

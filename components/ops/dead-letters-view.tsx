@@ -31,8 +31,16 @@ function RetryButton({ id, label }: { id: number; label: string }) {
       <Button size="sm" variant="outline" disabled={retry.isPending} onClick={() => retry.mutate({ id })} aria-label={label}>
         {retry.isPending ? 'Retrying…' : 'Retry'}
       </Button>
-      {retry.isError ? <span role="alert" className="max-w-48 text-xs text-destructive">{errorMessage(retry.error)}</span> : null}
-      {failed ? <span role="alert" className="max-w-48 text-xs text-destructive">Failed again: {failed}</span> : null}
+      {retry.isError ? (
+        <span role="alert" className="max-w-48 text-xs text-destructive">
+          {errorMessage(retry.error)}
+        </span>
+      ) : null}
+      {failed ? (
+        <span role="alert" className="max-w-48 text-xs text-destructive">
+          Failed again: {failed}
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -45,11 +53,28 @@ function DiscardForm({ id, position }: { id: number; position: number }) {
   const expected = `discard ${position}`;
   const discard = useMutation(trpc.ops.discardDeadLetter.mutationOptions({ onSettled: invalidate }));
   return (
-    <form className="grid gap-1" onSubmit={(e) => { e.preventDefault(); discard.mutate({ id, confirm: typed }); }}>
-      <Input className="h-8 w-36 text-xs" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={expected}
-        aria-label={`Type "${expected}" to discard dead letter ${id}`} />
-      <Button size="sm" variant="destructive" type="submit" disabled={typed.trim() !== expected || discard.isPending}>Discard</Button>
-      {discard.isError ? <span role="alert" className="max-w-48 text-xs text-destructive">{errorMessage(discard.error)}</span> : null}
+    <form
+      className="grid gap-1"
+      onSubmit={(e) => {
+        e.preventDefault();
+        discard.mutate({ id, confirm: typed });
+      }}
+    >
+      <Input
+        className="h-8 w-36 text-xs"
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        placeholder={expected}
+        aria-label={`Type "${expected}" to discard dead letter ${id}`}
+      />
+      <Button size="sm" variant="destructive" type="submit" disabled={typed.trim() !== expected || discard.isPending}>
+        Discard
+      </Button>
+      {discard.isError ? (
+        <span role="alert" className="max-w-48 text-xs text-destructive">
+          {errorMessage(discard.error)}
+        </span>
+      ) : null}
     </form>
   );
 }
@@ -65,7 +90,11 @@ function byStream(rows: Letter[]) {
     g.letters.push(r);
     groups.set(key, g);
   }
-  const list = [...groups.values()].map((g) => ({ ...g, letters: g.letters.sort((a, b) => a.position - b.position), open: g.letters.filter((l) => !l.resolvedAt).length }));
+  const list = [...groups.values()].map((g) => ({
+    ...g,
+    letters: g.letters.sort((a, b) => a.position - b.position),
+    open: g.letters.filter((l) => !l.resolvedAt).length,
+  }));
   return list.sort((a, b) => Number(b.open > 0) - Number(a.open > 0) || a.projection.localeCompare(b.projection));
 }
 
@@ -77,17 +106,36 @@ export function DeadLettersView() {
   const columns = isAdmin ? 9 : 8;
   return (
     <>
-      <PageHeader title="Dead letters" description="Events a projection could not apply after its retries, grouped by stream. With the park-stream policy a stream's later events wait behind its failed one, in order; retrying replays the stream's parked events in order." />
+      <PageHeader
+        title="Dead letters"
+        description="Events a projection could not apply after its retries, grouped by stream. With the park-stream policy a stream's later events wait behind its failed one, in order; retrying replays the stream's parked events in order."
+      />
       <Card>
         <CardContent className="pt-4">
-          <QueryStates query={letters} data={letters.data} loading={{ rows: 4, label: 'Loading dead letters…' }} isEmpty={() => groups.length === 0} empty={<EmptyState title="No dead letters">Every event has been applied.</EmptyState>}>
+          <QueryStates
+            query={letters}
+            data={letters.data}
+            loading={{ rows: 4, label: 'Loading dead letters…' }}
+            isEmpty={() => groups.length === 0}
+            empty={<EmptyState title="No dead letters">Every event has been applied.</EmptyState>}
+          >
             {() => (
               <Table data-testid="dead-letters-table">
                 <TableHeader>
                   <TableRow>
-                    <TableHead>Id</TableHead><TableHead>Projection</TableHead><TableHead className="text-right">Position</TableHead><TableHead>Event</TableHead>
-                    <TableHead>Error</TableHead><TableHead className="text-right">Attempts</TableHead><TableHead>Created</TableHead><TableHead>State</TableHead>
-                    {isAdmin ? <TableHead><span className="sr-only">Actions</span></TableHead> : null}
+                    <TableHead>Id</TableHead>
+                    <TableHead>Projection</TableHead>
+                    <TableHead className="text-right">Position</TableHead>
+                    <TableHead>Event</TableHead>
+                    <TableHead>Error</TableHead>
+                    <TableHead className="text-right">Attempts</TableHead>
+                    <TableHead>Created</TableHead>
+                    <TableHead>State</TableHead>
+                    {isAdmin ? (
+                      <TableHead>
+                        <span className="sr-only">Actions</span>
+                      </TableHead>
+                    ) : null}
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -100,10 +148,19 @@ export function DeadLettersView() {
                             <div className="flex flex-wrap items-center gap-3">
                               <span className="font-medium">{g.projection}</span>
                               {g.streamId ? (
-                                <Link href={`/ops/events?streamId=${encodeURIComponent(g.streamId)}`} className="font-mono text-xs text-primary hover:underline">{g.streamId}</Link>
-                              ) : <span className="text-xs text-muted-foreground">stream not recorded</span>}
+                                <Link
+                                  href={`/ops/events?streamId=${encodeURIComponent(g.streamId)}`}
+                                  className="font-mono text-xs text-primary hover:underline"
+                                >
+                                  {g.streamId}
+                                </Link>
+                              ) : (
+                                <span className="text-xs text-muted-foreground">stream not recorded</span>
+                              )}
                               <Badge variant={g.open ? 'destructive' : 'success'}>{g.open ? `${g.open} parked` : 'all resolved'}</Badge>
-                              {isAdmin && first && g.letters.some((l) => l.held) ? <RetryButton id={first.id} label={`Retry stream ${g.streamId}`} /> : null}
+                              {isAdmin && first && g.letters.some((l) => l.held) ? (
+                                <RetryButton id={first.id} label={`Retry stream ${g.streamId}`} />
+                              ) : null}
                             </div>
                           </TableCell>
                         </TableRow>
@@ -117,9 +174,15 @@ export function DeadLettersView() {
                             <TableCell className="text-right tabular-nums">{d.attempts}</TableCell>
                             <TableCell className="text-xs">{dateTime(d.createdAt)}</TableCell>
                             <TableCell>
-                              {d.discardedAt ? <Badge variant="secondary">discarded {dateTime(d.discardedAt)}</Badge>
-                                : d.resolvedAt ? <Badge variant="success">resolved {dateTime(d.resolvedAt)}</Badge>
-                                : d.held ? <Badge variant="outline">waiting in stream</Badge> : <Badge variant="destructive">open</Badge>}
+                              {d.discardedAt ? (
+                                <Badge variant="secondary">discarded {dateTime(d.discardedAt)}</Badge>
+                              ) : d.resolvedAt ? (
+                                <Badge variant="success">resolved {dateTime(d.resolvedAt)}</Badge>
+                              ) : d.held ? (
+                                <Badge variant="outline">waiting in stream</Badge>
+                              ) : (
+                                <Badge variant="destructive">open</Badge>
+                              )}
                             </TableCell>
                             {isAdmin ? (
                               <TableCell>

@@ -31,7 +31,11 @@ export function EventsView({ initial }: { initial: EventFilter }) {
   const opt = (s: string) => s.trim() || undefined;
   const events = useQuery({
     ...trpc.ops.events.queryOptions({
-      streamId: opt(applied.streamId), type: opt(applied.type), correlationId: opt(applied.correlationId), limit: 50, cursor: pages.cursor,
+      streamId: opt(applied.streamId),
+      type: opt(applied.type),
+      correlationId: opt(applied.correlationId),
+      limit: 50,
+      cursor: pages.cursor,
     }),
     placeholderData: (prev) => prev,
     refetchInterval: pages.cursor ? false : 5000,
@@ -44,7 +48,13 @@ export function EventsView({ initial }: { initial: EventFilter }) {
       <Card className="min-w-0">
         <CardContent className="flex flex-col gap-4 pt-4">
           <EventFilters value={filter} onChange={setFilter} />
-          <QueryStates query={events} data={events.data} loading={{ rows: 8, label: 'Loading events…' }} isEmpty={() => items.length === 0} empty={<EmptyState title="No events match" />}>
+          <QueryStates
+            query={events}
+            data={events.data}
+            loading={{ rows: 8, label: 'Loading events…' }}
+            isEmpty={() => items.length === 0}
+            empty={<EmptyState title="No events match" />}
+          >
             {() => (
               <div aria-busy={events.isPlaceholderData || undefined} className={events.isPlaceholderData ? 'opacity-60' : undefined}>
                 <EventsTable events={items} onFilter={(patch) => setFilter((f) => ({ ...f, ...patch }))} />

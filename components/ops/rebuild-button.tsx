@@ -13,19 +13,27 @@ import { Button } from '@/components/ui/button';
 export function RebuildButton({ name, busy }: { name: string; busy: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const rebuild = useMutation(trpc.ops.rebuildProjection.mutationOptions({
-    onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.ops.projections.queryKey() }),
-  }));
+  const rebuild = useMutation(
+    trpc.ops.rebuildProjection.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.ops.projections.queryKey() }),
+    }),
+  );
   return (
     <div className="grid gap-1">
       <Button
-        variant="outline" size="sm" disabled={busy || rebuild.isPending}
+        variant="outline"
+        size="sm"
+        disabled={busy || rebuild.isPending}
         aria-label={`Rebuild ${name}`}
         onClick={() => rebuild.mutate({ name })}
       >
         <RefreshCw className={rebuild.isPending ? 'animate-spin' : undefined} aria-hidden="true" /> Rebuild
       </Button>
-      {rebuild.isError ? <span role="alert" className="max-w-48 text-xs text-destructive">{errorMessage(rebuild.error)}</span> : null}
+      {rebuild.isError ? (
+        <span role="alert" className="max-w-48 text-xs text-destructive">
+          {errorMessage(rebuild.error)}
+        </span>
+      ) : null}
     </div>
   );
 }

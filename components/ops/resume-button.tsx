@@ -10,15 +10,21 @@ import { Button } from '@/components/ui/button';
 export function ResumeButton({ name }: { name: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const resume = useMutation(trpc.ops.resumeProjection.mutationOptions({
-    onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.ops.projections.queryKey() }),
-  }));
+  const resume = useMutation(
+    trpc.ops.resumeProjection.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.ops.projections.queryKey() }),
+    }),
+  );
   return (
     <div className="grid gap-1">
       <Button variant="outline" size="sm" disabled={resume.isPending} aria-label={`Resume ${name}`} onClick={() => resume.mutate({ name })}>
         <Play aria-hidden="true" /> Resume
       </Button>
-      {resume.isError ? <span role="alert" className="max-w-48 text-xs text-destructive">{errorMessage(resume.error)}</span> : null}
+      {resume.isError ? (
+        <span role="alert" className="max-w-48 text-xs text-destructive">
+          {errorMessage(resume.error)}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -21,9 +21,16 @@ export function CustomerPicker({ value, onChange }: { value: Customer | null; on
     return (
       <div className="grid gap-1.5">
         <span className="text-sm font-medium">Customer</span>
-        <div className="flex items-center justify-between gap-2 rounded-md border bg-muted/40 px-3 py-2 text-sm" data-testid="selected-customer">
-          <span className="min-w-0 truncate"><span className="font-medium">{value.name}</span> · {value.email}</span>
-          <Button variant="ghost" size="sm" onClick={() => onChange(null)}>Change</Button>
+        <div
+          className="flex items-center justify-between gap-2 rounded-md border bg-muted/40 px-3 py-2 text-sm"
+          data-testid="selected-customer"
+        >
+          <span className="min-w-0 truncate">
+            <span className="font-medium">{value.name}</span> · {value.email}
+          </span>
+          <Button variant="ghost" size="sm" onClick={() => onChange(null)}>
+            Change
+          </Button>
         </div>
       </div>
     );
@@ -33,9 +40,23 @@ export function CustomerPicker({ value, onChange }: { value: Customer | null; on
   return (
     <div className="grid gap-1.5">
       <Label htmlFor={`${id}-q`}>Customer</Label>
-      <Input id={`${id}-q`} type="search" placeholder="Search by name or email" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" aria-describedby={`${id}-status`} />
+      <Input
+        id={`${id}-q`}
+        type="search"
+        placeholder="Search by name or email"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        autoComplete="off"
+        aria-describedby={`${id}-status`}
+      />
       <p id={`${id}-status`} className="text-xs text-muted-foreground" aria-live="polite">
-        {!query ? 'Type to find a customer.' : results.isFetching ? 'Searching…' : results.isError ? 'Search failed.' : `${items.length} found`}
+        {!query
+          ? 'Type to find a customer.'
+          : results.isFetching
+            ? 'Searching…'
+            : results.isError
+              ? 'Search failed.'
+              : `${items.length} found`}
       </p>
       {items.length > 0 ? (
         <ul className="grid max-h-56 gap-1 overflow-y-auto rounded-md border p-1" aria-label="Matching customers">
@@ -44,7 +65,10 @@ export function CustomerPicker({ value, onChange }: { value: Customer | null; on
               <button
                 type="button"
                 className="w-full rounded px-2 py-1.5 text-left text-sm hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring"
-                onClick={() => { onChange({ userId: u.userId, name: u.name, email: u.email }); setQ(''); }}
+                onClick={() => {
+                  onChange({ userId: u.userId, name: u.name, email: u.email });
+                  setQ('');
+                }}
               >
                 <span className="font-medium">{u.name}</span> <span className="text-muted-foreground">{u.email}</span>
               </button>

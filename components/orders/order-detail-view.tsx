@@ -40,26 +40,44 @@ export function OrderDetailView({ orderId, minPosition }: { orderId: string; min
           <StaleFrame stale={stale}>
             <div className="grid gap-6">
               <Card>
-                <CardHeader><CardTitle>Progress</CardTitle></CardHeader>
+                <CardHeader>
+                  <CardTitle>Progress</CardTitle>
+                </CardHeader>
                 <CardContent className="flex flex-col gap-3">
                   <SagaTimeline order={data} />
                   {data.status === 'cancelled' ? (
                     <Alert variant="destructive" role="status">
-                      Cancelled: <span data-testid="cancel-reason" data-reason={data.cancelReason ?? ''}>{data.cancelReason ?? 'unknown'}</span>
+                      Cancelled:{' '}
+                      <span data-testid="cancel-reason" data-reason={data.cancelReason ?? ''}>
+                        {data.cancelReason ?? 'unknown'}
+                      </span>
                       <span className="text-xs"> ({cancelReasonText(data.cancelReason)})</span>
                     </Alert>
                   ) : null}
-                  {!done ? <p className="text-xs text-muted-foreground" aria-live="polite">Updating every second until the order completes or is cancelled.</p> : null}
+                  {!done ? (
+                    <p className="text-xs text-muted-foreground" aria-live="polite">
+                      Updating every second until the order completes or is cancelled.
+                    </p>
+                  ) : null}
                 </CardContent>
               </Card>
               <Card>
                 <CardHeader>
                   <CardTitle>Lines</CardTitle>
                   <p className="text-sm text-muted-foreground">
-                    Customer <Link className={data.customerName ? 'text-primary hover:underline' : 'font-mono text-primary hover:underline'} href={`/users/${data.userId}`} data-testid="order-customer">{data.customerName ?? shortId(data.userId)}</Link>
+                    Customer{' '}
+                    <Link
+                      className={data.customerName ? 'text-primary hover:underline' : 'font-mono text-primary hover:underline'}
+                      href={`/users/${data.userId}`}
+                      data-testid="order-customer"
+                    >
+                      {data.customerName ?? shortId(data.userId)}
+                    </Link>
                   </p>
                 </CardHeader>
-                <CardContent><OrderLinesTable order={data} /></CardContent>
+                <CardContent>
+                  <OrderLinesTable order={data} />
+                </CardContent>
               </Card>
             </div>
           </StaleFrame>

@@ -26,8 +26,12 @@ export function OrderLinesTable({ order }: { order: OrderRow }) {
           </TableRow>
         ))}
         <TableRow>
-          <TableCell colSpan={4} className="text-right font-medium">Total</TableCell>
-          <TableCell className="text-right font-semibold tabular-nums" data-testid="order-total">{money(order.totalCents, cur)}</TableCell>
+          <TableCell colSpan={4} className="text-right font-medium">
+            Total
+          </TableCell>
+          <TableCell className="text-right font-semibold tabular-nums" data-testid="order-total">
+            {money(order.totalCents, cur)}
+          </TableCell>
         </TableRow>
       </TableBody>
     </Table>

@@ -13,23 +13,41 @@ const itemsOf = (o: OrderRow) => o.lines.reduce((n, l) => n + l.quantity, 0);
 
 const base: ColumnDef<OrderRow, unknown>[] = [
   {
-    header: 'Order', accessorKey: 'orderId',
+    header: 'Order',
+    accessorKey: 'orderId',
     cell: ({ row }) => (
-      <Link className="font-mono text-primary hover:underline" href={`/orders/${row.original.orderId}`} aria-label={`Order ${row.original.orderId}`}>
+      <Link
+        className="font-mono text-primary hover:underline"
+        href={`/orders/${row.original.orderId}`}
+        aria-label={`Order ${row.original.orderId}`}
+      >
         {shortId(row.original.orderId)}
       </Link>
     ),
   },
   { header: 'Status', accessorKey: 'status', cell: ({ row }) => <StatusBadge status={row.original.status} /> },
-  { header: 'Total', accessorKey: 'totalCents', cell: ({ row }) => <span className="tabular-nums">{money(row.original.totalCents, row.original.currency)}</span> },
+  {
+    header: 'Total',
+    accessorKey: 'totalCents',
+    cell: ({ row }) => <span className="tabular-nums">{money(row.original.totalCents, row.original.currency)}</span>,
+  },
   { header: 'Items', id: 'items', cell: ({ row }) => itemsOf(row.original) },
-  { header: 'Placed', accessorKey: 'placedAt', cell: ({ row }) => <span className="whitespace-nowrap">{dateTime(row.original.placedAt)}</span> },
+  {
+    header: 'Placed',
+    accessorKey: 'placedAt',
+    cell: ({ row }) => <span className="whitespace-nowrap">{dateTime(row.original.placedAt)}</span>,
+  },
 ];
 
 const customer: ColumnDef<OrderRow, unknown> = {
-  header: 'Customer', accessorKey: 'userId',
+  header: 'Customer',
+  accessorKey: 'userId',
   cell: ({ row }) => (
-    <Link className={row.original.customerName ? 'text-primary hover:underline' : 'font-mono text-primary hover:underline'} href={`/users/${row.original.userId}`} data-testid="order-customer">
+    <Link
+      className={row.original.customerName ? 'text-primary hover:underline' : 'font-mono text-primary hover:underline'}
+      href={`/users/${row.original.userId}`}
+      data-testid="order-customer"
+    >
       {row.original.customerName ?? shortId(row.original.userId)}
     </Link>
   ),

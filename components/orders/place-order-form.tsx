@@ -28,9 +28,11 @@ export function PlaceOrderForm() {
   const [problem, setProblem] = useState<string | null>(null);
   const products = useQuery(trpc.catalog.products.queryOptions({ limit: 200 }));
   const productList = products.data?.data.items ?? [];
-  const place = useMutation(trpc.orders.place.mutationOptions({
-    onSuccess: ({ orderId, position }) => router.push(`/orders/${orderId}?p=${position}`),
-  }));
+  const place = useMutation(
+    trpc.orders.place.mutationOptions({
+      onSuccess: ({ orderId, position }) => router.push(`/orders/${orderId}?p=${position}`),
+    }),
+  );
 
   const estimate = lines.reduce((sum, l) => {
     const p = productList.find((x) => x.productId === l.productId);
@@ -43,13 +45,16 @@ export function PlaceOrderForm() {
     if (!customer) return setProblem('Choose a customer.');
     const items = lines.map((l) => ({ productId: l.productId, quantity: Number(l.quantity) }));
     if (items.some((i) => !i.productId)) return setProblem('Choose a product on every line.');
-    if (items.some((i) => !orderQuantity.safeParse(i.quantity).success)) return setProblem(`Quantities are whole numbers from ${ORDER_LIMITS.minQuantity} to ${ORDER_LIMITS.maxQuantity}.`);
+    if (items.some((i) => !orderQuantity.safeParse(i.quantity).success))
+      return setProblem(`Quantities are whole numbers from ${ORDER_LIMITS.minQuantity} to ${ORDER_LIMITS.maxQuantity}.`);
     place.mutate({ userId: customer.userId, items, payment: { token: token.trim() }, commandId: newId() });
   }
 
   return (
     <Card>
-      <CardHeader><CardTitle>Place order</CardTitle></CardHeader>
+      <CardHeader>
+        <CardTitle>Place order</CardTitle>
+      </CardHeader>
       <CardContent>
         <form aria-label="Place order" className="grid gap-4" onSubmit={submit} noValidate>
           {problem ? <Alert variant="destructive">{problem}</Alert> : <FormError error={place.error} />}
@@ -57,7 +62,15 @@ export function PlaceOrderForm() {
           <CustomerPicker value={customer} onChange={setCustomer} />
           <OrderLinesEditor lines={lines} products={productList} onChange={setLines} newKey={newKey} />
           <Field label="Payment token" htmlFor="payment-token" hint="tok_ok succeeds, tok_decline is declined, tok_slow answers late.">
-            <Input id="payment-token" value={token} onChange={(e) => setToken(e.target.value)} required maxLength={200} autoComplete="off" className="font-mono" />
+            <Input
+              id="payment-token"
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              required
+              maxLength={200}
+              autoComplete="off"
+              className="font-mono"
+            />
           </Field>
           <p className="text-sm">
             Estimated total: <span className="font-semibold tabular-nums">{money(estimate)}</span>

@@ -4,5 +4,9 @@ const variants = { pending: 'warning', paid: 'info', completed: 'success', cance
 
 export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
   const variant = variants[status as keyof typeof variants] ?? 'secondary';
-  return <Badge variant={variant} data-testid={testId} data-status={status}>{status}</Badge>;
+  return (
+    <Badge variant={variant} data-testid={testId} data-status={status}>
+      {status}
+    </Badge>
+  );
 }

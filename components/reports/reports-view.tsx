@@ -27,7 +27,7 @@ export function ReportsView() {
   const kpis = useQuery({ ...trpc.analytics.kpis.queryOptions(range), placeholderData: (p) => p });
   const currencies = orderCurrencies(kpis.data?.data.currencies ?? ['USD']);
   const wanted = params.get('currency');
-  const currency = wanted && currencies.includes(wanted) ? wanted : currencies[0] ?? 'USD';
+  const currency = wanted && currencies.includes(wanted) ? wanted : (currencies[0] ?? 'USD');
   const revenue = useQuery({ ...trpc.reports.revenue.queryOptions({ ...range, currency }), placeholderData: (p) => p });
   const registrations = useQuery({ ...trpc.reports.dailyRegistrations.queryOptions(range), placeholderData: (p) => p });
   const rev = revenue.data?.data;
@@ -45,7 +45,12 @@ export function ReportsView() {
         title="Reports"
         description="Revenue and registrations for any range of days (UTC), against the previous period of the same length."
         actions={
-          <Button disabled={!ready} onClick={() => rev && regs && downloadCsv(`ledgerline-report-${currency}-${range.from}-to-${range.to}.csv`, reportCsv(rev, regs))}>
+          <Button
+            disabled={!ready}
+            onClick={() =>
+              rev && regs && downloadCsv(`ledgerline-report-${currency}-${range.from}-to-${range.to}.csv`, reportCsv(rev, regs))
+            }
+          >
             <Download aria-hidden="true" /> Download CSV
           </Button>
         }
@@ -56,29 +61,52 @@ export function ReportsView() {
         {currencies.length > 1 ? (
           <Field label="Currency of the charts" htmlFor="report-currency">
             <Select id="report-currency" className="w-32" value={currency} onChange={(e) => update({ currency: e.target.value })}>
-              {currencies.map((c) => <option key={c} value={c}>{c}</option>)}
+              {currencies.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
             </Select>
           </Field>
         ) : null}
       </div>
       {error ? (
-        <ErrorState error={error} onRetry={() => { void revenue.refetch(); void registrations.refetch(); void kpis.refetch(); }} />
+        <ErrorState
+          error={error}
+          onRetry={() => {
+            void revenue.refetch();
+            void registrations.refetch();
+            void kpis.refetch();
+          }}
+        />
       ) : !rev || !regs || !k ? (
         <LoadingBlock rows={6} label="Loading reports…" />
       ) : (
         <div className="grid gap-6" aria-busy={!ready || undefined}>
-          <section aria-label={`Totals for ${range.from} – ${range.to}`} data-testid="report-totals" className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3">
+          <section
+            aria-label={`Totals for ${range.from} – ${range.to}`}
+            data-testid="report-totals"
+            className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3"
+          >
             <KpiTiles testId="report-kpi-revenue" kpis={kpisOf(k.kpis, 'revenue')} compare={on} />
             {first('completedOrders') ? <KpiTile testId="report-kpi-completed" kpi={first('completedOrders')!} compare={on} /> : null}
             {first('placedOrders') ? <KpiTile testId="report-kpi-placed" kpi={first('placedOrders')!} compare={on} /> : null}
             <KpiTiles testId="report-kpi-avg-order-value" kpis={kpisOf(k.kpis, 'avgOrderValue')} compare={on} />
             <KpiTiles testId="report-kpi-refunded" kpis={kpisOf(k.kpis, 'refunded')} compare={on} />
-            {first('newUsers') ? <KpiTile testId="report-kpi-registrations" label="Registrations" kpi={first('newUsers')!} compare={on} /> : null}
+            {first('newUsers') ? (
+              <KpiTile testId="report-kpi-registrations" label="Registrations" kpi={first('newUsers')!} compare={on} />
+            ) : null}
           </section>
           <div className="grid gap-4 lg:grid-cols-2">
-            <RevenueChart data={rev} currency={currency} testId="chart-report-revenue"
-              onDayClick={(day) => router.push(`/orders?${rangeQuery({ from: day, to: day }, { on: 'completed', status: 'completed', currency })}`)}
-              csvFile={file(`revenue-${currency}`)} />
+            <RevenueChart
+              data={rev}
+              currency={currency}
+              testId="chart-report-revenue"
+              onDayClick={(day) =>
+                router.push(`/orders?${rangeQuery({ from: day, to: day }, { on: 'completed', status: 'completed', currency })}`)
+              }
+              csvFile={file(`revenue-${currency}`)}
+            />
             <RegistrationsChart data={regs} testId="chart-report-registrations" csvFile={file('registrations')} />
           </div>
         </div>

@@ -11,9 +11,13 @@ export function AccountMenu() {
   return (
     <div className="flex min-w-0 items-center gap-2">
       <div className="hidden min-w-0 flex-col items-end leading-tight sm:flex">
-        <span className="truncate text-sm font-medium" data-testid="signed-in-as">{name}</span>
+        <span className="truncate text-sm font-medium" data-testid="signed-in-as">
+          {name}
+        </span>
       </div>
-      <Badge variant="secondary" data-testid="signed-in-role" aria-label={`Role: ${role}`}>{role}</Badge>
+      <Badge variant="secondary" data-testid="signed-in-role" aria-label={`Role: ${role}`}>
+        {role}
+      </Badge>
       <form method="post" action="/api/auth/sign-out">
         <Button type="submit" variant="outline" size="sm">
           <LogOut aria-hidden="true" />

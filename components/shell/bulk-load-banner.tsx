@@ -22,7 +22,8 @@ export function BulkLoadBanner() {
   const updatedAt = running?.updatedAt;
   useEffect(() => {
     if (!updatedAt) return;
-    for (const filter of [trpc.dashboard.pathFilter(), trpc.reports.pathFilter(), trpc.analytics.pathFilter()]) void client.invalidateQueries(filter);
+    for (const filter of [trpc.dashboard.pathFilter(), trpc.reports.pathFilter(), trpc.analytics.pathFilter()])
+      void client.invalidateQueries(filter);
   }, [updatedAt, client, trpc]);
   if (!running) return null;
   return (
@@ -30,8 +31,11 @@ export function BulkLoadBanner() {
       <div className="mx-auto flex max-w-7xl items-center gap-2">
         <LoaderCircle className="size-4 shrink-0 animate-spin motion-reduce:animate-none" aria-hidden="true" />
         <p>
-          <span className="font-medium">Loading {running.name === 'demo' ? 'demo history' : running.name}: {running.percent} % …</span>{' '}
-          {running.doneEvents.toLocaleString('en')} of {running.totalEvents.toLocaleString('en')} events written; the charts fill up as the worker projects them.
+          <span className="font-medium">
+            Loading {running.name === 'demo' ? 'demo history' : running.name}: {running.percent} % …
+          </span>{' '}
+          {running.doneEvents.toLocaleString('en')} of {running.totalEvents.toLocaleString('en')} events written; the charts fill up as the
+          worker projects them.
         </p>
       </div>
     </div>

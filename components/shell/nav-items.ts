@@ -1,4 +1,16 @@
-import { BarChart3, BookOpen, ChartNoAxesCombined, Boxes, Gauge, LayoutDashboard, ListTree, Mailbox, ShoppingCart, Users, Workflow } from 'lucide-react';
+import {
+  BarChart3,
+  BookOpen,
+  ChartNoAxesCombined,
+  Boxes,
+  Gauge,
+  LayoutDashboard,
+  ListTree,
+  Mailbox,
+  ShoppingCart,
+  Users,
+  Workflow,
+} from 'lucide-react';
 import type { Role } from '@/lib/client/session';
 
 export interface NavItem {

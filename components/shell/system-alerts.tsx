@@ -12,12 +12,19 @@ export function SystemAlerts() {
   const data = alerts.data?.data;
   if (!data || data.status === 'ok') return null;
   return (
-    <div role="status" className="border-b border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 sm:px-6" data-testid="system-alerts">
+    <div
+      role="status"
+      className="border-b border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 sm:px-6"
+      data-testid="system-alerts"
+    >
       <div className="mx-auto flex max-w-7xl items-start gap-2">
         <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
         <p>
           <span className="font-medium">Degraded: </span>
-          {data.reasons.join('; ')}. <Link href="/ops/projections" className="underline">Projections</Link>
+          {data.reasons.join('; ')}.{' '}
+          <Link href="/ops/projections" className="underline">
+            Projections
+          </Link>
         </p>
       </div>
     </div>

@@ -18,11 +18,7 @@ const alertVariants = cva('relative w-full rounded-lg border px-4 py-3 text-sm',
 /** Errors interrupt assistive technology (role=alert); everything else is announced politely. */
 export function Alert({ className, variant, role, ...props }: React.ComponentProps<'div'> & VariantProps<typeof alertVariants>) {
   return (
-    <div
-      role={role ?? (variant === 'destructive' ? 'alert' : 'status')}
-      className={cn(alertVariants({ variant }), className)}
-      {...props}
-    />
+    <div role={role ?? (variant === 'destructive' ? 'alert' : 'status')} className={cn(alertVariants({ variant }), className)} {...props} />
   );
 }
 

@@ -13,8 +13,18 @@ export function Label({ className, ...props }: React.ComponentProps<'label'>) {
 }
 
 /** A labelled form field: label above, control, optional hint. */
-export function Field({ label, htmlFor, hint, className, children }: {
-  label: string; htmlFor: string; hint?: string; className?: string; children: React.ReactNode;
+export function Field({
+  label,
+  htmlFor,
+  hint,
+  className,
+  children,
+}: {
+  label: string;
+  htmlFor: string;
+  hint?: string;
+  className?: string;
+  children: React.ReactNode;
 }) {
   return (
     <div className={cn('grid gap-1.5', className)}>

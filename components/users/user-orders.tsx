@@ -20,14 +20,20 @@ export function UserOrders({ userId, minPosition }: { userId: string; minPositio
   const stale = Boolean(orders.data?.freshness.stale);
   return (
     <Card>
-      <CardHeader><CardTitle>Order history</CardTitle></CardHeader>
+      <CardHeader>
+        <CardTitle>Order history</CardTitle>
+      </CardHeader>
       <CardContent className="flex flex-col gap-3">
         <ProcessingNotice show={stale} />
         <StaleFrame stale={stale}>
-          <QueryStates query={orders} data={orders.data} loading={{ rows: 3, label: 'Loading orders…' }} isEmpty={() => items.length === 0} empty={<EmptyState title="No orders yet" />}>
-            {() => (
-              <OrdersTable orders={items} />
-            )}
+          <QueryStates
+            query={orders}
+            data={orders.data}
+            loading={{ rows: 3, label: 'Loading orders…' }}
+            isEmpty={() => items.length === 0}
+            empty={<EmptyState title="No orders yet" />}
+          >
+            {() => <OrdersTable orders={items} />}
           </QueryStates>
         </StaleFrame>
         <CursorPager pages={pages} nextCursor={orders.data?.data.nextCursor} busy={orders.isFetching} />

@@ -17,7 +17,9 @@ export function UserProfileCard({ profile }: { profile: Profile }) {
       {facts.map(([label, value, testId]) => (
         <div key={label} className="grid gap-0.5">
           <dt className="text-xs font-medium text-muted-foreground">{label}</dt>
-          <dd className="break-all text-sm" data-testid={testId}>{value}</dd>
+          <dd className="break-all text-sm" data-testid={testId}>
+            {value}
+          </dd>
         </div>
       ))}
     </dl>

@@ -40,16 +40,26 @@ export function UserProfileView({ userId, initialPosition }: { userId: string; i
         {(data) => (
           <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
             <Card>
-              <CardHeader><CardTitle>Profile</CardTitle></CardHeader>
+              <CardHeader>
+                <CardTitle>Profile</CardTitle>
+              </CardHeader>
               <CardContent>
-                <StaleFrame stale={stale || profile.isPlaceholderData}><UserProfileCard profile={data} /></StaleFrame>
+                <StaleFrame stale={stale || profile.isPlaceholderData}>
+                  <UserProfileCard profile={data} />
+                </StaleFrame>
               </CardContent>
             </Card>
             {canCommand ? (
               <Card>
-                <CardHeader><CardTitle>Change email</CardTitle></CardHeader>
+                <CardHeader>
+                  <CardTitle>Change email</CardTitle>
+                </CardHeader>
                 <CardContent>
-                  <ChangeEmailForm userId={userId} currentEmail={data.email} onWritten={(p) => setMinPosition((m) => Math.max(m ?? 0, p))} />
+                  <ChangeEmailForm
+                    userId={userId}
+                    currentEmail={data.email}
+                    onWritten={(p) => setMinPosition((m) => Math.max(m ?? 0, p))}
+                  />
                 </CardContent>
               </Card>
             ) : null}

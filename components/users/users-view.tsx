@@ -25,7 +25,13 @@ const sortable: { key: Sort; label: string; numeric?: boolean; firstDir: 'asc' |
   { key: 'joined', label: 'Joined', firstDir: 'desc' },
   { key: 'orders', label: 'Orders', numeric: true, firstDir: 'desc' },
   // Shows every currency; sorts by the home currency (USD) part (users.list).
-  { key: 'spent', label: 'Spent', numeric: true, firstDir: 'desc', title: 'Sorted by the amount in USD; other currencies are shown beside it, never added' },
+  {
+    key: 'spent',
+    label: 'Spent',
+    numeric: true,
+    firstDir: 'desc',
+    title: 'Sorted by the amount in USD; other currencies are shown beside it, never added',
+  },
 ];
 
 export function UsersView() {
@@ -58,10 +64,28 @@ export function UsersView() {
               <Label htmlFor="user-search">Search users</Label>
               <div className="relative">
                 <Search className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-muted-foreground" aria-hidden="true" />
-                <Input id="user-search" type="search" className="pl-8" placeholder="Name or email" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
+                <Input
+                  id="user-search"
+                  type="search"
+                  className="pl-8"
+                  placeholder="Name or email"
+                  value={q}
+                  onChange={(e) => setQ(e.target.value)}
+                  autoComplete="off"
+                />
               </div>
             </div>
-            <QueryStates query={list} data={list.data} loading={{ rows: 5, label: 'Loading users…' }} isEmpty={() => items.length === 0} empty={<EmptyState title={query ? `No users match “${query}”` : 'No users yet'}>{query ? null : 'Create one, or load the demo data.'}</EmptyState>}>
+            <QueryStates
+              query={list}
+              data={list.data}
+              loading={{ rows: 5, label: 'Loading users…' }}
+              isEmpty={() => items.length === 0}
+              empty={
+                <EmptyState title={query ? `No users match “${query}”` : 'No users yet'}>
+                  {query ? null : 'Create one, or load the demo data.'}
+                </EmptyState>
+              }
+            >
               {() => (
                 <div aria-busy={list.isPlaceholderData || undefined} className={list.isPlaceholderData ? 'opacity-60' : undefined}>
                   <Table data-testid="users-table">
@@ -69,11 +93,25 @@ export function UsersView() {
                     <TableHeader>
                       <TableRow>
                         {sortable.map((c) => (
-                          <TableHead key={c.key} className={c.numeric ? 'text-right' : undefined}
-                            aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
-                            <button type="button" className="inline-flex items-center gap-1 font-medium hover:underline" title={c.title} onClick={() => toggle(c.key, c.firstDir)}>
+                          <TableHead
+                            key={c.key}
+                            className={c.numeric ? 'text-right' : undefined}
+                            aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                          >
+                            <button
+                              type="button"
+                              className="inline-flex items-center gap-1 font-medium hover:underline"
+                              title={c.title}
+                              onClick={() => toggle(c.key, c.firstDir)}
+                            >
                               {c.label}
-                              {sort.key === c.key ? (sort.dir === 'asc' ? <ArrowUp className="size-3" aria-hidden="true" /> : <ArrowDown className="size-3" aria-hidden="true" />) : null}
+                              {sort.key === c.key ? (
+                                sort.dir === 'asc' ? (
+                                  <ArrowUp className="size-3" aria-hidden="true" />
+                                ) : (
+                                  <ArrowDown className="size-3" aria-hidden="true" />
+                                )
+                              ) : null}
                             </button>
                           </TableHead>
                         ))}
@@ -83,10 +121,18 @@ export function UsersView() {
                     <TableBody>
                       {items.map((u) => (
                         <TableRow key={u.userId}>
-                          <TableCell><Link className="font-medium text-primary hover:underline" href={`/users/${u.userId}`}>{u.name}</Link></TableCell>
+                          <TableCell>
+                            <Link className="font-medium text-primary hover:underline" href={`/users/${u.userId}`}>
+                              {u.name}
+                            </Link>
+                          </TableCell>
                           <TableCell className="text-xs">{dateTime(u.memberSince)}</TableCell>
-                          <TableCell className="text-right tabular-nums" data-column="orders">{u.totalOrders}</TableCell>
-                          <TableCell className="text-right tabular-nums" data-column="spent">{moneyByCurrency(u.spentByCurrency)}</TableCell>
+                          <TableCell className="text-right tabular-nums" data-column="orders">
+                            {u.totalOrders}
+                          </TableCell>
+                          <TableCell className="text-right tabular-nums" data-column="spent">
+                            {moneyByCurrency(u.spentByCurrency)}
+                          </TableCell>
                           <TableCell>{u.email}</TableCell>
                         </TableRow>
                       ))}
@@ -96,15 +142,30 @@ export function UsersView() {
               )}
             </QueryStates>
             <nav aria-label="Pages" className="flex items-center justify-between gap-2 text-sm">
-              <span className="text-muted-foreground" data-testid="users-count">{total} {total === 1 ? 'user' : 'users'} · page {Math.min(page + 1, pages)} of {pages}</span>
+              <span className="text-muted-foreground" data-testid="users-count">
+                {total} {total === 1 ? 'user' : 'users'} · page {Math.min(page + 1, pages)} of {pages}
+              </span>
               <div className="flex gap-2">
-                <Button size="sm" variant="outline" disabled={page === 0 || list.isFetching} onClick={() => setPage((p) => Math.max(0, p - 1))}>Previous</Button>
-                <Button size="sm" variant="outline" disabled={page + 1 >= pages || list.isFetching} onClick={() => setPage((p) => p + 1)}>Next</Button>
+                <Button
+                  size="sm"
+                  variant="outline"
+                  disabled={page === 0 || list.isFetching}
+                  onClick={() => setPage((p) => Math.max(0, p - 1))}
+                >
+                  Previous
+                </Button>
+                <Button size="sm" variant="outline" disabled={page + 1 >= pages || list.isFetching} onClick={() => setPage((p) => p + 1)}>
+                  Next
+                </Button>
               </div>
             </nav>
           </CardContent>
         </Card>
-        {canCommand ? <div><CreateUserForm /></div> : null}
+        {canCommand ? (
+          <div>
+            <CreateUserForm />
+          </div>
+        ) : null}
       </div>
     </>
   );

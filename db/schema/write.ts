@@ -1,47 +1,59 @@
 import { sql } from 'drizzle-orm';
-import {
-  pgTable, uuid, text, integer, timestamp, jsonb, primaryKey, uniqueIndex, index, check,
-} from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, integer, timestamp, jsonb, primaryKey, uniqueIndex, index, check } from 'drizzle-orm/pg-core';
 
 /** The write model: normalized tables the command handlers lock and change. */
 
-export const users = pgTable('users', {
-  id: uuid('id').primaryKey(),
-  email: text('email').notNull(),
-  name: text('name').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
-  lastLoginAt: timestamp('last_login_at', { withTimezone: true, mode: 'date' }),
-  version: integer('version').notNull(),
-}, (t) => [uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`)]);
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true, mode: 'date' }),
+    version: integer('version').notNull(),
+  },
+  (t) => [uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`)],
+);
 
-export const products = pgTable('products', {
-  id: uuid('id').primaryKey(),
-  sku: text('sku').notNull(),
-  name: text('name').notNull(),
-  priceCents: integer('price_cents').notNull(),
-  onHand: integer('on_hand').notNull(),
-  reserved: integer('reserved').notNull().default(0),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
-  version: integer('version').notNull(),
-}, (t) => [
-  uniqueIndex('products_sku_key').on(t.sku),
-  check('products_price_positive', sql`${t.priceCents} > 0`),
-  check('products_stock_never_negative', sql`${t.onHand} >= 0 AND ${t.reserved} >= 0 AND ${t.reserved} <= ${t.onHand}`),
-]);
+export const products = pgTable(
+  'products',
+  {
+    id: uuid('id').primaryKey(),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    priceCents: integer('price_cents').notNull(),
+    onHand: integer('on_hand').notNull(),
+    reserved: integer('reserved').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [
+    uniqueIndex('products_sku_key').on(t.sku),
+    check('products_price_positive', sql`${t.priceCents} > 0`),
+    check('products_stock_never_negative', sql`${t.onHand} >= 0 AND ${t.reserved} >= 0 AND ${t.reserved} <= ${t.onHand}`),
+  ],
+);
 
-export const orders = pgTable('orders', {
-  id: uuid('id').primaryKey(),
-  userId: uuid('user_id').notNull().references(() => users.id),
-  status: text('status', { enum: ['pending', 'paid', 'completed', 'cancelled'] }).notNull(),
-  totalCents: integer('total_cents').notNull(),
-  currency: text('currency').notNull().default('USD'),
-  /** A reference to the payment token (`pref_<orderId>`); the token itself is in payment_tokens while it is needed. */
-  paymentRef: text('payment_ref').notNull(),
-  cancelReason: text('cancel_reason'),
-  placedAt: timestamp('placed_at', { withTimezone: true, mode: 'date' }).notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
-  version: integer('version').notNull(),
-}, (t) => [index('orders_user_idx').on(t.userId), index('orders_placed_idx').on(t.placedAt)]);
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    status: text('status', { enum: ['pending', 'paid', 'completed', 'cancelled'] }).notNull(),
+    totalCents: integer('total_cents').notNull(),
+    currency: text('currency').notNull().default('USD'),
+    /** A reference to the payment token (`pref_<orderId>`); the token itself is in payment_tokens while it is needed. */
+    paymentRef: text('payment_ref').notNull(),
+    cancelReason: text('cancel_reason'),
+    placedAt: timestamp('placed_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [index('orders_user_idx').on(t.userId), index('orders_placed_idx').on(t.placedAt)],
+);
 
 /**
  * Payment tokens held by reference (finding 8): written with the order in the same transaction,
@@ -55,23 +67,37 @@ export const paymentTokens = pgTable('payment_tokens', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
-export const orderLines = pgTable('order_lines', {
-  orderId: uuid('order_id').notNull().references(() => orders.id),
-  lineNo: integer('line_no').notNull(),
-  productId: uuid('product_id').notNull().references(() => products.id),
-  quantity: integer('quantity').notNull(),
-  unitPriceCents: integer('unit_price_cents').notNull(),
-}, (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })]);
+export const orderLines = pgTable(
+  'order_lines',
+  {
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    lineNo: integer('line_no').notNull(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    quantity: integer('quantity').notNull(),
+    unitPriceCents: integer('unit_price_cents').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
+);
 
 /** One row per order run by the saga: its step, deadline and attempts; changed with the commands it issues. */
-export const sagas = pgTable('order_sagas', {
-  orderId: uuid('order_id').primaryKey().references(() => orders.id),
-  step: text('step').notNull(),
-  attempts: integer('attempts').notNull().default(0),
-  deadlineAt: timestamp('deadline_at', { withTimezone: true, mode: 'date' }),
-  done: integer('done').notNull().default(0),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
-}, (t) => [index('order_sagas_deadline_idx').on(t.deadlineAt)]);
+export const sagas = pgTable(
+  'order_sagas',
+  {
+    orderId: uuid('order_id')
+      .primaryKey()
+      .references(() => orders.id),
+    step: text('step').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    deadlineAt: timestamp('deadline_at', { withTimezone: true, mode: 'date' }),
+    done: integer('done').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('order_sagas_deadline_idx').on(t.deadlineAt)],
+);
 
 /**
  * The simulated payment gateway's ledger: one row per order, so a retry never charges twice.

@@ -1,6 +1,11 @@
 /** Every query answer carries its freshness (see docs/api-shapes.md). */
-export interface Freshness { position: number; stale: boolean }
-interface WithFreshness { freshness?: Freshness }
+export interface Freshness {
+  position: number;
+  stale: boolean;
+}
+interface WithFreshness {
+  freshness?: Freshness;
+}
 
 /**
  * A refetchInterval for read-your-writes: poll quickly while the read model has not yet reached

@@ -2,7 +2,13 @@
  * A rebuild's rate and time left, from its progress record: events per second since it started
  * (until it finished, when done), and, while running, the events left at that rate.
  */
-export interface RebuildRecord { state: string; processed: number; total: number; startedAt: string; finishedAt?: string }
+export interface RebuildRecord {
+  state: string;
+  processed: number;
+  total: number;
+  startedAt: string;
+  finishedAt?: string;
+}
 
 export function rebuildRate(r: RebuildRecord, now: number): { perSecond: number | null; etaSeconds: number | null } {
   const started = Date.parse(r.startedAt);

@@ -4,7 +4,10 @@ import { createContext, useContext } from 'react';
 import type { Role } from '@/server/auth/principal';
 
 export type { Role };
-export interface SessionInfo { name: string; role: Role }
+export interface SessionInfo {
+  name: string;
+  role: Role;
+}
 
 const SessionContext = createContext<SessionInfo | null>(null);
 

@@ -4,7 +4,10 @@ import { useCallback, useMemo } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { daysAgo, isDay, today } from '@/lib/client/days';
 
-export interface DayRange { from: string; to: string }
+export interface DayRange {
+  from: string;
+  to: string;
+}
 export type Comparison = 'previous' | 'none';
 
 /** The longest range a report covers (the API's limit). */
@@ -27,13 +30,17 @@ export function useRangeParams(defaultDays = 30) {
   const to = params.get('to');
   const range = useMemo(() => validRange(from, to) ?? { from: daysAgo(defaultDays - 1), to: today() }, [from, to, defaultDays]);
   const compare: Comparison = params.get('compare') === 'none' ? 'none' : 'previous';
-  const update = useCallback((patch: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(params.toString());
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined) next.delete(k); else next.set(k, v);
-    }
-    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
-  }, [params, router, pathname]);
+  const update = useCallback(
+    (patch: Record<string, string | undefined>) => {
+      const next = new URLSearchParams(params.toString());
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) next.delete(k);
+        else next.set(k, v);
+      }
+      router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+    },
+    [params, router, pathname],
+  );
   return {
     range,
     compare,

@@ -51,13 +51,21 @@ export function signInLimiter(redis: Redis, prefix: string, email: string, clien
   return {
     async overLimit() {
       try {
-        const results = await redis.multi()
+        const results = await redis
+          .multi()
           .exists(keys.wait)
-          .set(keys.client, 0, 'EX', SIGN_IN_WINDOW_SECONDS, 'NX').incr(keys.client)
+          .set(keys.client, 0, 'EX', SIGN_IN_WINDOW_SECONDS, 'NX')
+          .incr(keys.client)
           .exec();
         counted = true;
-        if (Number(results?.[0]?.[1] ?? 0) > 0) { limitedBy = 'wait'; return true; }
-        if (Number(results?.[2]?.[1] ?? 0) > SIGN_IN_MAX_PER_IP) { limitedBy = 'client'; return true; }
+        if (Number(results?.[0]?.[1] ?? 0) > 0) {
+          limitedBy = 'wait';
+          return true;
+        }
+        if (Number(results?.[2]?.[1] ?? 0) > SIGN_IN_MAX_PER_IP) {
+          limitedBy = 'client';
+          return true;
+        }
         return false;
       } catch {
         return false;
@@ -65,8 +73,7 @@ export function signInLimiter(redis: Redis, prefix: string, email: string, clien
     },
     async failed() {
       try {
-        const [[, n] = []] = (await redis.multi()
-          .incr(keys.failures).expire(keys.failures, SIGN_IN_WINDOW_SECONDS).exec()) ?? [];
+        const [[, n] = []] = (await redis.multi().incr(keys.failures).expire(keys.failures, SIGN_IN_WINDOW_SECONDS).exec()) ?? [];
         const wait = backoffSeconds(Number(n ?? 0));
         if (wait > 0) await redis.set(keys.wait, 1, 'EX', wait);
       } catch {

@@ -15,7 +15,11 @@ export function isHttps(req: Request): boolean {
  */
 export function clientIp(req: Request): string {
   const forwarded = req.headers.get('x-forwarded-for');
-  const last = forwarded?.split(',').map((s) => s.trim()).filter(Boolean).pop();
+  const last = forwarded
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .pop();
   return last ?? 'unknown';
 }
 

@@ -37,9 +37,14 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     // A service down or restarting, wherever it surfaced (also in createContext): 503, retryable.
     if (error.code === 'SERVICE_UNAVAILABLE' || isUnavailable(cause)) {
-      log.warn({ err: unavailableText(cause), path, correlationId: ctx?.headers.get('x-correlation-id') ?? undefined }, 'service unavailable');
+      log.warn(
+        { err: unavailableText(cause), path, correlationId: ctx?.headers.get('x-correlation-id') ?? undefined },
+        'service unavailable',
+      );
       return {
-        ...shape, message: UNAVAILABLE_MESSAGE, code: TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE,
+        ...shape,
+        message: UNAVAILABLE_MESSAGE,
+        code: TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE,
         data: { ...shape.data, code: 'SERVICE_UNAVAILABLE' as const, httpStatus: 503, zodIssues: undefined, stack: undefined },
       };
     }
@@ -113,12 +118,13 @@ export const staffProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });
 
-export const roleProcedure = (...allowed: Role[]) => staffProcedure.use(({ ctx, next }) => {
-  if (!allowed.includes(ctx.principal.role)) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the role ${allowed.join(' or ')}; you are ${ctx.principal.role}` });
-  }
-  return next();
-});
+export const roleProcedure = (...allowed: Role[]) =>
+  staffProcedure.use(({ ctx, next }) => {
+    if (!allowed.includes(ctx.principal.role)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the role ${allowed.join(' or ')}; you are ${ctx.principal.role}` });
+    }
+    return next();
+  });
 
 /** Queries: every role. Commands: admin and operator. Operator actions on the runner: admin. */
 export const queryProcedure = staffProcedure;

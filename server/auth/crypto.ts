@@ -43,7 +43,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (kind !== 'scrypt' || !salt || !hash) return false;
   const [N, R, P] = [Number(n), Number(r), Number(p)];
   // A stored hash cannot make us spend more than today's parameters (nor malformed ones).
-  if (!Number.isInteger(N) || !Number.isInteger(R) || !Number.isInteger(P) || N < 2 || N > SCRYPT_PARAMS.N || R < 1 || R > 16 || P !== 1) return false;
+  if (!Number.isInteger(N) || !Number.isInteger(R) || !Number.isInteger(P) || N < 2 || N > SCRYPT_PARAMS.N || R < 1 || R > 16 || P !== 1)
+    return false;
   const expected = Buffer.from(hash, 'base64url');
   if (expected.length < 16) return false;
   const actual = await limited(() => scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { N, r: R, p: P, maxmem: MAXMEM }));

@@ -25,8 +25,10 @@ export async function ensureFirstAdmin(
     throw err;
   }
   const url = `http://localhost:${env.PORT}`;
-  print(generated
-    ? `Sign in at ${url} as ${env.ADMIN_EMAIL} with password ${password}`
-    : `Sign in at ${url} as ${env.ADMIN_EMAIL} with the password in ADMIN_PASSWORD`);
+  print(
+    generated
+      ? `Sign in at ${url} as ${env.ADMIN_EMAIL} with password ${password}`
+      : `Sign in at ${url} as ${env.ADMIN_EMAIL} with the password in ADMIN_PASSWORD`,
+  );
   return { created: true, email: env.ADMIN_EMAIL, password, generated };
 }

@@ -8,7 +8,11 @@ import { AUTH_CHANNEL, parseNotice, registerCache, unregisterCache, type Revoked
 export const DEFAULT_PRINCIPAL_TTL_MS = 5000;
 const MAX_ENTRIES = 10_000;
 
-interface Entry { principal: Principal; hash: string; expires: number }
+interface Entry {
+  principal: Principal;
+  hash: string;
+  expires: number;
+}
 
 /**
  * The principal behind a credential, cached per process for a short TTL so that a request does not
@@ -30,7 +34,12 @@ export class PrincipalCache {
   /** Credential lookups that went to Postgres (for tests and metrics). */
   lookups = 0;
 
-  constructor(private write: Pick<DbHandle, 'db' | 'sql' | 'listen'>, private key: string, private idleMs: number, private ttlMs = DEFAULT_PRINCIPAL_TTL_MS) {
+  constructor(
+    private write: Pick<DbHandle, 'db' | 'sql' | 'listen'>,
+    private key: string,
+    private idleMs: number,
+    private ttlMs = DEFAULT_PRINCIPAL_TTL_MS,
+  ) {
     registerCache(this, write.db);
   }
 
@@ -39,14 +48,24 @@ export class PrincipalCache {
     if (this.ttlMs <= 0 || this.closed) return Promise.resolve();
     // onlisten runs after each re-LISTEN: notices may have been missed meanwhile, so forget everything.
     // onlost: while nobody listens a revocation would go unheard, so nothing is served from memory.
-    this.started ??= this.write.listen(AUTH_CHANNEL, (payload) => this.onNotice(payload), () => this.relistened(), () => this.lost()).then((meta) => {
-      this.unlisten = meta.unlisten;
-      this.forget({ all: true });
-      this.listening = true;
-    }, (err: unknown) => {
-      this.started = null; // try again on the next request
-      throw err;
-    });
+    this.started ??= this.write
+      .listen(
+        AUTH_CHANNEL,
+        (payload) => this.onNotice(payload),
+        () => this.relistened(),
+        () => this.lost(),
+      )
+      .then(
+        (meta) => {
+          this.unlisten = meta.unlisten;
+          this.forget({ all: true });
+          this.listening = true;
+        },
+        (err: unknown) => {
+          this.started = null; // try again on the next request
+          throw err;
+        },
+      );
     return this.started;
   }
 
@@ -74,9 +93,10 @@ export class PrincipalCache {
     if (!this.listening) await this.start().catch(() => undefined);
     const generation = this.generation;
     this.lookups++;
-    const principal = kind === 'token'
-      ? await principalFromToken(this.write.db, this.key, secret)
-      : await principalFromSession(this.write.db, this.key, secret, this.idleMs);
+    const principal =
+      kind === 'token'
+        ? await principalFromToken(this.write.db, this.key, secret)
+        : await principalFromSession(this.write.db, this.key, secret, this.idleMs);
     if (principal) this.remember(cacheKey, hash, principal, generation);
     return principal;
   }
@@ -98,11 +118,17 @@ export class PrincipalCache {
 
   forget(what: Revoked) {
     this.generation++;
-    if ('all' in what) { this.entries.clear(); return; }
+    if ('all' in what) {
+      this.entries.clear();
+      return;
+    }
     for (const [k, e] of this.entries) {
-      const gone = 'session' in what ? k === `session:${what.session}`
-        : 'token' in what ? e.principal.kind === 'token' && e.principal.id === what.token
-          : e.principal.kind === 'staff' && e.principal.id === what.staff;
+      const gone =
+        'session' in what
+          ? k === `session:${what.session}`
+          : 'token' in what
+            ? e.principal.kind === 'token' && e.principal.id === what.token
+            : e.principal.kind === 'staff' && e.principal.id === what.staff;
       if (gone) this.entries.delete(k);
     }
   }
@@ -120,7 +146,9 @@ export class PrincipalCache {
     this.pings.delete(id);
   }
 
-  get size() { return this.entries.size; }
+  get size() {
+    return this.entries.size;
+  }
 
   async close() {
     this.closed = true;

@@ -22,7 +22,9 @@ export function parseNotice(payload: string): Revoked | { ping: string } {
   return { all: true }; // unknown notice: forgetting everything is always safe
 }
 
-export interface Forgetting { forget(what: Revoked): void }
+export interface Forgetting {
+  forget(what: Revoked): void;
+}
 
 const registryKey = Symbol.for('ledgerline.principal-caches');
 /** The principal caches of this process and the database handle each reads (shared across Next's module copies). */
@@ -31,8 +33,12 @@ function registry(): Map<Forgetting, object> {
   return (g[registryKey] ??= new Map());
 }
 
-export const registerCache = (c: Forgetting, db: object) => { registry().set(c, db); };
-export const unregisterCache = (c: Forgetting) => { registry().delete(c); };
+export const registerCache = (c: Forgetting, db: object) => {
+  registry().set(c, db);
+};
+export const unregisterCache = (c: Forgetting) => {
+  registry().delete(c);
+};
 
 /**
  * Forgets a revoked principal, right after the change committed, in the caches of this process

@@ -21,10 +21,16 @@ export async function createStaff(db: Db, input: { email: string; name?: string;
   // Checked before hashing: a hash costs 128 MiB and a good fraction of a second.
   const [existing] = await db.select({ id: staff.id }).from(staff).where(byEmail(input.email));
   if (existing) throw taken();
-  const [row] = await db.insert(staff).values({
-    email: input.email, name: input.name ?? input.email.split('@')[0] ?? input.email, role: input.role,
-    passwordHash: await hashPassword(input.password),
-  }).onConflictDoNothing().returning({ id: staff.id });
+  const [row] = await db
+    .insert(staff)
+    .values({
+      email: input.email,
+      name: input.name ?? input.email.split('@')[0] ?? input.email,
+      role: input.role,
+      passwordHash: await hashPassword(input.password),
+    })
+    .onConflictDoNothing()
+    .returning({ id: staff.id });
   if (!row) throw taken();
   return row.id;
 }
@@ -44,7 +50,10 @@ export async function signIn(db: Db, key: string, email: string, password: strin
   const ok = member ? await verifyPassword(password, member.passwordHash) : (await hashPassword(password), false);
   if (!member || !ok || member.disabledAt) return null;
   if (needsRehash(member.passwordHash)) {
-    await db.update(staff).set({ passwordHash: await hashPassword(password) }).where(eq(staff.id, member.id));
+    await db
+      .update(staff)
+      .set({ passwordHash: await hashPassword(password) })
+      .where(eq(staff.id, member.id));
   }
   const secret = newSecret('lls');
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
@@ -69,8 +78,12 @@ export async function signOutEverywhere(db: Db, staffId: string): Promise<number
 /** Deletes sessions past their maximum age or their idle timeout. Returns how many. */
 export async function deleteExpiredSessions(db: Db, idleMs: number): Promise<number> {
   const idleSince = new Date(Date.now() - idleMs);
-  const n = (await db.delete(sessions).where(or(lt(sessions.expiresAt, new Date()), lt(sessions.lastSeenAt, idleSince)))
-    .returning({ h: sessions.tokenHash })).length;
+  const n = (
+    await db
+      .delete(sessions)
+      .where(or(lt(sessions.expiresAt, new Date()), lt(sessions.lastSeenAt, idleSince)))
+      .returning({ h: sessions.tokenHash })
+  ).length;
   if (n) forgetLocally(db, { all: true });
   return n;
 }
@@ -78,25 +91,45 @@ export async function deleteExpiredSessions(db: Db, idleMs: number): Promise<num
 export async function principalFromSession(db: Db, key: string, secret: string, idleMs: number): Promise<Principal | null> {
   const now = Date.now();
   const hash = secretHash(secret, key);
-  const [row] = await db.select({ id: staff.id, name: staff.name, email: staff.email, role: staff.role, lastSeenAt: sessions.lastSeenAt })
-    .from(sessions).innerJoin(staff, eq(staff.id, sessions.staffId))
-    .where(and(eq(sessions.tokenHash, hash), gt(sessions.expiresAt, new Date(now)),
-      gt(sessions.lastSeenAt, new Date(now - idleMs)), isNull(staff.disabledAt)));
+  const [row] = await db
+    .select({ id: staff.id, name: staff.name, email: staff.email, role: staff.role, lastSeenAt: sessions.lastSeenAt })
+    .from(sessions)
+    .innerJoin(staff, eq(staff.id, sessions.staffId))
+    .where(
+      and(
+        eq(sessions.tokenHash, hash),
+        gt(sessions.expiresAt, new Date(now)),
+        gt(sessions.lastSeenAt, new Date(now - idleMs)),
+        isNull(staff.disabledAt),
+      ),
+    );
   if (!row) return null;
   if (now - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.tokenHash, hash));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(now) })
+      .where(eq(sessions.tokenHash, hash));
   }
   return { kind: 'staff', id: row.id, name: row.email, role: row.role };
 }
 
 /** `cli staff disable`: no more sign-ins, and every open session ends now. */
 export async function disableStaff(db: Db, email: string): Promise<{ id: string; sessionsEnded: number } | null> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.update(staff).set({ disabledAt: sql`coalesce(${staff.disabledAt}, now())` }).where(byEmail(email)).returning({ id: staff.id });
-    if (!row) return null;
-    const ended = await tx.delete(sessions).where(eq(sessions.staffId, row.id)).returning({ h: sessions.tokenHash });
-    return { id: row.id, sessionsEnded: ended.length };
-  }).then((r) => { if (r) forgetLocally(db, { staff: r.id }); return r; });
+  return db
+    .transaction(async (tx) => {
+      const [row] = await tx
+        .update(staff)
+        .set({ disabledAt: sql`coalesce(${staff.disabledAt}, now())` })
+        .where(byEmail(email))
+        .returning({ id: staff.id });
+      if (!row) return null;
+      const ended = await tx.delete(sessions).where(eq(sessions.staffId, row.id)).returning({ h: sessions.tokenHash });
+      return { id: row.id, sessionsEnded: ended.length };
+    })
+    .then((r) => {
+      if (r) forgetLocally(db, { staff: r.id });
+      return r;
+    });
 }
 
 export async function enableStaff(db: Db, email: string): Promise<boolean> {
@@ -107,29 +140,43 @@ export async function enableStaff(db: Db, email: string): Promise<boolean> {
 export async function resetStaffPassword(db: Db, email: string, password: string): Promise<boolean> {
   const passwordHash = await hashPassword(password);
   let forgetAfter: string | undefined;
-  return db.transaction(async (tx) => {
-    const [row] = await tx.update(staff).set({ passwordHash }).where(byEmail(email)).returning({ id: staff.id });
-    if (!row) return false;
-    await tx.delete(sessions).where(eq(sessions.staffId, row.id));
-    forgetAfter = row.id;
-    return true;
-  }).then((ok) => { if (forgetAfter) forgetLocally(db, { staff: forgetAfter }); return ok; });
+  return db
+    .transaction(async (tx) => {
+      const [row] = await tx.update(staff).set({ passwordHash }).where(byEmail(email)).returning({ id: staff.id });
+      if (!row) return false;
+      await tx.delete(sessions).where(eq(sessions.staffId, row.id));
+      forgetAfter = row.id;
+      return true;
+    })
+    .then((ok) => {
+      if (forgetAfter) forgetLocally(db, { staff: forgetAfter });
+      return ok;
+    });
 }
 
 export async function createToken(db: Db, key: string, input: { name: string; role: Role }) {
   const secret = newSecret('llt');
-  const [row] = await db.insert(apiTokens).values({ name: input.name, role: input.role, tokenHash: secretHash(secret, key) }).returning({ id: apiTokens.id });
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ name: input.name, role: input.role, tokenHash: secretHash(secret, key) })
+    .returning({ id: apiTokens.id });
   return { id: row!.id, token: secret };
 }
 
 export async function revokeToken(db: Db, id: string) {
-  const r = await db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+  const r = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
   forgetLocally(db, { token: id });
   return r.length > 0;
 }
 
 export async function principalFromToken(db: Db, key: string, secret: string): Promise<Principal | null> {
-  const [row] = await db.select().from(apiTokens)
+  const [row] = await db
+    .select()
+    .from(apiTokens)
     .where(and(eq(apiTokens.tokenHash, secretHash(secret, key)), isNull(apiTokens.revokedAt)));
   return row ? { kind: 'token', id: row.id, name: row.name, role: row.role } : null;
 }
@@ -141,7 +188,11 @@ export function sessionSecretOf(cookie: string | null | undefined): string | und
   for (const name of SESSION_COOKIE_NAMES) {
     const raw = parts.find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
     if (raw) {
-      try { return decodeURIComponent(raw); } catch { return undefined; }
+      try {
+        return decodeURIComponent(raw);
+      } catch {
+        return undefined;
+      }
     }
   }
   return undefined;

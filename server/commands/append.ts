@@ -25,7 +25,10 @@ export async function appendToStream(
 ): Promise<number> {
   if (events.length === 0) return 0;
   const at = occurredAt.toISOString();
-  const rows = events.map((e, i) => sql`(${randomUUID()}::uuid, ${stream}, ${expectedVersion + i + 1}::int, ${e.type}, ${currentVersion(e.type)}::int, ${JSON.stringify(e.data)}::jsonb, ${JSON.stringify(metadata)}::jsonb, ${at}::timestamptz)`);
+  const rows = events.map(
+    (e, i) =>
+      sql`(${randomUUID()}::uuid, ${stream}, ${expectedVersion + i + 1}::int, ${e.type}, ${currentVersion(e.type)}::int, ${JSON.stringify(e.data)}::jsonb, ${JSON.stringify(metadata)}::jsonb, ${at}::timestamptz)`,
+  );
   const result = await tx.execute<{ position: string }>(sql`
     WITH ins AS (
       INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
@@ -37,7 +40,13 @@ export async function appendToStream(
 }
 
 /** One event of a batch, on its stream at its version, with its command's metadata and time. */
-export interface AppendRow { stream: string; version: number; event: DomainEvent; metadata: EventMetadata; at: Date }
+export interface AppendRow {
+  stream: string;
+  version: number;
+  event: DomainEvent;
+  metadata: EventMetadata;
+  at: Date;
+}
 
 /**
  * Appends the events of many commands in one statement, positions given in the order of `rows`
@@ -47,8 +56,14 @@ export interface AppendRow { stream: string; version: number; event: DomainEvent
 export async function appendRows(tx: Tx, rows: readonly AppendRow[]): Promise<number[]> {
   if (rows.length === 0) return [];
   const json = rows.map((r) => ({
-    event_id: randomUUID(), stream_id: r.stream, stream_version: r.version, type: r.event.type, schema_version: currentVersion(r.event.type),
-    data: r.event.data, metadata: r.metadata, occurred_at: r.at.toISOString(),
+    event_id: randomUUID(),
+    stream_id: r.stream,
+    stream_version: r.version,
+    type: r.event.type,
+    schema_version: currentVersion(r.event.type),
+    data: r.event.data,
+    metadata: r.metadata,
+    occurred_at: r.at.toISOString(),
   }));
   const inserted = await tx.execute<{ stream_id: string; stream_version: number; position: string }>(sql`
     INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)

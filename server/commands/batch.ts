@@ -15,8 +15,16 @@ import { createProduct, restock } from './catalog';
 import { createUser, recordLogin, updateUserEmail } from './users';
 import { historicalOrderRow, orderLineRows, recordHistoricalOrder } from './history';
 import {
-  changeOfProduct, changeOfUser, emailChangeTaken, emailTaken, parseHistoricalOrder, planHistoricalOrder, skuTaken,
-  type HistoricalOrder, type HistoricalOrderInput, type Versioned,
+  changeOfProduct,
+  changeOfUser,
+  emailChangeTaken,
+  emailTaken,
+  parseHistoricalOrder,
+  planHistoricalOrder,
+  skuTaken,
+  type HistoricalOrder,
+  type HistoricalOrderInput,
+  type Versioned,
 } from './rules';
 import type { CommandContext, CommandDeps } from './context';
 
@@ -36,12 +44,18 @@ export async function runOne(deps: CommandDeps, c: BatchCommand): Promise<BatchO
   try {
     const result: Record<string, unknown> = await (() => {
       switch (c.type) {
-        case 'catalog.createProduct': return createProduct(deps, c.ctx, c.input);
-        case 'catalog.restock': return restock(deps, c.ctx, c.input);
-        case 'users.create': return createUser(deps, c.ctx, c.input);
-        case 'users.updateEmail': return updateUserEmail(deps, c.ctx, c.input);
-        case 'users.recordLogin': return recordLogin(deps, c.ctx, c.input);
-        case 'orders.recordHistorical': return recordHistoricalOrder(deps, c.ctx, c.input);
+        case 'catalog.createProduct':
+          return createProduct(deps, c.ctx, c.input);
+        case 'catalog.restock':
+          return restock(deps, c.ctx, c.input);
+        case 'users.create':
+          return createUser(deps, c.ctx, c.input);
+        case 'users.updateEmail':
+          return updateUserEmail(deps, c.ctx, c.input);
+        case 'users.recordLogin':
+          return recordLogin(deps, c.ctx, c.input);
+        case 'orders.recordHistorical':
+          return recordHistoricalOrder(deps, c.ctx, c.input);
         default: {
           const never: never = c;
           throw new Error(`Unknown command ${(never as { type: string }).type}`);
@@ -72,8 +86,9 @@ class BatchRace extends Error {}
 export async function runCommandBatch(deps: CommandDeps, commands: readonly BatchCommand[]): Promise<BatchOutcome[]> {
   if (commands.length === 0) return [];
   try {
-    const { outcomes, appended } = await inSpan('command batch', { 'ledgerline.commands': commands.length },
-      () => deps.write.db.transaction((tx) => decideAndWrite(tx, commands)));
+    const { outcomes, appended } = await inSpan('command batch', { 'ledgerline.commands': commands.length }, () =>
+      deps.write.db.transaction((tx) => decideAndWrite(tx, commands)),
+    );
     if (appended) wakeRelay(deps.write.db);
     return outcomes;
   } catch (err) {
@@ -84,7 +99,11 @@ export async function runCommandBatch(deps: CommandDeps, commands: readonly Batc
   }
 }
 
-interface Row<S> { state: Versioned<S>; created: Date | null; changed: boolean }
+interface Row<S> {
+  state: Versioned<S>;
+  created: Date | null;
+  changed: boolean;
+}
 type UserRow = Versioned<UserState>;
 
 async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
@@ -93,7 +112,7 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
     const commandId = c.ctx.commandId ?? randomUUID();
     try {
       const order = c.type === 'orders.recordHistorical' ? parseHistoricalOrder(c.input, c.ctx.commandId) : null;
-      return { c, commandId, order, orderId: order ? order.orderId ?? randomUUID() : null, invalid: null };
+      return { c, commandId, order, orderId: order ? (order.orderId ?? randomUUID()) : null, invalid: null };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return { c, commandId, order: null, orderId: null, invalid: error };
@@ -101,35 +120,86 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
   });
 
   // Everything the commands may read, loaded once; rows they may change are locked in id order.
-  const userIds = new Set<string>(), productIds = new Set<string>(), emails = new Set<string>(), skus = new Set<string>();
+  const userIds = new Set<string>(),
+    productIds = new Set<string>(),
+    emails = new Set<string>(),
+    skus = new Set<string>();
   for (const p of prepared) {
     const { c } = p;
     if (c.type === 'users.create') emails.add(c.input.email.toLowerCase());
-    if (c.type === 'users.updateEmail') { userIds.add(c.input.userId); emails.add(c.input.email.toLowerCase()); }
+    if (c.type === 'users.updateEmail') {
+      userIds.add(c.input.userId);
+      emails.add(c.input.email.toLowerCase());
+    }
     if (c.type === 'users.recordLogin') userIds.add(c.input.userId);
     if (c.type === 'catalog.createProduct') skus.add(c.input.sku);
     if (c.type === 'catalog.restock') productIds.add(c.input.productId);
-    if (p.order) { userIds.add(p.order.userId); for (const i of p.order.items) productIds.add(i.productId); }
+    if (p.order) {
+      userIds.add(p.order.userId);
+      for (const i of p.order.items) productIds.add(i.productId);
+    }
   }
   const commandIds = prepared.filter((p) => p.c.ctx.commandId).map((p) => p.commandId);
   const orderIds = prepared.flatMap((p) => (p.orderId ? [p.orderId] : []));
   const [priors, userRows, productRows, existingOrders, emailOwners, skuOwners] = await Promise.all([
     commandIds.length ? tx.select().from(commandResults).where(inArray(commandResults.commandId, commandIds)) : [],
-    userIds.size ? tx.select().from(users).where(inArray(users.id, [...userIds])).orderBy(users.id).for('update') : [],
-    productIds.size ? tx.select().from(products).where(inArray(products.id, [...productIds])).orderBy(products.id).for('update') : [],
+    userIds.size
+      ? tx
+          .select()
+          .from(users)
+          .where(inArray(users.id, [...userIds]))
+          .orderBy(users.id)
+          .for('update')
+      : [],
+    productIds.size
+      ? tx
+          .select()
+          .from(products)
+          .where(inArray(products.id, [...productIds]))
+          .orderBy(products.id)
+          .for('update')
+      : [],
     orderIds.length ? tx.select({ id: orders.id }).from(orders).where(inArray(orders.id, orderIds)) : [],
-    emails.size ? tx.execute<{ id: string; email: string }>(sql`SELECT id, lower(email) AS email FROM users WHERE lower(email) IN (SELECT jsonb_array_elements_text(${JSON.stringify([...emails])}::jsonb))`) : [],
-    skus.size ? tx.select({ sku: products.sku }).from(products).where(inArray(products.sku, [...skus])) : [],
+    emails.size
+      ? tx.execute<{ id: string; email: string }>(
+          sql`SELECT id, lower(email) AS email FROM users WHERE lower(email) IN (SELECT jsonb_array_elements_text(${JSON.stringify([...emails])}::jsonb))`,
+        )
+      : [],
+    skus.size
+      ? tx
+          .select({ sku: products.sku })
+          .from(products)
+          .where(inArray(products.sku, [...skus]))
+      : [],
   ]);
 
-  const userById = new Map<string, Row<UserState>>(userRows.map((u) => [u.id, {
-    created: null, changed: false,
-    state: { id: u.id, email: u.email, name: u.name, createdAt: u.createdAt.toISOString(), lastLoginAt: u.lastLoginAt?.toISOString() ?? null, version: u.version },
-  }]));
-  const productById = new Map<string, Row<ProductState>>(productRows.map((p) => [p.id, {
-    created: null, changed: false,
-    state: { id: p.id, sku: p.sku, name: p.name, priceCents: p.priceCents, onHand: p.onHand, reserved: p.reserved, version: p.version },
-  }]));
+  const userById = new Map<string, Row<UserState>>(
+    userRows.map((u) => [
+      u.id,
+      {
+        created: null,
+        changed: false,
+        state: {
+          id: u.id,
+          email: u.email,
+          name: u.name,
+          createdAt: u.createdAt.toISOString(),
+          lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+          version: u.version,
+        },
+      },
+    ]),
+  );
+  const productById = new Map<string, Row<ProductState>>(
+    productRows.map((p) => [
+      p.id,
+      {
+        created: null,
+        changed: false,
+        state: { id: p.id, sku: p.sku, name: p.name, priceCents: p.priceCents, onHand: p.onHand, reserved: p.reserved, version: p.version },
+      },
+    ]),
+  );
   const orderTaken = new Set(existingOrders.map((o) => o.id));
   const emailOwner = new Map([...emailOwners].map((r) => [r.email, r.id]));
   const skuTakenSet = new Set(skuOwners.map((r) => r.sku));
@@ -145,17 +215,27 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
 
   for (const p of prepared) {
     const { c, commandId } = p;
-    if (p.invalid) { outcomes.push({ ok: false, error: p.invalid }); continue; }
+    if (p.invalid) {
+      outcomes.push({ ok: false, error: p.invalid });
+      continue;
+    }
     if (c.ctx.commandId) {
       const prior = claims.get(commandId);
       if (prior) {
-        outcomes.push(prior.type === c.type ? { ok: true, result: prior.result } : { ok: false, error: conflict(`commandId ${commandId} was already used for ${prior.type}`) });
+        outcomes.push(
+          prior.type === c.type
+            ? { ok: true, result: prior.result }
+            : { ok: false, error: conflict(`commandId ${commandId} was already used for ${prior.type}`) },
+        );
         continue;
       }
     }
     const now = c.ctx.now?.() ?? new Date();
     const metadata: EventMetadata = {
-      correlationId: c.ctx.correlationId ?? commandId, causationId: c.ctx.causationId ?? null, commandId, actor: c.ctx.actor,
+      correlationId: c.ctx.correlationId ?? commandId,
+      causationId: c.ctx.causationId ?? null,
+      commandId,
+      actor: c.ctx.actor,
       ...((traceparent ?? c.ctx.traceparent) ? { traceparent: traceparent ?? c.ctx.traceparent } : {}),
     };
     const append = (stream: string, version: number, events: DomainEvent[], at = now) =>
@@ -168,7 +248,18 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
           const events = decideUser({ type: 'CreateUser', data: { userId, email: c.input.email, name: c.input.name } }, null);
           if (emailOwner.has(c.input.email.toLowerCase())) throw emailTaken(c.input.email);
           emailOwner.set(c.input.email.toLowerCase(), userId);
-          userById.set(userId, { created: now, changed: true, state: { id: userId, email: c.input.email, name: c.input.name, createdAt: now.toISOString(), lastLoginAt: null, version: events.length } });
+          userById.set(userId, {
+            created: now,
+            changed: true,
+            state: {
+              id: userId,
+              email: c.input.email,
+              name: c.input.name,
+              createdAt: now.toISOString(),
+              lastLoginAt: null,
+              version: events.length,
+            },
+          });
           append(streamId.user(userId), 0, events);
           result = { userId };
           break;
@@ -177,11 +268,15 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
         case 'users.recordLogin': {
           const { userId } = c.input;
           const row = userById.get(userId);
-          const command = c.type === 'users.updateEmail'
-            ? { type: 'UpdateUserEmail' as const, data: c.input }
-            : { type: 'RecordLogin' as const, data: { userId, at: c.input.at ?? now.toISOString() } };
+          const command =
+            c.type === 'users.updateEmail'
+              ? { type: 'UpdateUserEmail' as const, data: c.input }
+              : { type: 'RecordLogin' as const, data: { userId, at: c.input.at ?? now.toISOString() } };
           const { events, next } = changeOfUser(userId, row?.state ?? null, command, now);
-          if (events.length === 0) { result = { position: 0 }; break; }
+          if (events.length === 0) {
+            result = { position: 0 };
+            break;
+          }
           if (c.type === 'users.updateEmail') {
             const owner = emailOwner.get(next.email.toLowerCase());
             if (owner !== undefined && owner !== userId) throw emailChangeTaken();
@@ -199,7 +294,19 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
           const events = decideProduct({ type: 'CreateProduct', data: { productId, ...c.input } }, null);
           if (skuTakenSet.has(c.input.sku)) throw skuTaken(c.input.sku);
           skuTakenSet.add(c.input.sku);
-          productById.set(productId, { created: now, changed: true, state: { id: productId, sku: c.input.sku, name: c.input.name, priceCents: c.input.priceCents, onHand: c.input.stock, reserved: 0, version: events.length } });
+          productById.set(productId, {
+            created: now,
+            changed: true,
+            state: {
+              id: productId,
+              sku: c.input.sku,
+              name: c.input.name,
+              priceCents: c.input.priceCents,
+              onHand: c.input.stock,
+              reserved: 0,
+              version: events.length,
+            },
+          });
           append(streamId.product(productId), 0, events);
           result = { productId };
           break;
@@ -207,7 +314,10 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
         case 'catalog.restock': {
           const row = productById.get(c.input.productId);
           const { events, next } = changeOfProduct(c.input.productId, row?.state ?? null, { type: 'Restock', data: c.input });
-          if (events.length === 0) { result = { position: 0 }; break; }
+          if (events.length === 0) {
+            result = { position: 0 };
+            break;
+          }
           append(streamId.product(c.input.productId), row!.state.version, events);
           row!.state = next;
           row!.changed = true;
@@ -218,8 +328,17 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
           const input = p.order as HistoricalOrder;
           const orderId = p.orderId!;
           const ids = [...new Set(input.items.map((i) => i.productId))].sort();
-          const found = ids.flatMap((id) => { const r = productById.get(id); return r ? [r.state] : []; });
-          const plan = planHistoricalOrder(input, { orderId, placedAt: now, userExists: userById.has(input.userId), orderExists: orderTaken.has(orderId), products: found });
+          const found = ids.flatMap((id) => {
+            const r = productById.get(id);
+            return r ? [r.state] : [];
+          });
+          const plan = planHistoricalOrder(input, {
+            orderId,
+            placedAt: now,
+            userExists: userById.has(input.userId),
+            orderExists: orderTaken.has(orderId),
+            products: found,
+          });
           orderTaken.add(orderId);
           newOrders.push(historicalOrderRow(orderId, plan.final, now, plan.settledAt, plan.groups));
           newLines.push(...orderLineRows(orderId, plan.final));
@@ -229,7 +348,10 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
             row.changed = true;
           }
           let version = 0;
-          for (const g of plan.groups) { append(streamId.order(orderId), version, g.events, g.at); version += g.events.length; }
+          for (const g of plan.groups) {
+            append(streamId.order(orderId), version, g.events, g.at);
+            version += g.events.length;
+          }
           result = { orderId, status: plan.final.status, totalCents: plan.final.totalCents };
           break;
         }
@@ -254,17 +376,28 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
   // updates, so that an email one user gave up can be taken by a new one).
   const changedUsers = [...userById.values()].filter((u) => u.changed);
   const changedProducts = [...productById.values()].filter((p) => p.changed);
-  const userRow = (u: UserRow) => ({ id: u.id, email: u.email, name: u.name, createdAt: new Date(u.createdAt), lastLoginAt: u.lastLoginAt ? new Date(u.lastLoginAt) : null, version: u.version });
+  const userRow = (u: UserRow) => ({
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    createdAt: new Date(u.createdAt),
+    lastLoginAt: u.lastLoginAt ? new Date(u.lastLoginAt) : null,
+    version: u.version,
+  });
   const newProducts = changedProducts.flatMap((p) => (p.created ? [{ ...p.state, createdAt: p.created }] : []));
   if (newProducts.length) await tx.insert(products).values(newProducts);
-  const movedUsers = changedUsers.filter((u) => !u.created).map((u) => ({ id: u.state.id, email: u.state.email, last_login_at: u.state.lastLoginAt, version: u.state.version }));
+  const movedUsers = changedUsers
+    .filter((u) => !u.created)
+    .map((u) => ({ id: u.state.id, email: u.state.email, last_login_at: u.state.lastLoginAt, version: u.state.version }));
   if (movedUsers.length) {
     await tx.execute(sql`UPDATE users u SET email = v.email, last_login_at = v.last_login_at, version = v.version
       FROM jsonb_to_recordset(${JSON.stringify(movedUsers)}::jsonb) AS v(id uuid, email text, last_login_at timestamptz, version int) WHERE u.id = v.id`);
   }
   const newUsers = changedUsers.filter((u) => u.created).map((u) => userRow(u.state));
   if (newUsers.length) await tx.insert(users).values(newUsers);
-  const movedProducts = changedProducts.filter((p) => !p.created).map((p) => ({ id: p.state.id, price_cents: p.state.priceCents, on_hand: p.state.onHand, version: p.state.version }));
+  const movedProducts = changedProducts
+    .filter((p) => !p.created)
+    .map((p) => ({ id: p.state.id, price_cents: p.state.priceCents, on_hand: p.state.onHand, version: p.state.version }));
   if (movedProducts.length) {
     await tx.execute(sql`UPDATE products p SET price_cents = v.price_cents, on_hand = v.on_hand, version = v.version
       FROM jsonb_to_recordset(${JSON.stringify(movedProducts)}::jsonb) AS v(id uuid, price_cents int, on_hand int, version int) WHERE p.id = v.id`);

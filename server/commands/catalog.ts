@@ -10,15 +10,39 @@ import type { CommandContext, CommandDeps } from './context';
 
 async function loadProduct(tx: Tx, productId: string): Promise<(ProductState & { version: number }) | null> {
   const [row] = await tx.select().from(products).where(eq(products.id, productId)).for('update');
-  return row ? { id: row.id, sku: row.sku, name: row.name, priceCents: row.priceCents, onHand: row.onHand, reserved: row.reserved, version: row.version } : null;
+  return row
+    ? {
+        id: row.id,
+        sku: row.sku,
+        name: row.name,
+        priceCents: row.priceCents,
+        onHand: row.onHand,
+        reserved: row.reserved,
+        version: row.version,
+      }
+    : null;
 }
 
-export async function createProduct(deps: CommandDeps, ctx: CommandContext, input: { sku: string; name: string; priceCents: number; stock: number }) {
+export async function createProduct(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  input: { sku: string; name: string; priceCents: number; stock: number },
+) {
   return runCommand(deps, ctx, 'catalog.createProduct', async ({ tx, now, append }) => {
     const productId = randomUUID();
     const events = decideProduct({ type: 'CreateProduct', data: { productId, ...input } }, null);
-    const inserted = await tx.insert(products)
-      .values({ id: productId, sku: input.sku, name: input.name, priceCents: input.priceCents, onHand: input.stock, reserved: 0, createdAt: now, version: events.length })
+    const inserted = await tx
+      .insert(products)
+      .values({
+        id: productId,
+        sku: input.sku,
+        name: input.name,
+        priceCents: input.priceCents,
+        onHand: input.stock,
+        reserved: 0,
+        createdAt: now,
+        version: events.length,
+      })
       .onConflictDoNothing({ target: products.sku })
       .returning({ id: products.id });
     if (inserted.length === 0) throw skuTaken(input.sku);
@@ -34,7 +58,8 @@ async function changeProduct(deps: CommandDeps, ctx: CommandContext, type: strin
     if (events.length === 0) return { position: 0 };
     // The row is locked: the update and the append go out together, in one round trip.
     const [, position] = await Promise.all([
-      tx.update(products)
+      tx
+        .update(products)
         .set({ priceCents: next.priceCents, onHand: next.onHand, version: next.version })
         .where(eq(products.id, productId)),
       append(streamId.product(productId), state!.version, events),

@@ -12,6 +12,10 @@ export interface CommandContext {
 }
 
 /** A command needs only the write database (`services.write`, or `{ write: { db } }`). */
-export interface CommandDeps { write: Pick<DbHandle, 'db'> }
+export interface CommandDeps {
+  write: Pick<DbHandle, 'db'>;
+}
 
-export interface CommandResult { position: number }
+export interface CommandResult {
+  position: number;
+}

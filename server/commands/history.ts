@@ -46,7 +46,13 @@ export async function recordHistoricalOrder(deps: CommandDeps, ctx: CommandConte
     // Locked in id order, so concurrent orders over the same products cannot deadlock.
     const ids = [...new Set(input.items.map((i) => i.productId))];
     const rows = await tx.select().from(products).where(inArray(products.id, ids)).orderBy(products.id).for('update');
-    const { settledAt, final, stockAfter, groups } = planHistoricalOrder(input, { orderId, placedAt: now, userExists: !!user, orderExists: !!existing, products: rows });
+    const { settledAt, final, stockAfter, groups } = planHistoricalOrder(input, {
+      orderId,
+      placedAt: now,
+      userExists: !!user,
+      orderExists: !!existing,
+      products: rows,
+    });
 
     await tx.insert(orders).values(historicalOrderRow(orderId, final, now, settledAt, groups));
     await tx.insert(orderLines).values(orderLineRows(orderId, final));
@@ -55,7 +61,10 @@ export async function recordHistoricalOrder(deps: CommandDeps, ctx: CommandConte
     // The same metadata runCommand gives its own appends; appended here because each step keeps its own time.
     const traceparent = activeTraceparent() ?? ctx.traceparent;
     const metadata: EventMetadata = {
-      correlationId: ctx.correlationId ?? commandId, causationId: ctx.causationId ?? null, commandId, actor: ctx.actor,
+      correlationId: ctx.correlationId ?? commandId,
+      causationId: ctx.causationId ?? null,
+      commandId,
+      actor: ctx.actor,
       ...(traceparent ? { traceparent } : {}),
     };
     let version = 0;
@@ -71,12 +80,24 @@ export async function recordHistoricalOrder(deps: CommandDeps, ctx: CommandConte
 /** The order row of a recorded order, in its final state (so the live saga never picks it up). */
 export function historicalOrderRow(orderId: string, final: OrderState, placedAt: Date, settledAt: Date, groups: { events: unknown[] }[]) {
   return {
-    id: orderId, userId: final.userId, status: final.status, totalCents: final.totalCents, currency: final.currency,
-    paymentRef: paymentRefOf(orderId), cancelReason: final.cancelReason, placedAt, updatedAt: settledAt,
+    id: orderId,
+    userId: final.userId,
+    status: final.status,
+    totalCents: final.totalCents,
+    currency: final.currency,
+    paymentRef: paymentRefOf(orderId),
+    cancelReason: final.cancelReason,
+    placedAt,
+    updatedAt: settledAt,
     version: groups.reduce((n, g) => n + g.events.length, 0),
   };
 }
 
-export const orderLineRows = (orderId: string, final: OrderState) => final.lines.map((l, i) => ({
-  orderId, lineNo: i + 1, productId: l.productId, quantity: l.quantity, unitPriceCents: l.unitPriceCents,
-}));
+export const orderLineRows = (orderId: string, final: OrderState) =>
+  final.lines.map((l, i) => ({
+    orderId,
+    lineNo: i + 1,
+    productId: l.productId,
+    quantity: l.quantity,
+    unitPriceCents: l.unitPriceCents,
+  }));

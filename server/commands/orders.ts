@@ -29,22 +29,41 @@ export async function placeOrder(deps: CommandDeps, ctx: CommandContext, input: 
     const orderId = randomUUID();
     // The token stays in the write model only, by reference, until the saga has charged it.
     const paymentRef = paymentRefOf(orderId);
-    const events = decideOrder({
-      type: 'PlaceOrder',
-      data: {
-        orderId, userId: input.userId, items: input.items, paymentRef,
-        currency: input.currency ?? 'USD',
-        products: found.map((p) => ({ id: p.id, sku: p.sku, name: p.name, priceCents: p.priceCents, available: p.onHand - p.reserved })),
+    const events = decideOrder(
+      {
+        type: 'PlaceOrder',
+        data: {
+          orderId,
+          userId: input.userId,
+          items: input.items,
+          paymentRef,
+          currency: input.currency ?? 'USD',
+          products: found.map((p) => ({ id: p.id, sku: p.sku, name: p.name, priceCents: p.priceCents, available: p.onHand - p.reserved })),
+        },
       },
-    }, null);
+      null,
+    );
     const state = events.reduce<OrderState | null>((s, e) => evolveOrder(s, e), null)!;
     await tx.insert(orders).values({
-      id: orderId, userId: state.userId, status: state.status, totalCents: state.totalCents, currency: state.currency,
-      paymentRef, placedAt: now, updatedAt: now, version: events.length,
+      id: orderId,
+      userId: state.userId,
+      status: state.status,
+      totalCents: state.totalCents,
+      currency: state.currency,
+      paymentRef,
+      placedAt: now,
+      updatedAt: now,
+      version: events.length,
     });
-    await tx.insert(orderLines).values(state.lines.map((l, i) => ({
-      orderId, lineNo: i + 1, productId: l.productId, quantity: l.quantity, unitPriceCents: l.unitPriceCents,
-    })));
+    await tx.insert(orderLines).values(
+      state.lines.map((l, i) => ({
+        orderId,
+        lineNo: i + 1,
+        productId: l.productId,
+        quantity: l.quantity,
+        unitPriceCents: l.unitPriceCents,
+      })),
+    );
     await tx.insert(paymentTokens).values({ ref: paymentRef, orderId, token: input.payment.token });
     const position = await append(streamId.order(orderId), 0, events);
     return { orderId, position };

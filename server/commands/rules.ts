@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { decideUser, evolveUser, type UserCommand, type UserState } from '@/server/domain/user';
 import { decideProduct, evolveProduct, type ProductCommand, type ProductState } from '@/server/domain/product';
-import { decideOrder, evolveOrder, ORDER_LIMITS, type OrderCommand, type OrderEvent, type OrderState, type ProductInfo } from '@/server/domain/order';
+import {
+  decideOrder,
+  evolveOrder,
+  ORDER_LIMITS,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderState,
+  type ProductInfo,
+} from '@/server/domain/order';
 import { badRequest, conflict, notFound } from '@/server/domain/errors';
 
 /**
@@ -38,30 +46,41 @@ export const skuTaken = (sku: string) => conflict(`A product with SKU ${sku} alr
 
 const { minLines, maxLines, minQuantity, maxQuantity } = ORDER_LIMITS;
 
-export const historicalOrderInput = z.object({
-  orderId: z.string().uuid().optional(),
-  userId: z.string().uuid(),
-  items: z.array(z.object({
-    productId: z.string().uuid(),
-    quantity: z.number().int().min(minQuantity).max(maxQuantity),
-    /** The unit price actually charged then; used when `prices` is `given`. */
-    unitPriceCents: z.number().int().positive().optional(),
-  })).min(minLines).max(maxLines),
-  /** Accepted for the record's shape; a settled order's token is never stored (finding 8), only a reference. */
-  paymentToken: z.string().min(1).max(200),
-  outcome: z.enum(['completed', 'payment_failed', 'out_of_stock']),
-  /**
-   * `current`: the total comes from today's product prices, as for a live order. `given`: each
-   * line keeps the `unitPriceCents` it was sold at — an import must reproduce the revenue that was
-   * actually taken, not re-price years of orders at today's prices.
-   */
-  prices: z.enum(['current', 'given']).default('current'),
-  /** When the order reached its final state (completion or cancellation); defaults to the placing time. */
-  settledAt: z.date().optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
-}).refine((i) => i.prices === 'current' || i.items.every((l) => l.unitPriceCents !== undefined), {
-  message: 'With prices "given", every item needs its unitPriceCents', path: ['items'],
-});
+export const historicalOrderInput = z
+  .object({
+    orderId: z.string().uuid().optional(),
+    userId: z.string().uuid(),
+    items: z
+      .array(
+        z.object({
+          productId: z.string().uuid(),
+          quantity: z.number().int().min(minQuantity).max(maxQuantity),
+          /** The unit price actually charged then; used when `prices` is `given`. */
+          unitPriceCents: z.number().int().positive().optional(),
+        }),
+      )
+      .min(minLines)
+      .max(maxLines),
+    /** Accepted for the record's shape; a settled order's token is never stored (finding 8), only a reference. */
+    paymentToken: z.string().min(1).max(200),
+    outcome: z.enum(['completed', 'payment_failed', 'out_of_stock']),
+    /**
+     * `current`: the total comes from today's product prices, as for a live order. `given`: each
+     * line keeps the `unitPriceCents` it was sold at — an import must reproduce the revenue that was
+     * actually taken, not re-price years of orders at today's prices.
+     */
+    prices: z.enum(['current', 'given']).default('current'),
+    /** When the order reached its final state (completion or cancellation); defaults to the placing time. */
+    settledAt: z.date().optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .default('USD'),
+  })
+  .refine((i) => i.prices === 'current' || i.items.every((l) => l.unitPriceCents !== undefined), {
+    message: 'With prices "given", every item needs its unitPriceCents',
+    path: ['items'],
+  });
 
 export type HistoricalOrderInput = z.input<typeof historicalOrderInput>;
 export type HistoricalOrder = z.output<typeof historicalOrderInput>;
@@ -70,7 +89,8 @@ export type HistoricalOutcome = HistoricalOrderInput['outcome'];
 /** Validates a historical order before any transaction: a bad one is a 400 with every issue named. */
 export function parseHistoricalOrder(raw: HistoricalOrderInput, commandId: string | undefined): HistoricalOrder {
   const parsed = historicalOrderInput.safeParse(raw);
-  if (!parsed.success) throw badRequest(`Invalid historical order: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw badRequest(`Invalid historical order: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   if (!commandId) throw badRequest('A historical order needs a commandId, so that recording it twice records it once');
   return parsed.data;
 }
@@ -97,12 +117,16 @@ export interface HistoricalFacts {
 export function planHistoricalOrder(input: HistoricalOrder, facts: HistoricalFacts) {
   const { orderId, placedAt } = facts;
   const settledAt = input.settledAt ?? placedAt;
-  if (settledAt < placedAt) throw badRequest(`An order cannot settle (${settledAt.toISOString()}) before it was placed (${placedAt.toISOString()})`);
+  if (settledAt < placedAt)
+    throw badRequest(`An order cannot settle (${settledAt.toISOString()}) before it was placed (${placedAt.toISOString()})`);
   if (!facts.userExists) throw notFound(`User ${input.userId} does not exist`);
   if (facts.orderExists) throw conflict(`Order ${orderId} already exists`);
   const priceOf = new Map(input.items.map((i) => [i.productId, i.unitPriceCents]));
   const info: ProductInfo[] = facts.products.map((p) => ({
-    id: p.id, sku: p.sku, name: p.name, available: p.onHand - p.reserved,
+    id: p.id,
+    sku: p.sku,
+    name: p.name,
+    available: p.onHand - p.reserved,
     priceCents: input.prices === 'given' ? priceOf.get(p.id)! : p.priceCents,
   }));
 
@@ -122,7 +146,17 @@ export function planHistoricalOrder(input: HistoricalOrder, facts: HistoricalFac
   };
   const chargeId = `hist_${orderId}`;
 
-  step({ type: 'PlaceOrder', data: { orderId, userId: input.userId, items: input.items, paymentRef: paymentRefOf(orderId), currency: input.currency, products: info } });
+  step({
+    type: 'PlaceOrder',
+    data: {
+      orderId,
+      userId: input.userId,
+      items: input.items,
+      paymentRef: paymentRefOf(orderId),
+      currency: input.currency,
+      products: info,
+    },
+  });
   if (input.outcome === 'payment_failed') {
     step({ type: 'ProcessPayment', data: { orderId, outcome: { ok: false, reason: 'declined' } } });
     step({ type: 'CancelOrder', data: { orderId, reason: 'payment_failed' } }, true);
@@ -139,7 +173,9 @@ export function planHistoricalOrder(input: HistoricalOrder, facts: HistoricalFac
     const answer = reserved[0];
     const short = answer?.type === 'InventoryUnavailable' ? answer.data.shortages : [];
     if (short.length) {
-      throw conflict(`Not enough stock to record completed order ${orderId}: ${short.map((s) => `${s.productId} has ${s.available}, needs ${s.requested}`).join('; ')}`);
+      throw conflict(
+        `Not enough stock to record completed order ${orderId}: ${short.map((s) => `${s.productId} has ${s.available}, needs ${s.requested}`).join('; ')}`,
+      );
     }
     step({ type: 'CompleteOrder', data: { orderId } }, true);
   }
@@ -147,7 +183,8 @@ export function planHistoricalOrder(input: HistoricalOrder, facts: HistoricalFac
   if (!final) throw new Error(`Order ${orderId} has no state after its events`);
   // Reserved and then shipped: on hand goes down, reserved ends where it was.
   const onHand = new Map(facts.products.map((p) => [p.id, p.onHand]));
-  const stockAfter = final.status === 'completed' ? final.lines.map((l) => ({ productId: l.productId, onHand: onHand.get(l.productId)! - l.quantity })) : [];
+  const stockAfter =
+    final.status === 'completed' ? final.lines.map((l) => ({ productId: l.productId, onHand: onHand.get(l.productId)! - l.quantity })) : [];
   return { settledAt, timeline, final, stockAfter, groups: byTime(timeline) };
 }
 

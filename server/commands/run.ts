@@ -15,7 +15,9 @@ export interface CommandScope {
   append(stream: string, expectedVersion: number, events: DomainEvent[]): Promise<number>;
 }
 
-class Replayed<R> { constructor(readonly result: R) {} }
+class Replayed<R> {
+  constructor(readonly result: R) {}
+}
 
 /**
  * Runs one command in one transaction: idempotency check, the handler's lock/decide/write/append,
@@ -28,11 +30,20 @@ export function runCommand<R>(
   handler: (scope: CommandScope) => Promise<R>,
 ): Promise<R> {
   const parent = ctx.traceparent ? contextOf(ctx.traceparent) : undefined;
-  return inSpan(`command ${commandType}`, { 'ledgerline.command': commandType, 'ledgerline.actor': ctx.actor },
-    () => execute(deps, { ...ctx, traceparent: activeTraceparent() ?? ctx.traceparent }, commandType, handler), parent);
+  return inSpan(
+    `command ${commandType}`,
+    { 'ledgerline.command': commandType, 'ledgerline.actor': ctx.actor },
+    () => execute(deps, { ...ctx, traceparent: activeTraceparent() ?? ctx.traceparent }, commandType, handler),
+    parent,
+  );
 }
 
-async function execute<R>(deps: CommandDeps, ctx: CommandContext, commandType: string, handler: (scope: CommandScope) => Promise<R>): Promise<R> {
+async function execute<R>(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  commandType: string,
+  handler: (scope: CommandScope) => Promise<R>,
+): Promise<R> {
   try {
     const appended = { events: false };
     const result = await deps.write.db.transaction(async (tx) => {
@@ -56,16 +67,26 @@ async function execute<R>(deps: CommandDeps, ctx: CommandContext, commandType: s
  * and error translation as `runCommand`; the caller commits or rolls back. A database error leaves
  * the caller's transaction aborted: wrap the call in a savepoint to carry on after one.
  */
-export function runCommandInTx<R>(tx: Tx, ctx: CommandContext, commandType: string, handler: (scope: CommandScope) => Promise<R>): Promise<R> {
+export function runCommandInTx<R>(
+  tx: Tx,
+  ctx: CommandContext,
+  commandType: string,
+  handler: (scope: CommandScope) => Promise<R>,
+): Promise<R> {
   const parent = ctx.traceparent ? contextOf(ctx.traceparent) : undefined;
-  return inSpan(`command ${commandType}`, { 'ledgerline.command': commandType, 'ledgerline.actor': ctx.actor }, async () => {
-    try {
-      const outcome = await within(tx, { ...ctx, traceparent: activeTraceparent() ?? ctx.traceparent }, commandType, handler);
-      return outcome instanceof Replayed ? (outcome.result as R) : outcome;
-    } catch (err) {
-      throw translatePgError(err);
-    }
-  }, parent);
+  return inSpan(
+    `command ${commandType}`,
+    { 'ledgerline.command': commandType, 'ledgerline.actor': ctx.actor },
+    async () => {
+      try {
+        const outcome = await within(tx, { ...ctx, traceparent: activeTraceparent() ?? ctx.traceparent }, commandType, handler);
+        return outcome instanceof Replayed ? (outcome.result as R) : outcome;
+      } catch (err) {
+        throw translatePgError(err);
+      }
+    },
+    parent,
+  );
 }
 
 /**
@@ -74,7 +95,13 @@ export function runCommandInTx<R>(tx: Tx, ctx: CommandContext, commandType: stri
  * `appended.events` tells the caller to wake the relay after committing; without it (a caller's
  * transaction) each append notifies in the transaction, as appendToStream does by default.
  */
-async function within<R>(tx: Tx, ctx: CommandContext, commandType: string, handler: (scope: CommandScope) => Promise<R>, appended?: { events: boolean }): Promise<R | Replayed<R>> {
+async function within<R>(
+  tx: Tx,
+  ctx: CommandContext,
+  commandType: string,
+  handler: (scope: CommandScope) => Promise<R>,
+  appended?: { events: boolean },
+): Promise<R | Replayed<R>> {
   const commandId = ctx.commandId ?? randomUUID();
   const metadata: EventMetadata = {
     correlationId: ctx.correlationId ?? commandId,
@@ -86,16 +113,21 @@ async function within<R>(tx: Tx, ctx: CommandContext, commandType: string, handl
   const now = ctx.now?.() ?? new Date();
   if (ctx.commandId) {
     // A concurrent twin blocks here on the primary key until the first one commits or aborts.
-    const claimed = await tx.execute(sql`INSERT INTO command_results (command_id, command_type) VALUES (${commandId}, ${commandType}) ON CONFLICT DO NOTHING RETURNING 1`);
+    const claimed = await tx.execute(
+      sql`INSERT INTO command_results (command_id, command_type) VALUES (${commandId}, ${commandType}) ON CONFLICT DO NOTHING RETURNING 1`,
+    );
     if (claimed.length === 0) {
-      const [prior] = await tx.execute<{ command_type: string; result: R }>(sql`SELECT command_type, result FROM command_results WHERE command_id = ${commandId}`);
+      const [prior] = await tx.execute<{ command_type: string; result: R }>(
+        sql`SELECT command_type, result FROM command_results WHERE command_id = ${commandId}`,
+      );
       if (!prior) throw conflict(`Command ${commandId} is being processed; retry`);
       if (prior.command_type !== commandType) throw conflict(`commandId ${commandId} was already used for ${prior.command_type}`);
       return new Replayed(prior.result);
     }
   }
   const result = await handler({
-    tx, now,
+    tx,
+    now,
     append: (stream, expectedVersion, events) => {
       if (!appended) return appendToStream(tx, stream, expectedVersion, events, metadata, now);
       if (events.length > 0) appended.events = true;

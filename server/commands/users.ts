@@ -11,7 +11,14 @@ import type { CommandContext, CommandDeps } from './context';
 async function loadUser(tx: Tx, userId: string): Promise<(UserState & { version: number }) | null> {
   const [row] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
   if (!row) return null;
-  return { id: row.id, email: row.email, name: row.name, createdAt: row.createdAt.toISOString(), lastLoginAt: row.lastLoginAt?.toISOString() ?? null, version: row.version };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    createdAt: row.createdAt.toISOString(),
+    lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
+    version: row.version,
+  };
 }
 
 export async function createUser(deps: CommandDeps, ctx: CommandContext, input: { email: string; name: string }) {
@@ -22,7 +29,8 @@ export async function createUser(deps: CommandDeps, ctx: CommandContext, input: 
     // The unique index on lower(email) decides races: exactly one insert wins. The row and the
     // event are sent together (one round trip); when the email is taken, throwing rolls back both.
     const [inserted, position] = await Promise.all([
-      tx.insert(users)
+      tx
+        .insert(users)
         .values({ id: userId, email: input.email, name: input.name, createdAt: now, version: events.length })
         .onConflictDoNothing()
         .returning({ id: users.id }),
@@ -38,11 +46,14 @@ async function changeUser(deps: CommandDeps, ctx: CommandContext, type: string, 
     const state = await loadUser(tx, userId);
     const { events, next } = changeOfUser(userId, state, command, now);
     if (events.length === 0) return { position: 0 };
-    await tx.update(users).set({
-      email: next.email,
-      lastLoginAt: next.lastLoginAt ? new Date(next.lastLoginAt) : null,
-      version: next.version,
-    }).where(eq(users.id, userId));
+    await tx
+      .update(users)
+      .set({
+        email: next.email,
+        lastLoginAt: next.lastLoginAt ? new Date(next.lastLoginAt) : null,
+        version: next.version,
+      })
+      .where(eq(users.id, userId));
     const position = await append(streamId.user(userId), state!.version, events);
     return { position };
   });

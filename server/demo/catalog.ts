@@ -1,5 +1,10 @@
 /** The demo shop's catalog: a home, kitchen and outdoor store. `popularity` weighs what people buy. */
-export interface DemoProduct { sku: string; name: string; priceCents: number; popularity: number }
+export interface DemoProduct {
+  sku: string;
+  name: string;
+  priceCents: number;
+  popularity: number;
+}
 
 export const demoCatalog: readonly DemoProduct[] = [
   { sku: 'KIT-CHEF-8', name: 'Chef’s Knife 8"', priceCents: 8900, popularity: 6 },

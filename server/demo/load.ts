@@ -26,8 +26,7 @@ export interface DemoLoadOptions extends DemoSize {
 }
 
 export type DemoLoadResult =
-  | { loaded: false; reason: 'not-empty' }
-  | { loaded: true; plan: DemoPlan; commands: number; newEvents: number; seconds: number };
+  { loaded: false; reason: 'not-empty' } | { loaded: true; plan: DemoPlan; commands: number; newEvents: number; seconds: number };
 
 export const DEMO_ACTOR = 'system:demo';
 
@@ -52,17 +51,26 @@ export async function loadDemo(db: Db, opts: DemoLoadOptions): Promise<DemoLoadR
   const eventsBefore = await countEvents(db);
   const end = opts.end ?? (await earlierEnd(db, opts)) ?? new Date();
   const plan = planDemo(opts, end);
-  out(`Demo history from ${plan.start.toISOString().slice(0, 10)} to ${plan.end.toISOString().slice(0, 10)} (seed "${opts.seed}"): `
-    + `${plan.products.length} products, ${plan.users.length} users, ${plan.activities.filter((a) => a.kind === 'order').length} orders, `
-    + `${plan.activities.length} activities (orders, restocks, logins, email changes).`);
+  out(
+    `Demo history from ${plan.start.toISOString().slice(0, 10)} to ${plan.end.toISOString().slice(0, 10)} (seed "${opts.seed}"): ` +
+      `${plan.products.length} products, ${plan.users.length} users, ${plan.activities.filter((a) => a.kind === 'order').length} orders, ` +
+      `${plan.activities.length} activities (orders, restocks, logins, email changes).`,
+  );
   const concurrency = opts.concurrency ?? 8;
   const batchSize = opts.batchSize ?? 500;
   const every = opts.progressEvery ?? 500;
-  const ctx = (at: Date, ...id: (string | number)[]): CommandContext => ({ actor: DEMO_ACTOR, commandId: demoCommandId(opts.seed, ...id), now: () => at });
+  const ctx = (at: Date, ...id: (string | number)[]): CommandContext => ({
+    actor: DEMO_ACTOR,
+    commandId: demoCommandId(opts.seed, ...id),
+    now: () => at,
+  });
   const deps = { write: { db } };
   const total = plannedEvents(plan);
   let eventsDone = 0;
-  const report = async (events: number) => { eventsDone += events; await opts.onProgress?.(eventsDone, total); };
+  const report = async (events: number) => {
+    eventsDone += events;
+    await opts.onProgress?.(eventsDone, total);
+  };
   await opts.onProgress?.(0, total);
 
   /**
@@ -70,7 +78,11 @@ export async function loadDemo(db: Db, opts: DemoLoadOptions): Promise<DemoLoadR
    * with batchSize 1, one command per transaction, `concurrency` at a time. A rejected command
    * stops the load, as it would stop a script that ran them one by one.
    */
-  const phase = async (label: string, items: { command: BatchCommand; events: number; key?: string; barrier?: boolean }[], onResult: (i: number, r: Record<string, unknown>) => void) => {
+  const phase = async (
+    label: string,
+    items: { command: BatchCommand; events: number; key?: string; barrier?: boolean }[],
+    onResult: (i: number, r: Record<string, unknown>) => void,
+  ) => {
     const progress = new Progress(label, items.length, out, every);
     const settle = (i: number, o: BatchOutcome) => {
       if (!o.ok) throw o.error;
@@ -80,41 +92,82 @@ export async function loadDemo(db: Db, opts: DemoLoadOptions): Promise<DemoLoadR
     if (batchSize > 1) {
       for (let from = 0; from < items.length; from += batchSize) {
         const chunk = items.slice(from, from + batchSize);
-        const outcomes = await runCommandBatch(deps, chunk.map((c) => c.command));
+        const outcomes = await runCommandBatch(
+          deps,
+          chunk.map((c) => c.command),
+        );
         outcomes.forEach((o, j) => settle(from + j, o));
         await report(chunk.reduce((n, c) => n + c.events, 0));
       }
     } else {
-      await runPool(items.map((item, i): PoolTask => ({
-        key: item.key, barrier: item.barrier,
-        run: async () => { settle(i, await runOne(deps, item.command)); await report(item.events); },
-      })), concurrency);
+      await runPool(
+        items.map((item, i): PoolTask => ({
+          key: item.key,
+          barrier: item.barrier,
+          run: async () => {
+            settle(i, await runOne(deps, item.command));
+            await report(item.events);
+          },
+        })),
+        concurrency,
+      );
     }
     progress.print();
   };
 
   const productIds: string[] = [];
-  await phase('products', plan.products.map((p) => ({
-    events: 1,
-    command: { type: 'catalog.createProduct', ctx: ctx(p.at, 'product', p.index), input: { sku: p.sku, name: p.name, priceCents: p.priceCents, stock: p.stock } },
-  })), (i, r) => { productIds[i] = r.productId as string; });
+  await phase(
+    'products',
+    plan.products.map((p) => ({
+      events: 1,
+      command: {
+        type: 'catalog.createProduct',
+        ctx: ctx(p.at, 'product', p.index),
+        input: { sku: p.sku, name: p.name, priceCents: p.priceCents, stock: p.stock },
+      },
+    })),
+    (i, r) => {
+      productIds[i] = r.productId as string;
+    },
+  );
 
   const userIds: string[] = [];
-  await phase('users', plan.users.map((u) => ({
-    events: 1,
-    command: { type: 'users.create', ctx: ctx(u.at, 'user', u.index), input: { email: u.email, name: u.name } },
-  })), (i, r) => { userIds[i] = r.userId as string; });
+  await phase(
+    'users',
+    plan.users.map((u) => ({
+      events: 1,
+      command: { type: 'users.create', ctx: ctx(u.at, 'user', u.index), input: { email: u.email, name: u.name } },
+    })),
+    (i, r) => {
+      userIds[i] = r.userId as string;
+    },
+  );
 
   const command = (a: Activity): BatchCommand => {
     switch (a.kind) {
       case 'order':
-        return { type: 'orders.recordHistorical', ctx: ctx(a.at, 'order', a.index), input: {
-          orderId: demoCommandId(opts.seed, 'order-id', a.index), userId: userIds[a.user]!, paymentToken: a.token, outcome: a.outcome,
-          items: a.lines.map((l) => ({ productId: productIds[l.product]!, quantity: l.quantity })), settledAt: a.settledAt,
-        } };
-      case 'restock': return { type: 'catalog.restock', ctx: ctx(a.at, 'restock', a.index), input: { productId: productIds[a.product]!, quantity: a.quantity } };
-      case 'email': return { type: 'users.updateEmail', ctx: ctx(a.at, 'email', a.index), input: { userId: userIds[a.user]!, email: a.email } };
-      case 'login': return { type: 'users.recordLogin', ctx: ctx(a.at, 'login', a.index), input: { userId: userIds[a.user]!, at: a.at.toISOString() } };
+        return {
+          type: 'orders.recordHistorical',
+          ctx: ctx(a.at, 'order', a.index),
+          input: {
+            orderId: demoCommandId(opts.seed, 'order-id', a.index),
+            userId: userIds[a.user]!,
+            paymentToken: a.token,
+            outcome: a.outcome,
+            items: a.lines.map((l) => ({ productId: productIds[l.product]!, quantity: l.quantity })),
+            settledAt: a.settledAt,
+          },
+        };
+      case 'restock':
+        return {
+          type: 'catalog.restock',
+          ctx: ctx(a.at, 'restock', a.index),
+          input: { productId: productIds[a.product]!, quantity: a.quantity },
+        };
+      case 'email':
+        return { type: 'users.updateEmail', ctx: ctx(a.at, 'email', a.index), input: { userId: userIds[a.user]!, email: a.email } };
+      case 'login':
+        return { type: 'users.recordLogin', ctx: ctx(a.at, 'login', a.index), input: { userId: userIds[a.user]!, at: a.at.toISOString() } };
       default: {
         const never: never = a;
         throw new Error(`Unknown activity ${(never as { kind: string }).kind}`);
@@ -124,16 +177,23 @@ export async function loadDemo(db: Db, opts: DemoLoadOptions): Promise<DemoLoadR
   // One by one: one user's logins and email changes run in their order, so the last login stays
   // the last; a restock runs between the orders before and after it, as planned, so no order finds
   // the shelf empty whatever the concurrency. A batch decides them in plan order anyway.
-  await phase('activity', plan.activities.map((a) => ({
-    command: command(a), events: eventsOf(a),
-    key: a.kind === 'login' || a.kind === 'email' ? `user:${a.user}` : undefined,
-    barrier: a.kind === 'restock',
-  })), () => {});
+  await phase(
+    'activity',
+    plan.activities.map((a) => ({
+      command: command(a),
+      events: eventsOf(a),
+      key: a.kind === 'login' || a.kind === 'email' ? `user:${a.user}` : undefined,
+      barrier: a.kind === 'restock',
+    })),
+    () => {},
+  );
 
   const commands = plan.products.length + plan.users.length + plan.activities.length;
   const newEvents = (await countEvents(db)) - eventsBefore;
   const seconds = (performance.now() - started) / 1000;
-  out(`Ran ${commands} commands in ${seconds.toFixed(1)} s: ${newEvents} new events${newEvents === 0 ? ' (all of it was already there)' : ''}.`);
+  out(
+    `Ran ${commands} commands in ${seconds.toFixed(1)} s: ${newEvents} new events${newEvents === 0 ? ' (all of it was already there)' : ''}.`,
+  );
   return { loaded: true, plan, commands, newEvents, seconds };
 }
 

@@ -13,11 +13,35 @@ export interface DemoSize {
   seed: string;
 }
 
-export interface PlannedProduct { index: number; sku: string; name: string; priceCents: number; stock: number; at: Date }
-export interface PlannedUser { index: number; name: string; email: string; at: Date }
-export interface PlannedLine { product: number; quantity: number }
+export interface PlannedProduct {
+  index: number;
+  sku: string;
+  name: string;
+  priceCents: number;
+  stock: number;
+  at: Date;
+}
+export interface PlannedUser {
+  index: number;
+  name: string;
+  email: string;
+  at: Date;
+}
+export interface PlannedLine {
+  product: number;
+  quantity: number;
+}
 export type Activity =
-  | { kind: 'order'; index: number; at: Date; settledAt: Date; user: number; lines: PlannedLine[]; outcome: HistoricalOutcome; token: string }
+  | {
+      kind: 'order';
+      index: number;
+      at: Date;
+      settledAt: Date;
+      user: number;
+      lines: PlannedLine[];
+      outcome: HistoricalOutcome;
+      token: string;
+    }
   | { kind: 'restock'; index: number; at: Date; product: number; quantity: number }
   | { kind: 'email'; index: number; at: Date; user: number; email: string }
   | { kind: 'login'; index: number; at: Date; user: number };
@@ -56,26 +80,45 @@ export function planDemo(size: DemoSize, end: Date): DemoPlan {
   const progress = (t: number) => (t - active.from) / span;
 
   const products: PlannedProduct[] = demoCatalog.map((p, index) => ({
-    index, sku: p.sku, name: p.name, priceCents: p.priceCents, stock: 60 + p.popularity * 25,
+    index,
+    sku: p.sku,
+    name: p.name,
+    priceCents: p.priceCents,
+    stock: 60 + p.popularity * 25,
     at: new Date(start.getTime() + index * 60_000),
   }));
 
-  const signupWeights = days.map((d) => Math.exp(Math.log(3) * progress(d.mid)) * signupsByWeekday[d.weekday]! * (0.85 + 0.3 * rng.next()) * d.fraction);
+  const signupWeights = days.map(
+    (d) => Math.exp(Math.log(3) * progress(d.mid)) * signupsByWeekday[d.weekday]! * (0.85 + 0.3 * rng.next()) * d.fraction,
+  );
   const signupTimes = spread(rng, days, signupWeights, size.users).sort((a, b) => a - b);
   const users = planUsers(rng, signupTimes);
 
-  const orderWeights = days.map((d) => Math.exp(Math.log(4) * progress(d.mid)) * ordersByWeekday[d.weekday]! * (0.85 + 0.3 * rng.next()) * d.fraction);
+  const orderWeights = days.map(
+    (d) => Math.exp(Math.log(4) * progress(d.mid)) * ordersByWeekday[d.weekday]! * (0.85 + 0.3 * rng.next()) * d.fraction,
+  );
   const orderTimes = spread(rng, days, orderWeights, users.length ? size.orders : 0);
   const orders = planOrders(rng, orderTimes, users, end.getTime());
   const restocks = planStock(rng, products, orders);
 
-  const activities: Activity[] = [...orders, ...restocks, ...planEmailChanges(rng, users, end.getTime()), ...planLogins(rng, users, end.getTime())];
+  const activities: Activity[] = [
+    ...orders,
+    ...restocks,
+    ...planEmailChanges(rng, users, end.getTime()),
+    ...planLogins(rng, users, end.getTime()),
+  ];
   const rank = { restock: 0, email: 1, login: 2, order: 3 } as const;
   activities.sort((a, b) => a.at.getTime() - b.at.getTime() || rank[a.kind] - rank[b.kind] || a.index - b.index);
   return { start, end, products, users, activities };
 }
 
-interface CalendarDay { from: number; to: number; mid: number; weekday: number; fraction: number }
+interface CalendarDay {
+  from: number;
+  to: number;
+  mid: number;
+  weekday: number;
+  fraction: number;
+}
 
 /** The UTC calendar days that overlap [from, to), each cut to the overlap. */
 function calendarDays(from: number, to: number): CalendarDay[] {
@@ -112,7 +155,11 @@ function timeIn(rng: Rng, d: CalendarDay): number {
   return d.from + Math.floor(rng.next() * (d.to - d.from));
 }
 
-const ascii = (s: string) => s.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
+const ascii = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase();
 
 function planUsers(rng: Rng, times: number[]): PlannedUser[] {
   const taken = new Set<string>();
@@ -136,8 +183,12 @@ function planOrders(rng: Rng, times: number[], users: PlannedUser[], end: number
   const shuffled = rng.shuffle(placed.map((_, i) => i));
   const declined = Math.round(placed.length * DECLINED_SHARE);
   const soldOut = Math.round(placed.length * OUT_OF_STOCK_SHARE);
-  shuffled.slice(0, declined).forEach((i) => { outcomes[i] = 'payment_failed'; });
-  shuffled.slice(declined, declined + soldOut).forEach((i) => { outcomes[i] = 'out_of_stock'; });
+  shuffled.slice(0, declined).forEach((i) => {
+    outcomes[i] = 'payment_failed';
+  });
+  shuffled.slice(declined, declined + soldOut).forEach((i) => {
+    outcomes[i] = 'out_of_stock';
+  });
 
   return placed.map((at, index) => {
     // Users who signed up at least half an hour earlier; a third of orders come from the last week's sign-ups.
@@ -150,7 +201,16 @@ function planOrders(rng: Rng, times: number[], users: PlannedUser[], end: number
     const lines = [...chosen].map((product) => ({ product, quantity: 1 + rng.weighted([75, 18, 5, 1.5, 0.5]) }));
     const outcome = outcomes[index]!;
     const settledAt = Math.min(at + rng.int(3, 90) * 1000, end);
-    return { kind: 'order' as const, index, at: new Date(at), settledAt: new Date(settledAt), user, lines, outcome, token: outcome === 'payment_failed' ? 'tok_decline' : 'tok_ok' };
+    return {
+      kind: 'order' as const,
+      index,
+      at: new Date(at),
+      settledAt: new Date(settledAt),
+      user,
+      lines,
+      outcome,
+      token: outcome === 'payment_failed' ? 'tok_decline' : 'tok_ok',
+    };
   });
 }
 
@@ -171,7 +231,11 @@ function countBefore(users: PlannedUser[], t: number): number {
  * stock is reordered and arrives a few hours later; one that would fall under STOCK_SAFETY is
  * restocked just before the order, so no completed order ever lacks stock.
  */
-function planStock(rng: Rng, products: PlannedProduct[], orders: Extract<Activity, { kind: 'order' }>[]): Extract<Activity, { kind: 'restock' }>[] {
+function planStock(
+  rng: Rng,
+  products: PlannedProduct[],
+  orders: Extract<Activity, { kind: 'order' }>[],
+): Extract<Activity, { kind: 'restock' }>[] {
   const stock = products.map((p) => p.stock);
   const due = products.map((): number | null => null);
   const restocks: Extract<Activity, { kind: 'restock' }>[] = [];
@@ -192,7 +256,8 @@ function planStock(rng: Rng, products: PlannedProduct[], orders: Extract<Activit
     for (const l of o.lines) {
       if (stock[l.product]! - l.quantity < STOCK_SAFETY) refill(l.product, t - 1000);
       stock[l.product]! -= l.quantity;
-      if (due[l.product] === null && stock[l.product]! < Math.max(80, products[l.product]!.stock / 4)) due[l.product] = t + rng.int(1, 12) * HOUR_MS;
+      if (due[l.product] === null && stock[l.product]! < Math.max(80, products[l.product]!.stock / 4))
+        due[l.product] = t + rng.int(1, 12) * HOUR_MS;
     }
   }
   return restocks;
@@ -204,7 +269,13 @@ function planEmailChanges(rng: Rng, users: PlannedUser[], end: number): Extract<
     const from = u.at.getTime() + DAY_MS;
     if (rng.next() >= 0.04 || from >= end) continue;
     const [local] = u.email.split('@');
-    out.push({ kind: 'email', index: u.index, at: new Date(from + Math.floor(rng.next() * (end - from))), user: u.index, email: `${local}.${u.index}@${rng.pick(emailDomains)}` });
+    out.push({
+      kind: 'email',
+      index: u.index,
+      at: new Date(from + Math.floor(rng.next() * (end - from))),
+      user: u.index,
+      email: `${local}.${u.index}@${rng.pick(emailDomains)}`,
+    });
   }
   return out;
 }

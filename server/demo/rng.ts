@@ -2,11 +2,17 @@ import { createHash } from 'node:crypto';
 
 /** A small seeded generator (sfc32): the same seed always gives the same demo history. */
 export class Rng {
-  private a: number; private b: number; private c: number; private d: number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
   constructor(seed: string) {
     const h = createHash('sha256').update(seed).digest();
-    this.a = h.readUInt32LE(0); this.b = h.readUInt32LE(4); this.c = h.readUInt32LE(8); this.d = h.readUInt32LE(12);
+    this.a = h.readUInt32LE(0);
+    this.b = h.readUInt32LE(4);
+    this.c = h.readUInt32LE(8);
+    this.d = h.readUInt32LE(12);
     for (let i = 0; i < 15; i++) this.next();
   }
 
@@ -22,9 +28,13 @@ export class Rng {
   }
 
   /** An integer in [min, max]. */
-  int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
 
-  pick<T>(items: readonly T[]): T { return items[Math.floor(this.next() * items.length)]!; }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)]!;
+  }
 
   /** An index drawn in proportion to the weights. */
   weighted(weights: readonly number[]): number {

@@ -17,10 +17,17 @@ const orderLine = z.object({
 });
 
 /** The order's ISO 4217 currency, repeated on its later events so per-currency reports need no lookup. */
-const currency = z.string().regex(/^[A-Z]{3}$/).default('USD');
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .default('USD');
 
 const orderPlacedV1 = z.object({
-  orderId: uuid, userId: uuid, lines: z.array(orderLine).min(1), totalCents: cents, paymentToken: z.string(),
+  orderId: uuid,
+  userId: uuid,
+  lines: z.array(orderLine).min(1),
+  totalCents: cents,
+  paymentToken: z.string(),
 });
 
 /**
@@ -28,11 +35,17 @@ const orderPlacedV1 = z.object({
  * payment_tokens table only while the charge needs it) instead of the token. Older v2 events
  * carry `paymentToken`; the explorer shows it redacted (server/domain/redact.ts).
  */
-const orderPlacedV2 = orderPlacedV1.omit({ paymentToken: true }).extend({
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  paymentToken: z.string().optional(),
-  paymentRef: z.string().optional(),
-}).refine((d) => d.paymentToken !== undefined || d.paymentRef !== undefined, 'OrderPlaced needs paymentRef (or, before references, paymentToken)');
+const orderPlacedV2 = orderPlacedV1
+  .omit({ paymentToken: true })
+  .extend({
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    paymentToken: z.string().optional(),
+    paymentRef: z.string().optional(),
+  })
+  .refine(
+    (d) => d.paymentToken !== undefined || d.paymentRef !== undefined,
+    'OrderPlaced needs paymentRef (or, before references, paymentToken)',
+  );
 
 export const eventSchemas = {
   UserCreated: { 1: z.object({ userId: uuid, email: z.string(), name: z.string() }) },
@@ -60,14 +73,20 @@ export const eventSchemas = {
   },
   OrderCompleted: {
     1: z.object({
-      orderId: uuid, userId: uuid, totalCents: cents, currency,
+      orderId: uuid,
+      userId: uuid,
+      totalCents: cents,
+      currency,
       lines: z.array(z.object({ productId: uuid, name: z.string(), quantity: z.number().int(), unitPriceCents: cents })),
     }),
   },
   PaymentRefunded: { 1: z.object({ orderId: uuid, amountCents: cents, currency }) },
   OrderCancelled: {
     1: z.object({
-      orderId: uuid, userId: uuid, reason: z.string(), currency,
+      orderId: uuid,
+      userId: uuid,
+      reason: z.string(),
+      currency,
       /** Stock the order held and gives back (empty when nothing was reserved). */
       released: z.array(z.object({ productId: uuid, quantity: z.number().int() })),
     }),
@@ -79,8 +98,7 @@ export type EventType = keyof Schemas;
 type Latest<T extends EventType> = Schemas[T] extends { 2: infer S } ? S : Schemas[T] extends { 1: infer S } ? S : never;
 export type EventData<T extends EventType> = z.infer<Latest<T> & z.ZodType>;
 
-export const currentVersion = (type: EventType): number =>
-  Math.max(...Object.keys(eventSchemas[type]).map(Number));
+export const currentVersion = (type: EventType): number => Math.max(...Object.keys(eventSchemas[type]).map(Number));
 
 /** A new event as a decider returns it: always at the current schema version. */
 export type DomainEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];

@@ -3,20 +3,50 @@ import { badRequest, conflict, notFound } from './errors';
 import { ORDER_LIMITS, type OrderStatus } from './contracts';
 
 export { ORDER_LIMITS, type OrderStatus };
-export interface OrderLine { productId: string; sku: string; name: string; quantity: number; unitPriceCents: number }
+export interface OrderLine {
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPriceCents: number;
+}
 export interface OrderState {
-  id: string; userId: string; status: OrderStatus; totalCents: number; currency: string; lines: OrderLine[];
-  charged: boolean; reserved: boolean; refunded: boolean; cancelReason: string | null;
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  totalCents: number;
+  currency: string;
+  lines: OrderLine[];
+  charged: boolean;
+  reserved: boolean;
+  refunded: boolean;
+  cancelReason: string | null;
   /** The payment or the reservation was answered "no": the saga compensates, it never asks again. */
-  paymentFailed: boolean; stockUnavailable: boolean;
+  paymentFailed: boolean;
+  stockUnavailable: boolean;
 }
 /** What the handler loaded for each product of the order: its current price or current availability. */
-export interface ProductInfo { id: string; sku: string; name: string; priceCents: number; available: number }
+export interface ProductInfo {
+  id: string;
+  sku: string;
+  name: string;
+  priceCents: number;
+  available: number;
+}
 
 export type CancelReason = 'payment_failed' | 'out_of_stock' | 'payment_timeout' | 'inventory_timeout';
 
 export type OrderCommand =
-  | { type: 'PlaceOrder'; data: { orderId: string; userId: string; items: { productId: string; quantity: number }[]; currency: string; products: ProductInfo[] } & PaymentOf }
+  | {
+      type: 'PlaceOrder';
+      data: {
+        orderId: string;
+        userId: string;
+        items: { productId: string; quantity: number }[];
+        currency: string;
+        products: ProductInfo[];
+      } & PaymentOf;
+    }
   | { type: 'ProcessPayment'; data: { orderId: string; outcome: { ok: true; chargeId: string } | { ok: false; reason: string } } }
   | { type: 'ReserveInventory'; data: { orderId: string; products: ProductInfo[] } }
   | { type: 'CompleteOrder'; data: { orderId: string } }
@@ -29,11 +59,21 @@ export type OrderCommand =
  */
 type PaymentOf = { paymentRef: string; paymentToken?: undefined } | { paymentToken: string; paymentRef?: undefined };
 
-export type OrderEvent = EventOf<'OrderPlaced' | 'PaymentProcessed' | 'PaymentFailed' | 'InventoryReserved' | 'InventoryUnavailable' | 'OrderCompleted' | 'PaymentRefunded' | 'OrderCancelled'>;
+export type OrderEvent = EventOf<
+  | 'OrderPlaced'
+  | 'PaymentProcessed'
+  | 'PaymentFailed'
+  | 'InventoryReserved'
+  | 'InventoryUnavailable'
+  | 'OrderCompleted'
+  | 'PaymentRefunded'
+  | 'OrderCancelled'
+>;
 
 function placeOrder(d: Extract<OrderCommand, { type: 'PlaceOrder' }>['data']): OrderEvent[] {
   const { minLines, maxLines, minQuantity, maxQuantity } = ORDER_LIMITS;
-  if (d.items.length < minLines || d.items.length > maxLines) throw badRequest(`An order has ${minLines} to ${maxLines} lines; got ${d.items.length}`);
+  if (d.items.length < minLines || d.items.length > maxLines)
+    throw badRequest(`An order has ${minLines} to ${maxLines} lines; got ${d.items.length}`);
   const seen = new Set<string>();
   const byId = new Map(d.products.map((p) => [p.id, p]));
   const lines = d.items.map((item) => {
@@ -47,7 +87,19 @@ function placeOrder(d: Extract<OrderCommand, { type: 'PlaceOrder' }>['data']): O
     return { productId: p.id, sku: p.sku, name: p.name, quantity: item.quantity, unitPriceCents: p.priceCents };
   });
   const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
-  return [{ type: 'OrderPlaced', data: { orderId: d.orderId, userId: d.userId, lines, totalCents, ...(d.paymentRef !== undefined ? { paymentRef: d.paymentRef } : { paymentToken: d.paymentToken }), currency: d.currency } }];
+  return [
+    {
+      type: 'OrderPlaced',
+      data: {
+        orderId: d.orderId,
+        userId: d.userId,
+        lines,
+        totalCents,
+        ...(d.paymentRef !== undefined ? { paymentRef: d.paymentRef } : { paymentToken: d.paymentToken }),
+        currency: d.currency,
+      },
+    },
+  ];
 }
 
 function requireOrder(state: OrderState | null, orderId: string): OrderState {
@@ -72,18 +124,25 @@ export function decideOrder(command: OrderCommand, state: OrderState | null): Or
     case 'ReserveInventory': {
       const o = requireOrder(state, command.data.orderId);
       if (o.status !== 'paid' || o.reserved) throw conflict(`Order ${o.id} is ${o.status}; stock is reserved only once, for a paid order`);
-      if (o.stockUnavailable || o.refunded) throw conflict(`Order ${o.id} was already found short of stock or refunded; it can only be cancelled`);
+      if (o.stockUnavailable || o.refunded)
+        throw conflict(`Order ${o.id} was already found short of stock or refunded; it can only be cancelled`);
       const byId = new Map(command.data.products.map((p) => [p.id, p]));
       const shortages = o.lines
         .map((l) => ({ productId: l.productId, requested: l.quantity, available: byId.get(l.productId)?.available ?? 0 }))
         .filter((s) => s.available < s.requested);
       return shortages.length > 0
         ? [{ type: 'InventoryUnavailable', data: { orderId: o.id, shortages } }]
-        : [{ type: 'InventoryReserved', data: { orderId: o.id, lines: o.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) } }];
+        : [
+            {
+              type: 'InventoryReserved',
+              data: { orderId: o.id, lines: o.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) },
+            },
+          ];
     }
     case 'CompleteOrder': {
       const o = requireOrder(state, command.data.orderId);
-      if (o.status !== 'paid' || !o.reserved || o.refunded) throw conflict(`Order ${o.id} cannot complete: it must be paid, not refunded, with its stock reserved`);
+      if (o.status !== 'paid' || !o.reserved || o.refunded)
+        throw conflict(`Order ${o.id} cannot complete: it must be paid, not refunded, with its stock reserved`);
       const lines = o.lines.map((l) => ({ productId: l.productId, name: l.name, quantity: l.quantity, unitPriceCents: l.unitPriceCents }));
       return [{ type: 'OrderCompleted', data: { orderId: o.id, userId: o.userId, totalCents: o.totalCents, currency: o.currency, lines } }];
     }
@@ -98,7 +157,9 @@ export function decideOrder(command: OrderCommand, state: OrderState | null): Or
       if (o.status === 'completed' || o.status === 'cancelled') throw conflict(`Order ${o.id} is already ${o.status}`);
       if (o.charged && !o.refunded) throw conflict(`Order ${o.id} must be refunded before it is cancelled`);
       const released = o.reserved ? o.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) : [];
-      return [{ type: 'OrderCancelled', data: { orderId: o.id, userId: o.userId, reason: command.data.reason, currency: o.currency, released } }];
+      return [
+        { type: 'OrderCancelled', data: { orderId: o.id, userId: o.userId, reason: command.data.reason, currency: o.currency, released } },
+      ];
     }
     default: {
       const never: never = command;
@@ -110,17 +171,37 @@ export function decideOrder(command: OrderCommand, state: OrderState | null): Or
 export function evolveOrder(state: OrderState | null, event: OrderEvent): OrderState | null {
   if (event.type === 'OrderPlaced') {
     const d = event.data;
-    return { id: d.orderId, userId: d.userId, status: 'pending', totalCents: d.totalCents, currency: d.currency, lines: d.lines, charged: false, reserved: false, refunded: false, cancelReason: null, paymentFailed: false, stockUnavailable: false };
+    return {
+      id: d.orderId,
+      userId: d.userId,
+      status: 'pending',
+      totalCents: d.totalCents,
+      currency: d.currency,
+      lines: d.lines,
+      charged: false,
+      reserved: false,
+      refunded: false,
+      cancelReason: null,
+      paymentFailed: false,
+      stockUnavailable: false,
+    };
   }
   if (!state) return state;
   switch (event.type) {
-    case 'PaymentProcessed': return { ...state, status: 'paid', charged: true };
-    case 'PaymentFailed': return { ...state, paymentFailed: true };
-    case 'InventoryReserved': return { ...state, reserved: true };
-    case 'InventoryUnavailable': return { ...state, stockUnavailable: true };
-    case 'OrderCompleted': return { ...state, status: 'completed' };
-    case 'PaymentRefunded': return { ...state, refunded: true };
-    case 'OrderCancelled': return { ...state, status: 'cancelled', reserved: false, cancelReason: event.data.reason };
+    case 'PaymentProcessed':
+      return { ...state, status: 'paid', charged: true };
+    case 'PaymentFailed':
+      return { ...state, paymentFailed: true };
+    case 'InventoryReserved':
+      return { ...state, reserved: true };
+    case 'InventoryUnavailable':
+      return { ...state, stockUnavailable: true };
+    case 'OrderCompleted':
+      return { ...state, status: 'completed' };
+    case 'PaymentRefunded':
+      return { ...state, refunded: true };
+    case 'OrderCancelled':
+      return { ...state, status: 'cancelled', reserved: false, cancelReason: event.data.reason };
     default: {
       const never: never = event;
       return never;

@@ -1,7 +1,14 @@
 import type { EventOf } from './events';
 import { badRequest, conflict, notFound } from './errors';
 
-export interface ProductState { id: string; sku: string; name: string; priceCents: number; onHand: number; reserved: number }
+export interface ProductState {
+  id: string;
+  sku: string;
+  name: string;
+  priceCents: number;
+  onHand: number;
+  reserved: number;
+}
 
 export type ProductCommand =
   | { type: 'CreateProduct'; data: { productId: string; sku: string; name: string; priceCents: number; stock: number } }
@@ -23,12 +30,22 @@ export function decideProduct(command: ProductCommand, state: ProductState | nul
       if (!state) throw notFound(`Product ${command.data.productId} does not exist`);
       if (!(command.data.priceCents > 0)) throw badRequest('Price must be greater than zero');
       if (command.data.priceCents === state.priceCents) return [];
-      return [{ type: 'ProductPriceChanged', data: { productId: state.id, priceCents: command.data.priceCents, previousPriceCents: state.priceCents } }];
+      return [
+        {
+          type: 'ProductPriceChanged',
+          data: { productId: state.id, priceCents: command.data.priceCents, previousPriceCents: state.priceCents },
+        },
+      ];
     }
     case 'Restock': {
       if (!state) throw notFound(`Product ${command.data.productId} does not exist`);
       if (!(command.data.quantity > 0)) throw badRequest('Restock quantity must be greater than zero');
-      return [{ type: 'InventoryRestocked', data: { productId: state.id, quantity: command.data.quantity, onHand: state.onHand + command.data.quantity } }];
+      return [
+        {
+          type: 'InventoryRestocked',
+          data: { productId: state.id, quantity: command.data.quantity, onHand: state.onHand + command.data.quantity },
+        },
+      ];
     }
     default: {
       const never: never = command;
@@ -40,7 +57,14 @@ export function decideProduct(command: ProductCommand, state: ProductState | nul
 export function evolveProduct(state: ProductState | null, event: ProductEvent): ProductState | null {
   switch (event.type) {
     case 'ProductCreated':
-      return { id: event.data.productId, sku: event.data.sku, name: event.data.name, priceCents: event.data.priceCents, onHand: event.data.stock, reserved: 0 };
+      return {
+        id: event.data.productId,
+        sku: event.data.sku,
+        name: event.data.name,
+        priceCents: event.data.priceCents,
+        onHand: event.data.stock,
+        reserved: 0,
+      };
     case 'ProductPriceChanged':
       return state && { ...state, priceCents: event.data.priceCents };
     case 'InventoryRestocked':

@@ -15,7 +15,9 @@ const defaultsCache = new Map<Schema, [string, unknown][]>();
 function defaultsOf(schema: Schema): [string, unknown][] {
   let d = defaultsCache.get(schema);
   if (!d) {
-    d = Object.entries(schema.shape ?? {}).filter(([, f]) => f.def?.type === 'default').map(([k, f]) => [k, f.def!.defaultValue]);
+    d = Object.entries(schema.shape ?? {})
+      .filter(([, f]) => f.def?.type === 'default')
+      .map(([k, f]) => [k, f.def!.defaultValue]);
     defaultsCache.set(schema, d);
   }
   return d;

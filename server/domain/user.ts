@@ -1,7 +1,13 @@
 import type { EventOf } from './events';
 import { conflict, notFound } from './errors';
 
-export interface UserState { id: string; email: string; name: string; createdAt: string; lastLoginAt: string | null }
+export interface UserState {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
 
 export type UserCommand =
   | { type: 'CreateUser'; data: { userId: string; email: string; name: string } }

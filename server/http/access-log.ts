@@ -4,7 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger } from '@/server/log';
 
 /** What a handler learns about a request that the access log line should carry. */
-interface RequestFacts { principalId?: string; correlationId: string }
+interface RequestFacts {
+  principalId?: string;
+  correlationId: string;
+}
 
 const facts = new AsyncLocalStorage<RequestFacts>();
 
@@ -45,12 +48,18 @@ export function accessLogger(log: Logger = createLogger('ledgerline-access')): A
       req.headers['x-correlation-id'] = f.correlationId;
       res.setHeader('x-correlation-id', f.correlationId);
       res.once('close', () => {
-        log.info({
-          method: req.method, path: pathOnly(req.url), status: res.statusCode,
-          ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
-          principalId: f.principalId, correlationId: f.correlationId,
-          ...(res.writableFinished ? {} : { aborted: true }),
-        }, 'request');
+        log.info(
+          {
+            method: req.method,
+            path: pathOnly(req.url),
+            status: res.statusCode,
+            ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+            principalId: f.principalId,
+            correlationId: f.correlationId,
+            ...(res.writableFinished ? {} : { aborted: true }),
+          },
+          'request',
+        );
       });
       return facts.run(f, handle);
     },

@@ -27,7 +27,7 @@ export function apiRoutes(s: () => Services, next?: Handle): Handle {
     const path = q < 0 ? url : url.slice(0, q);
     if (path.startsWith(`${TRPC}/`)) {
       // A single GET query is answered by the lane when it can answer it exactly as tRPC would.
-      if (req.method === 'GET' && await lane(req, res)) return;
+      if (req.method === 'GET' && (await lane(req, res))) return;
       const body = await readTrpcBody(req);
       if (body instanceof BodyTooLargeError) return send(res, withApiHeaders(req, payloadTooLarge()));
       return send(res, await handleTrpc(s(), toRequest(Object.assign(req, { body }), res), TRPC));
@@ -78,7 +78,9 @@ const toRequest = (req: IncomingMessage, res: ServerResponse) => incomingMessage
 async function send(res: ServerResponse, r: Response, headOnly = false) {
   const body = headOnly ? null : Buffer.from(await r.arrayBuffer());
   const headers: Record<string, string | string[]> = {};
-  r.headers.forEach((v, k) => { if (k !== 'set-cookie') headers[k] = v; });
+  r.headers.forEach((v, k) => {
+    if (k !== 'set-cookie') headers[k] = v;
+  });
   const cookies = r.headers.getSetCookie();
   if (cookies.length) headers['set-cookie'] = cookies;
   if (body) headers['content-length'] = String(body.byteLength);

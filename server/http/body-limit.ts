@@ -32,6 +32,9 @@ export async function readLimited(body: AsyncIterable<Uint8Array> | null | undef
   }
   const out = new Uint8Array(size);
   let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.byteLength; }
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
   return out;
 }

@@ -13,9 +13,8 @@ import { API_CSP, applySecurityHeaders, requestIsHttps } from './security-header
 /** Anonymous callers learn only whether it is up (finding 10); staff and tokens get the reasons. */
 export async function healthResponse(s: Services, req: Request): Promise<Response> {
   const report = await cachedHealthReport(s);
-  const staff = req.headers.has('authorization') || req.headers.has('cookie')
-    ? await s.principals.authenticate(req.headers).catch(() => null)
-    : null;
+  const staff =
+    req.headers.has('authorization') || req.headers.has('cookie') ? await s.principals.authenticate(req.headers).catch(() => null) : null;
   const res = Response.json(staff ? report : publicHealth(report), { status: report.db && report.redis ? 200 : 503 });
   res.headers.set('Cache-Control', 'no-store');
   if (res.status === 503) res.headers.set('Retry-After', String(RETRY_AFTER_SECONDS));
@@ -31,7 +30,10 @@ export async function metricsResponse(s: Services, req: Request): Promise<Respon
   } catch (err) {
     // Postgres down or restarting: a retryable 503 for the scraper, not a 500.
     if (!isUnavailable(err)) throw err;
-    res = new Response('A backing service is unavailable; retry shortly\n', { status: 503, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
+    res = new Response('A backing service is unavailable; retry shortly\n', {
+      status: 503,
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    });
   }
   applySecurityHeaders(res.headers, { https: requestIsHttps(req.headers, req.url), csp: API_CSP });
   return res;

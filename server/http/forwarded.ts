@@ -5,10 +5,7 @@ import { BlockList, isIP } from 'node:net';
  * none (the socket's peer is the client), a hop count (that many proxies each append one
  * `X-Forwarded-For` entry), or a list of proxy addresses and CIDR ranges.
  */
-export type ProxyTrust =
-  | { kind: 'none' }
-  | { kind: 'hops'; hops: number }
-  | { kind: 'list'; list: BlockList; text: string };
+export type ProxyTrust = { kind: 'none' } | { kind: 'hops'; hops: number } | { kind: 'list'; list: BlockList; text: string };
 
 export const NO_PROXY: ProxyTrust = { kind: 'none' };
 
@@ -18,7 +15,10 @@ export function parseTrustedProxies(value: string | undefined): ProxyTrust {
   if (!text || text === '0') return NO_PROXY;
   if (/^\d+$/.test(text)) return { kind: 'hops', hops: Number(text) };
   const list = new BlockList();
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [addr, bits] = item.split('/');
     const family = isIP(addr ?? '');
     if (!family) throw new Error(`"${item}" is not an IP address or CIDR range`);
@@ -26,7 +26,8 @@ export function parseTrustedProxies(value: string | undefined): ProxyTrust {
     if (bits === undefined) list.addAddress(addr!, type);
     else {
       const prefix = Number(bits);
-      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) throw new Error(`"${item}" has a bad prefix length`);
+      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32))
+        throw new Error(`"${item}" has a bad prefix length`);
       list.addSubnet(addr!, prefix, type);
     }
   }
@@ -46,11 +47,18 @@ function trusted(list: BlockList, address: string): boolean {
  * `X-Forwarded-For` entries are walked from the right (each proxy appends the address it saw),
  * past trusted proxies only. Entries a client wrote itself sit further left and are never reached.
  */
-export function clientAddress(socketAddress: string | undefined, forwardedFor: string | string[] | null | undefined, trust: ProxyTrust): string {
+export function clientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | null | undefined,
+  trust: ProxyTrust,
+): string {
   const peer = normalise(socketAddress ?? 'unknown');
   if (trust.kind === 'none') return peer;
-  const raw = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor ?? '';
-  const chain = raw.split(',').map((s) => normalise(s.trim())).filter(Boolean);
+  const raw = Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? '');
+  const chain = raw
+    .split(',')
+    .map((s) => normalise(s.trim()))
+    .filter(Boolean);
   if (trust.kind === 'hops') {
     // The peer is the nearest proxy; it and the hops - 1 before it each appended one entry.
     return chain[chain.length - trust.hops] ?? chain[0] ?? peer;
@@ -74,7 +82,11 @@ export function peerIsTrustedProxy(socketAddress: string | undefined, trust: Pro
  * `clientAddress` believes, and drops X-Forwarded-Proto/Host from peers that are not trusted
  * proxies, so that every handler behind it (Next or tRPC) reads facts, not client claims.
  */
-export function normaliseForwardedHeaders(headers: Record<string, string | string[] | undefined>, socketAddress: string | undefined, trust: ProxyTrust) {
+export function normaliseForwardedHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  socketAddress: string | undefined,
+  trust: ProxyTrust,
+) {
   headers['x-forwarded-for'] = clientAddress(socketAddress, headers['x-forwarded-for'], trust);
   if (!peerIsTrustedProxy(socketAddress, trust)) {
     delete headers['x-forwarded-proto'];

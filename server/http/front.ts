@@ -16,7 +16,11 @@ export interface FrontOptions {
 
 /** Over https when the socket is TLS, or when a trusted proxy said so (untrusted X-Forwarded-Proto is gone by now). */
 const isHttps = (req: IncomingMessage) =>
-  'encrypted' in req.socket || String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim().toLowerCase() === 'https';
+  'encrypted' in req.socket ||
+  String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]!
+    .trim()
+    .toLowerCase() === 'https';
 
 /**
  * The node:http server in front of the web tier. Before any handler runs it makes the forwarded
@@ -35,18 +39,37 @@ export function createFrontServer(opts: FrontOptions): Server {
     const handle = () => opts.handle(req, res);
     Promise.resolve(opts.log ? opts.log.run(req, res, handle) : handle()).catch((err: unknown) => {
       opts.log?.error(err);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'content-security-policy': API_CSP }).end('Internal server error\n');
+      if (!res.headersSent)
+        res
+          .writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'content-security-policy': API_CSP })
+          .end('Internal server error\n');
       else res.destroy();
     });
   });
   // A request Node cannot parse (headers too large, malformed) never reaches the handler: answer
   // it here, as Node would, but with the same headers as every other answer.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || (err.code === 'ECONNRESET')) { socket.destroy(); return; }
-    const [status, reason] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
-    const headers = { ...baseSecurityHeaders({ https: 'encrypted' in socket }), 'Content-Security-Policy': API_CSP, Connection: 'close', 'Content-Length': '0' };
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const [status, reason] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout']
+          : [400, 'Bad Request'];
+    const headers = {
+      ...baseSecurityHeaders({ https: 'encrypted' in socket }),
+      'Content-Security-Policy': API_CSP,
+      Connection: 'close',
+      'Content-Length': '0',
+    };
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')}\r\n`,
+    );
   });
   // A slow client may not hold a connection open forever (slowloris).
   server.headersTimeout = 20_000;

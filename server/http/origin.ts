@@ -8,7 +8,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The content types a cross-site page may POST without a CORS preflight. */
 const SIMPLE_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'];
 
-export interface OriginVerdict { ok: boolean; message?: string }
+export interface OriginVerdict {
+  ok: boolean;
+  message?: string;
+}
 
 const OK: OriginVerdict = { ok: true };
 

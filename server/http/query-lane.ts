@@ -11,7 +11,12 @@ import { API_CSP, baseSecurityHeaders, requestIsHttps } from './security-headers
 
 /** The one call a procedure is, as tRPC's own HTTP handler makes it (resolveResponse). */
 type Procedure = ((opts: {
-  path: string; getRawInput: () => Promise<unknown>; ctx: unknown; type: 'query'; signal: AbortSignal | undefined; batchIndex: number;
+  path: string;
+  getRawInput: () => Promise<unknown>;
+  ctx: unknown;
+  type: 'query';
+  signal: AbortSignal | undefined;
+  batchIndex: number;
 }) => Promise<unknown>) & { _def: { type: string } };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, Procedure | undefined>;
@@ -27,7 +32,8 @@ export const headerSourceOf = (req: IncomingMessage): HeaderSource => ({
 /** What tRPC refuses to send in a plain JSON answer (a stream-like value): such answers are tRPC's to make. */
 function streamLike(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return false;
-  const isAsync = (x: unknown) => typeof x === 'object' && x !== null && (Symbol.asyncIterator in x || typeof (x as { then?: unknown }).then === 'function');
+  const isAsync = (x: unknown) =>
+    typeof x === 'object' && x !== null && (Symbol.asyncIterator in x || typeof (x as { then?: unknown }).then === 'function');
   return isAsync(v) || Object.values(v).some(isAsync);
 }
 

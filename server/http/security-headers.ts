@@ -2,7 +2,9 @@
  * Security headers (finding 4), in one place for every path that answers: Next's proxy.ts, the
  * route handlers, the queue board and any node:http server in front of them.
  */
-export interface HeaderOptions { https: boolean }
+export interface HeaderOptions {
+  https: boolean;
+}
 
 /** The page policy: scripts only from this site or carrying this response's nonce. */
 export function pageCsp(nonce: string, dev = process.env.NODE_ENV === 'development'): string {
@@ -31,9 +33,16 @@ export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'no
  * for scripts there only (admin-only page, same origin, no user content rendered as HTML).
  */
 export const BOARD_CSP = [
-  "default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'", "object-src 'none'",
-  "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 /** Headers every answer carries. HSTS only over https, where a browser will honour it. */

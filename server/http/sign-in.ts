@@ -19,7 +19,11 @@ const messages: Record<Failure, string> = {
 };
 const statuses: Record<Failure, number> = { invalid: 401, rate_limited: 429, missing: 400, bad_email: 400, forbidden: 403, too_large: 413 };
 
-interface Form { email: string; password: string; next: string | null }
+interface Form {
+  email: string;
+  password: string;
+  next: string | null;
+}
 
 /** Reads at most SIGN_IN_BODY_LIMIT bytes: a larger body is refused before it is read in full. */
 async function readForm(req: Request): Promise<Form> {
@@ -28,7 +32,11 @@ async function readForm(req: Request): Promise<Form> {
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   if (type.includes('application/json')) {
     let body: Record<string, unknown> = {};
-    try { body = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>; } catch { /* treated as empty */ }
+    try {
+      body = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+    } catch {
+      /* treated as empty */
+    }
     if (!body || typeof body !== 'object') body = {};
     return { email: str(body.email), password: str(body.password), next: str(body.next) || null };
   }
@@ -50,7 +58,8 @@ export async function handleSignIn(s: Services, req: Request): Promise<Response>
     const headers = new Headers({ 'Cache-Control': 'no-store' });
     if (retryAfter) headers.set('Retry-After', String(retryAfter));
     if (reason === 'too_large') headers.set('Connection', 'close');
-    if (json || reason === 'too_large') return Response.json({ ok: false, error: reason, message: messages[reason] }, { status: statuses[reason], headers });
+    if (json || reason === 'too_large')
+      return Response.json({ ok: false, error: reason, message: messages[reason] }, { status: statuses[reason], headers });
     const query = new URLSearchParams({ error: reason });
     if (next !== '/') query.set('next', next);
     return seeOther(`/sign-in?${query}`, headers);

@@ -14,13 +14,16 @@ import { API_CSP, applySecurityHeaders, requestIsHttps } from './security-header
  */
 export async function handleTrpc(s: Services, incoming: Request, endpoint = '/api/trpc'): Promise<Response> {
   const guarded = await guardTrpcRequest(incoming);
-  const res = guarded instanceof Response ? guarded : await fetchRequestHandler({
-    endpoint,
-    req: guarded,
-    router: appRouter,
-    maxBatchSize: TRPC_MAX_BATCH_SIZE,
-    createContext: () => createContext(s, guarded.headers),
-  });
+  const res =
+    guarded instanceof Response
+      ? guarded
+      : await fetchRequestHandler({
+          endpoint,
+          req: guarded,
+          router: appRouter,
+          maxBatchSize: TRPC_MAX_BATCH_SIZE,
+          createContext: () => createContext(s, guarded.headers),
+        });
   // 503 (a service down: SERVICE_UNAVAILABLE) and 429 (too many waiters) are worth retrying soon;
   // tRPC sets no Retry-After itself. A batch with mixed outcomes answers 207 and carries none.
   if (res.status === 503 || res.status === 429) res.headers.set('Retry-After', String(RETRY_AFTER_SECONDS));

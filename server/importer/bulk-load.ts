@@ -9,12 +9,18 @@ import { percentOf } from '@/server/domain/contracts';
  * banner and the terminal read the same numbers.
  */
 export class BulkLoadRecord {
-  constructor(private readonly db: Db, readonly name: string) {}
+  constructor(
+    private readonly db: Db,
+    readonly name: string,
+  ) {}
 
   async start(totalEvents: number): Promise<void> {
     const now = new Date();
     const row = { totalEvents, doneEvents: 0, startedAt: now, updatedAt: now, finishedAt: null, failure: null };
-    await this.db.insert(bulkLoads).values({ name: this.name, ...row }).onConflictDoUpdate({ target: bulkLoads.name, set: row });
+    await this.db
+      .insert(bulkLoads)
+      .values({ name: this.name, ...row })
+      .onConflictDoUpdate({ target: bulkLoads.name, set: row });
   }
 
   /** An earlier run of this load started and never finished (interrupted): it should be resumed. */
@@ -28,7 +34,10 @@ export class BulkLoadRecord {
   }
 
   async finish(failure?: string): Promise<void> {
-    await this.db.update(bulkLoads).set({ finishedAt: sql`now()`, updatedAt: new Date(), failure: failure ?? null }).where(eq(bulkLoads.name, this.name));
+    await this.db
+      .update(bulkLoads)
+      .set({ finishedAt: sql`now()`, updatedAt: new Date(), failure: failure ?? null })
+      .where(eq(bulkLoads.name, this.name));
   }
 }
 

@@ -14,7 +14,8 @@ import { Progress } from './progress';
 export const IMPORT_ACTOR = 'system:import';
 
 /** Ids derived from the legacy table and id: every run of the import asks for the same commands. */
-export const importId = (kind: 'users' | 'products' | 'orders' | 'order-commands', legacyId: string) => historicalId(`ledgerline-import:${kind}:${legacyId}`);
+export const importId = (kind: 'users' | 'products' | 'orders' | 'order-commands', legacyId: string) =>
+  historicalId(`ledgerline-import:${kind}:${legacyId}`);
 
 export interface ImportOptions {
   concurrency?: number;
@@ -25,22 +26,39 @@ export interface ImportOptions {
   pageSize?: number;
 }
 
-export interface TableReport { total: number; imported: number; alreadyDone: number; failed: number; skipped: number }
+export interface TableReport {
+  total: number;
+  imported: number;
+  alreadyDone: number;
+  failed: number;
+  skipped: number;
+}
 export interface ImportReport {
-  users: TableReport; products: TableReport; orders: TableReport;
+  users: TableReport;
+  products: TableReport;
+  orders: TableReport;
   /** Orders not imported because of their legacy status, by status. */
   skippedStatuses: Record<string, number>;
   failures: { table: string; legacyId: string; reason: string }[];
   /** Orders whose legacy total_cents differs from the sum of their lines (the lines are used). */
   totalMismatches: number;
-  eventsBefore: number; eventsAfter: number; seconds: number;
+  eventsBefore: number;
+  eventsAfter: number;
+  seconds: number;
 }
 
 // The same rules the API applies to new users and products.
 const userRow = z.object({ email: z.string().trim().email().max(320), name: z.string().trim().min(1).max(200) });
 const productRow = z.object({
-  sku: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._\-]+$/), name: z.string().trim().min(1).max(200),
-  priceCents: z.number().int().positive(), stock: z.number().int().nonnegative(),
+  sku: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._\-]+$/),
+  name: z.string().trim().min(1).max(200),
+  priceCents: z.number().int().positive(),
+  stock: z.number().int().nonnegative(),
 });
 
 const report = (total: number): TableReport => ({ total, imported: 0, alreadyDone: 0, failed: 0, skipped: 0 });
@@ -63,8 +81,15 @@ export async function importCrud(db: Db, legacyUrl: string, opts: ImportOptions 
     const counts = await legacy.counts();
     const eventsBefore = await countEvents(db);
     const r: ImportReport = {
-      users: report(counts.users), products: report(counts.products), orders: report(counts.orders),
-      skippedStatuses: {}, failures: [], totalMismatches: 0, eventsBefore, eventsAfter: eventsBefore, seconds: 0,
+      users: report(counts.users),
+      products: report(counts.products),
+      orders: report(counts.orders),
+      skippedStatuses: {},
+      failures: [],
+      totalMismatches: 0,
+      eventsBefore,
+      eventsAfter: eventsBefore,
+      seconds: 0,
     };
     out(`Importing ${counts.users} users, ${counts.products} products and ${counts.orders} orders.`);
     const every = (n: number) => opts.progressEvery ?? Math.min(500, Math.max(50, Math.ceil(n / 10)));
@@ -86,63 +111,106 @@ export async function importCrud(db: Db, legacyUrl: string, opts: ImportOptions 
 
     const userIds = new Map<string, string>();
     const users = new Progress('users', counts.users, out, every(counts.users));
-    await runPool(tasks(legacy.users(), db, (u) => importId('users', u.id), (u, done) => {
-      if (done) { userIds.set(u.id, (done as { userId: string }).userId); r.users.alreadyDone += 1; users.tick(true); return null; }
-      return async () => {
-        const row = userRow.safeParse(u);
-        if (!row.success) fail(r.users, 'users', u.id, reasonOf(row.error));
-        else {
-          await attempt(r.users, 'users', u.id, async () => {
-            const res = await createUser({ write: { db } }, ctx(importId('users', u.id), u.createdAt), row.data);
-            userIds.set(u.id, res.userId);
-          });
-        }
-        users.tick();
-      };
-    }), concurrency);
+    await runPool(
+      tasks(
+        legacy.users(),
+        db,
+        (u) => importId('users', u.id),
+        (u, done) => {
+          if (done) {
+            userIds.set(u.id, (done as { userId: string }).userId);
+            r.users.alreadyDone += 1;
+            users.tick(true);
+            return null;
+          }
+          return async () => {
+            const row = userRow.safeParse(u);
+            if (!row.success) fail(r.users, 'users', u.id, reasonOf(row.error));
+            else {
+              await attempt(r.users, 'users', u.id, async () => {
+                const res = await createUser({ write: { db } }, ctx(importId('users', u.id), u.createdAt), row.data);
+                userIds.set(u.id, res.userId);
+              });
+            }
+            users.tick();
+          };
+        },
+      ),
+      concurrency,
+    );
     users.print();
 
     const productIds = new Map<string, string>();
     const products = new Progress('products', counts.products, out, every(counts.products));
-    await runPool(tasks(legacy.products(), db, (p) => importId('products', p.id), (p, done) => {
-      if (done) { productIds.set(p.id, (done as { productId: string }).productId); r.products.alreadyDone += 1; products.tick(true); return null; }
-      return async () => {
-        // Stock at creation: what is left now plus what completed orders have taken since.
-        const row = productRow.safeParse({ ...p, stock: p.stock + p.soldUnits });
-        if (!row.success) fail(r.products, 'products', p.id, reasonOf(row.error));
-        else {
-          await attempt(r.products, 'products', p.id, async () => {
-            const res = await createProduct({ write: { db } }, ctx(importId('products', p.id), p.createdAt), row.data);
-            productIds.set(p.id, res.productId);
-          });
-        }
-        products.tick();
-      };
-    }), concurrency);
+    await runPool(
+      tasks(
+        legacy.products(),
+        db,
+        (p) => importId('products', p.id),
+        (p, done) => {
+          if (done) {
+            productIds.set(p.id, (done as { productId: string }).productId);
+            r.products.alreadyDone += 1;
+            products.tick(true);
+            return null;
+          }
+          return async () => {
+            // Stock at creation: what is left now plus what completed orders have taken since.
+            const row = productRow.safeParse({ ...p, stock: p.stock + p.soldUnits });
+            if (!row.success) fail(r.products, 'products', p.id, reasonOf(row.error));
+            else {
+              await attempt(r.products, 'products', p.id, async () => {
+                const res = await createProduct({ write: { db } }, ctx(importId('products', p.id), p.createdAt), row.data);
+                productIds.set(p.id, res.productId);
+              });
+            }
+            products.tick();
+          };
+        },
+      ),
+      concurrency,
+    );
     products.print();
 
     const orders = new Progress('orders', counts.orders, out, every(counts.orders));
-    await runPool(tasks(legacy.orders(), db, (o) => importId('order-commands', o.id), (o, done) => {
-      if (done) { r.orders.alreadyDone += 1; orders.tick(true); return null; }
-      return async () => {
-        const plan = planOrder(o, userIds, productIds);
-        if ('skip' in plan) {
-          r.orders.skipped += 1;
-          r.skippedStatuses[o.status] = (r.skippedStatuses[o.status] ?? 0) + 1;
-        } else if ('fail' in plan) {
-          fail(r.orders, 'orders', o.id, plan.fail);
-        } else {
-          if (plan.total !== o.totalCents) r.totalMismatches += 1;
-          await attempt(r.orders, 'orders', o.id, async () => {
-            await recordHistoricalOrder({ write: { db } }, ctx(importId('order-commands', o.id), o.createdAt), {
-              orderId: importId('orders', o.id), userId: plan.userId, items: plan.items, paymentToken: `legacy_${o.id}`,
-              outcome: plan.outcome, prices: 'given', settledAt: o.updatedAt < o.createdAt ? o.createdAt : o.updatedAt,
-            });
-          });
-        }
-        orders.tick();
-      };
-    }), concurrency);
+    await runPool(
+      tasks(
+        legacy.orders(),
+        db,
+        (o) => importId('order-commands', o.id),
+        (o, done) => {
+          if (done) {
+            r.orders.alreadyDone += 1;
+            orders.tick(true);
+            return null;
+          }
+          return async () => {
+            const plan = planOrder(o, userIds, productIds);
+            if ('skip' in plan) {
+              r.orders.skipped += 1;
+              r.skippedStatuses[o.status] = (r.skippedStatuses[o.status] ?? 0) + 1;
+            } else if ('fail' in plan) {
+              fail(r.orders, 'orders', o.id, plan.fail);
+            } else {
+              if (plan.total !== o.totalCents) r.totalMismatches += 1;
+              await attempt(r.orders, 'orders', o.id, async () => {
+                await recordHistoricalOrder({ write: { db } }, ctx(importId('order-commands', o.id), o.createdAt), {
+                  orderId: importId('orders', o.id),
+                  userId: plan.userId,
+                  items: plan.items,
+                  paymentToken: `legacy_${o.id}`,
+                  outcome: plan.outcome,
+                  prices: 'given',
+                  settledAt: o.updatedAt < o.createdAt ? o.createdAt : o.updatedAt,
+                });
+              });
+            }
+            orders.tick();
+          };
+        },
+      ),
+      concurrency,
+    );
     orders.print();
 
     r.eventsAfter = await countEvents(db);
@@ -158,13 +226,21 @@ export async function importCrud(db: Db, legacyUrl: string, opts: ImportOptions 
  * done are found in one query and only counted (`done` holds their stored result).
  */
 async function* tasks<T>(
-  pages: AsyncIterable<T[]>, db: Db, commandIdOf: (row: T) => string,
+  pages: AsyncIterable<T[]>,
+  db: Db,
+  commandIdOf: (row: T) => string,
   make: (row: T, done: unknown) => (() => Promise<void>) | null,
 ): AsyncGenerator<PoolTask> {
   for await (const page of pages) {
     const ids = page.map(commandIdOf);
-    const done = new Map((await db.select({ id: commandResults.commandId, result: commandResults.result }).from(commandResults)
-      .where(inArray(commandResults.commandId, ids))).map((d) => [d.id, d.result]));
+    const done = new Map(
+      (
+        await db
+          .select({ id: commandResults.commandId, result: commandResults.result })
+          .from(commandResults)
+          .where(inArray(commandResults.commandId, ids))
+      ).map((d) => [d.id, d.result]),
+    );
     for (const row of page) {
       const run = make(row, done.get(commandIdOf(row)));
       if (run) yield { run };
@@ -173,14 +249,18 @@ async function* tasks<T>(
 }
 
 type OrderPlan =
-  | { skip: true } | { fail: string }
+  | { skip: true }
+  | { fail: string }
   | { userId: string; outcome: HistoricalOutcome; items: { productId: string; quantity: number; unitPriceCents: number }[]; total: number };
 
 /** Maps a legacy order onto a historical one, or says why it cannot be. */
 export function planOrder(o: LegacyOrder, userIds: Map<string, string>, productIds: Map<string, string>): OrderPlan {
   const status = o.status.trim().toLowerCase();
-  const outcome: HistoricalOutcome | null = (COMPLETED_STATUSES as readonly string[]).includes(status) ? 'completed'
-    : (CANCELLED_STATUSES as readonly string[]).includes(status) ? 'payment_failed' : null;
+  const outcome: HistoricalOutcome | null = (COMPLETED_STATUSES as readonly string[]).includes(status)
+    ? 'completed'
+    : (CANCELLED_STATUSES as readonly string[]).includes(status)
+      ? 'payment_failed'
+      : null;
   if (!outcome) return { skip: true };
   const userId = userIds.get(o.userId);
   if (!userId) return { fail: `its user ${o.userId} was not imported` };

@@ -2,7 +2,11 @@
  * One unit of work. Tasks with the same `key` run one after another, in the order given; a
  * `barrier` task runs alone, after every task before it and before any task after it.
  */
-export interface PoolTask { key?: string; barrier?: boolean; run(): Promise<void> }
+export interface PoolTask {
+  key?: string;
+  barrier?: boolean;
+  run(): Promise<void>;
+}
 
 /**
  * Runs tasks with at most `concurrency` in flight, taking them lazily from a (possibly async)
@@ -17,14 +21,21 @@ export async function runPool(tasks: Iterable<PoolTask> | AsyncIterable<PoolTask
     while (inFlight.size >= (task.barrier ? 1 : concurrency)) await Promise.race(inFlight);
     if (failure) break;
     if (task.barrier) {
-      try { await task.run(); } catch (error) { failure = { error }; break; }
+      try {
+        await task.run();
+      } catch (error) {
+        failure = { error };
+        break;
+      }
       continue;
     }
     const before = task.key ? lanes.get(task.key) : undefined;
     const done: Promise<void> = (async () => {
       if (before) await before;
       if (!failure) await task.run();
-    })().catch((error: unknown) => { failure ??= { error }; });
+    })().catch((error: unknown) => {
+      failure ??= { error };
+    });
     inFlight.add(done);
     void done.then(() => {
       inFlight.delete(done);

@@ -7,7 +7,12 @@ export class Progress {
   private skipped = 0;
   private readonly started = performance.now();
 
-  constructor(private readonly label: string, private readonly total: number, private readonly out: (line: string) => void, private readonly every = 500) {}
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+    private readonly out: (line: string) => void,
+    private readonly every = 500,
+  ) {}
 
   /** One row finished; `skipped` when an earlier run had already done it. */
   tick(skipped = false) {
@@ -16,7 +21,9 @@ export class Progress {
     if (this.done % this.every === 0 && this.done < this.total) this.print();
   }
 
-  get count() { return this.done; }
+  get count() {
+    return this.done;
+  }
 
   print() {
     const pct = this.total ? Math.floor((this.done / this.total) * 100) : 100;
@@ -24,5 +31,7 @@ export class Progress {
     this.out(`${this.label} ${this.done}/${this.total} (${pct}%${skipped}) ${this.elapsed().toFixed(1)} s`);
   }
 
-  elapsed() { return (performance.now() - this.started) / 1000; }
+  elapsed() {
+    return (performance.now() - this.started) / 1000;
+  }
 }

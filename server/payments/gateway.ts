@@ -9,10 +9,7 @@ export type ChargeResult = { ok: true; chargeId: string } | { ok: false; reason:
  * `voided` (nothing was charged yet; any later charge for the order is declined), or `declined`
  * (the charge had been declined: nothing to give back).
  */
-export type RefundResult =
-  | { status: 'refunded'; chargeId: string; amountCents: number }
-  | { status: 'voided' }
-  | { status: 'declined' };
+export type RefundResult = { status: 'refunded'; chargeId: string; amountCents: number } | { status: 'voided' } | { status: 'declined' };
 
 export interface PaymentGateway {
   charge(orderId: string, amountCents: number, token: string): Promise<ChargeResult>;

@@ -19,7 +19,10 @@ const newChargeId = () => `ch_${randomBytes(12).toString('hex')}`;
  * up waiting must compensate (see server/saga/jobs.ts).
  */
 export class SimulatedGateway implements PaymentGateway {
-  constructor(private sql: postgres.Sql, private opts: SimulatedGatewayOptions) {}
+  constructor(
+    private sql: postgres.Sql,
+    private opts: SimulatedGatewayOptions,
+  ) {}
 
   async charge(orderId: string, amountCents: number, token: string): Promise<ChargeResult> {
     const behaviour = tokenBehaviour(token);
@@ -29,14 +32,18 @@ export class SimulatedGateway implements PaymentGateway {
       VALUES (${orderId}, ${amountCents}, ${status}, ${behaviour.kind === 'pay' ? newChargeId() : ''}, now())
       ON CONFLICT (order_id) DO NOTHING
       RETURNING status, charge_id, amount_cents`;
-    const row = inserted ?? (await this.sql<LedgerRow[]>`SELECT status, charge_id, amount_cents FROM gateway_charges WHERE order_id = ${orderId}`)[0];
+    const row =
+      inserted ?? (await this.sql<LedgerRow[]>`SELECT status, charge_id, amount_cents FROM gateway_charges WHERE order_id = ${orderId}`)[0];
     if (!row) throw new Error(`gateway: the ledger row of order ${orderId} vanished`);
     if (behaviour.kind === 'pay' && behaviour.slow) await delay(this.opts.slowMs);
     switch (row.status) {
       case 'charged':
-      case 'refunded': return { ok: true, chargeId: row.charge_id }; // the first answer, even if refunded since
-      case 'declined': return { ok: false, reason: behaviour.kind === 'decline' ? behaviour.reason : 'card_declined' };
-      case 'voided': return { ok: false, reason: 'voided' };
+      case 'refunded':
+        return { ok: true, chargeId: row.charge_id }; // the first answer, even if refunded since
+      case 'declined':
+        return { ok: false, reason: behaviour.kind === 'decline' ? behaviour.reason : 'card_declined' };
+      case 'voided':
+        return { ok: false, reason: 'voided' };
     }
   }
 
@@ -48,7 +55,9 @@ export class SimulatedGateway implements PaymentGateway {
         ON CONFLICT (order_id) DO NOTHING
         RETURNING status`;
       if (voided) return { status: 'voided' } as const;
-      const [row] = await tx<LedgerRow[]>`SELECT status, charge_id, amount_cents FROM gateway_charges WHERE order_id = ${orderId} FOR UPDATE`;
+      const [row] = await tx<
+        LedgerRow[]
+      >`SELECT status, charge_id, amount_cents FROM gateway_charges WHERE order_id = ${orderId} FOR UPDATE`;
       if (!row) throw new Error(`gateway: the ledger row of order ${orderId} vanished`);
       if (row.status === 'charged') {
         await tx`UPDATE gateway_charges SET status = 'refunded', refunded_at = now() WHERE order_id = ${orderId}`;
@@ -61,4 +70,7 @@ export class SimulatedGateway implements PaymentGateway {
 }
 
 /** The answer's delay; unref'd so that a worker that stops is not held up by a gateway that has not answered. */
-const delay = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms).unref(); });
+const delay = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });

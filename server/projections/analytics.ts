@@ -4,7 +4,16 @@ import { dailyRegistrations, dailyRevenue } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
 
 /** One daily_revenue row's increments (keys are its columns), plus the day's registrations. */
-interface Day { day: string; currency: string; registrations: number; placed_count: number; completed_count: number; cancelled_count: number; revenue_cents: number; refunded_cents: number }
+interface Day {
+  day: string;
+  currency: string;
+  registrations: number;
+  placed_count: number;
+  completed_count: number;
+  cancelled_count: number;
+  revenue_cents: number;
+  refunded_cents: number;
+}
 
 /**
  * reports.*, analytics.kpis and dashboard.summary: per-day (and per-currency) counters. Days are UTC.
@@ -24,24 +33,52 @@ export const analyticsProjection: ProjectionDefinition = {
     const day = (at: string, currency = 'USD') => {
       const d = at.slice(0, 10);
       const k = `${d}/${currency}`;
-      return days.get(k) ?? days.set(k, { day: d, currency, registrations: 0, placed_count: 0, completed_count: 0, cancelled_count: 0, revenue_cents: 0, refunded_cents: 0 }).get(k)!;
+      return (
+        days.get(k) ??
+        days
+          .set(k, {
+            day: d,
+            currency,
+            registrations: 0,
+            placed_count: 0,
+            completed_count: 0,
+            cancelled_count: 0,
+            revenue_cents: 0,
+            refunded_cents: 0,
+          })
+          .get(k)!
+      );
     };
     for (const e of events) {
       switch (e.type) {
-        case 'UserCreated': day(e.occurredAt).registrations++; break;
-        case 'OrderPlaced': day(e.occurredAt, e.data.currency).placed_count++; break;
+        case 'UserCreated':
+          day(e.occurredAt).registrations++;
+          break;
+        case 'OrderPlaced':
+          day(e.occurredAt, e.data.currency).placed_count++;
+          break;
         case 'OrderCompleted': {
-          const d = day(e.occurredAt, e.data.currency); d.completed_count++; d.revenue_cents += e.data.totalCents;
+          const d = day(e.occurredAt, e.data.currency);
+          d.completed_count++;
+          d.revenue_cents += e.data.totalCents;
           break;
         }
-        case 'OrderCancelled': day(e.occurredAt, e.data.currency).cancelled_count++; break;
-        case 'PaymentRefunded': day(e.occurredAt, e.data.currency).refunded_cents += e.data.amountCents; break;
-        default: break;
+        case 'OrderCancelled':
+          day(e.occurredAt, e.data.currency).cancelled_count++;
+          break;
+        case 'PaymentRefunded':
+          day(e.occurredAt, e.data.currency).refunded_cents += e.data.amountCents;
+          break;
+        default:
+          break;
       }
     }
     const all = [...days.values()];
-    const regs = [...all.filter((d) => d.registrations > 0).reduce((m, d) => m.set(d.day, (m.get(d.day) ?? 0) + d.registrations), new Map<string, number>())]
-      .map(([d, count]) => ({ day: d, count }));
+    const regs = [
+      ...all
+        .filter((d) => d.registrations > 0)
+        .reduce((m, d) => m.set(d.day, (m.get(d.day) ?? 0) + d.registrations), new Map<string, number>()),
+    ].map(([d, count]) => ({ day: d, count }));
     if (regs.length) {
       await tx.execute(sql`
         INSERT INTO daily_registrations (day, count)

@@ -26,7 +26,8 @@ export const cohortsProjection: ProjectionDefinition = {
     const customers: { user_id: string; registered_at: string; cohort_week: string }[] = [];
     const activity = new Map<string, { user_id: string; week: string; completed_orders: number }>();
     for (const e of events) {
-      if (e.type === 'UserCreated') customers.push({ user_id: e.data.userId, registered_at: e.occurredAt, cohort_week: weekOf(e.occurredAt) });
+      if (e.type === 'UserCreated')
+        customers.push({ user_id: e.data.userId, registered_at: e.occurredAt, cohort_week: weekOf(e.occurredAt) });
       else if (e.type === 'OrderCompleted') {
         const week = weekOf(e.occurredAt);
         const k = `${e.data.userId}/${week}`;

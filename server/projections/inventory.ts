@@ -3,7 +3,16 @@ import { recordset } from '@/db/columns';
 import { inventory } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
 
-interface Row { product_id: string; sku?: string; name?: string; price_cents?: number; on_hand?: number; on_hand_delta: number; reserved_delta: number; updated_at: string }
+interface Row {
+  product_id: string;
+  sku?: string;
+  name?: string;
+  price_cents?: number;
+  on_hand?: number;
+  on_hand_delta: number;
+  reserved_delta: number;
+  updated_at: string;
+}
 
 /** catalog.products: price, on hand, reserved and available per product. */
 export const inventoryProjection: ProjectionDefinition = {
@@ -24,14 +33,38 @@ export const inventoryProjection: ProjectionDefinition = {
     for (const e of events) {
       const at = e.occurredAt;
       switch (e.type) {
-        case 'ProductCreated': Object.assign(row(e.data.productId, at), { sku: e.data.sku, name: e.data.name, price_cents: e.data.priceCents, on_hand: e.data.stock, on_hand_delta: 0, reserved_delta: 0 }); break;
-        case 'ProductPriceChanged': row(e.data.productId, at).price_cents = e.data.priceCents; break;
+        case 'ProductCreated':
+          Object.assign(row(e.data.productId, at), {
+            sku: e.data.sku,
+            name: e.data.name,
+            price_cents: e.data.priceCents,
+            on_hand: e.data.stock,
+            on_hand_delta: 0,
+            reserved_delta: 0,
+          });
+          break;
+        case 'ProductPriceChanged':
+          row(e.data.productId, at).price_cents = e.data.priceCents;
+          break;
         // Stock moves as deltas, which commute: the result cannot depend on how commits interleave.
-        case 'InventoryRestocked': row(e.data.productId, at).on_hand_delta += e.data.quantity; break;
-        case 'InventoryReserved': for (const l of e.data.lines) row(l.productId, at).reserved_delta += l.quantity; break;
-        case 'OrderCompleted': for (const l of e.data.lines) { const r = row(l.productId, at); r.on_hand_delta -= l.quantity; r.reserved_delta -= l.quantity; } break;
-        case 'OrderCancelled': for (const l of e.data.released) row(l.productId, at).reserved_delta -= l.quantity; break;
-        default: break;
+        case 'InventoryRestocked':
+          row(e.data.productId, at).on_hand_delta += e.data.quantity;
+          break;
+        case 'InventoryReserved':
+          for (const l of e.data.lines) row(l.productId, at).reserved_delta += l.quantity;
+          break;
+        case 'OrderCompleted':
+          for (const l of e.data.lines) {
+            const r = row(l.productId, at);
+            r.on_hand_delta -= l.quantity;
+            r.reserved_delta -= l.quantity;
+          }
+          break;
+        case 'OrderCancelled':
+          for (const l of e.data.released) row(l.productId, at).reserved_delta -= l.quantity;
+          break;
+        default:
+          break;
       }
     }
     const all = [...rows.values()];

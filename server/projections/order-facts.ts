@@ -5,21 +5,37 @@ import type { ProjectionDefinition } from './types';
 import type { StoredEvent } from '@/server/domain/events';
 
 interface Row {
-  order_id: string; user_id?: string; currency?: string; total_cents?: number; placed_at?: string; paid_at?: string;
-  reserved_at?: string; completed_at?: string; cancelled_at?: string; cancel_reason?: string; refunded_cents?: number;
+  order_id: string;
+  user_id?: string;
+  currency?: string;
+  total_cents?: number;
+  placed_at?: string;
+  paid_at?: string;
+  reserved_at?: string;
+  completed_at?: string;
+  cancelled_at?: string;
+  cancel_reason?: string;
+  refunded_cents?: number;
 }
 
 /** What one event says about its order; null for events this read model does not keep. */
 function factOf(e: StoredEvent): Omit<Row, 'order_id'> | null {
   const at = e.occurredAt;
   switch (e.type) {
-    case 'OrderPlaced': return { user_id: e.data.userId, currency: e.data.currency, total_cents: e.data.totalCents, placed_at: at };
-    case 'PaymentProcessed': return { paid_at: at };
-    case 'InventoryReserved': return { reserved_at: at };
-    case 'OrderCompleted': return { completed_at: at };
-    case 'PaymentRefunded': return { refunded_cents: e.data.amountCents };
-    case 'OrderCancelled': return { cancel_reason: e.data.reason, cancelled_at: at };
-    default: return null;
+    case 'OrderPlaced':
+      return { user_id: e.data.userId, currency: e.data.currency, total_cents: e.data.totalCents, placed_at: at };
+    case 'PaymentProcessed':
+      return { paid_at: at };
+    case 'InventoryReserved':
+      return { reserved_at: at };
+    case 'OrderCompleted':
+      return { completed_at: at };
+    case 'PaymentRefunded':
+      return { refunded_cents: e.data.amountCents };
+    case 'OrderCancelled':
+      return { cancel_reason: e.data.reason, cancelled_at: at };
+    default:
+      return null;
   }
 }
 

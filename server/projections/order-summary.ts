@@ -5,24 +5,52 @@ import type { ProjectionDefinition } from './types';
 import type { StoredEvent } from '@/server/domain/events';
 
 interface Row {
-  order_id: string; user_id?: string; status?: string; saga_step?: string; cancel_reason?: string; total_cents?: number;
-  currency?: string; lines?: unknown; placed_at?: string; paid_at?: string; completed_at?: string; cancelled_at?: string;
-  refunded_cents?: number; updated_at: string;
+  order_id: string;
+  user_id?: string;
+  status?: string;
+  saga_step?: string;
+  cancel_reason?: string;
+  total_cents?: number;
+  currency?: string;
+  lines?: unknown;
+  placed_at?: string;
+  paid_at?: string;
+  completed_at?: string;
+  cancelled_at?: string;
+  refunded_cents?: number;
+  updated_at: string;
 }
 
 /** The saga step an order is at after each event: what the portal's timeline shows. */
 function change(e: StoredEvent): Omit<Row, 'order_id' | 'updated_at'> | null {
   const at = e.occurredAt;
   switch (e.type) {
-    case 'OrderPlaced': return { user_id: e.data.userId, status: 'pending', saga_step: 'payment', total_cents: e.data.totalCents, currency: e.data.currency, lines: e.data.lines, placed_at: at };
-    case 'PaymentProcessed': return { status: 'paid', saga_step: 'inventory', paid_at: at };
-    case 'PaymentFailed': return { saga_step: 'cancellation' };
-    case 'InventoryReserved': return { saga_step: 'completion' };
-    case 'InventoryUnavailable': return { saga_step: 'refund' };
-    case 'OrderCompleted': return { status: 'completed', saga_step: 'done', completed_at: at };
-    case 'PaymentRefunded': return { saga_step: 'cancellation', refunded_cents: e.data.amountCents };
-    case 'OrderCancelled': return { status: 'cancelled', saga_step: 'done', cancel_reason: e.data.reason, cancelled_at: at };
-    default: return null;
+    case 'OrderPlaced':
+      return {
+        user_id: e.data.userId,
+        status: 'pending',
+        saga_step: 'payment',
+        total_cents: e.data.totalCents,
+        currency: e.data.currency,
+        lines: e.data.lines,
+        placed_at: at,
+      };
+    case 'PaymentProcessed':
+      return { status: 'paid', saga_step: 'inventory', paid_at: at };
+    case 'PaymentFailed':
+      return { saga_step: 'cancellation' };
+    case 'InventoryReserved':
+      return { saga_step: 'completion' };
+    case 'InventoryUnavailable':
+      return { saga_step: 'refund' };
+    case 'OrderCompleted':
+      return { status: 'completed', saga_step: 'done', completed_at: at };
+    case 'PaymentRefunded':
+      return { saga_step: 'cancellation', refunded_cents: e.data.amountCents };
+    case 'OrderCancelled':
+      return { status: 'cancelled', saga_step: 'done', cancel_reason: e.data.reason, cancelled_at: at };
+    default:
+      return null;
   }
 }
 
@@ -32,7 +60,16 @@ export const orderSummaryProjection: ProjectionDefinition = {
   database: 'read',
   name: 'order_summary',
   version: 1,
-  handles: ['OrderPlaced', 'PaymentProcessed', 'PaymentFailed', 'InventoryReserved', 'InventoryUnavailable', 'OrderCompleted', 'PaymentRefunded', 'OrderCancelled'],
+  handles: [
+    'OrderPlaced',
+    'PaymentProcessed',
+    'PaymentFailed',
+    'InventoryReserved',
+    'InventoryUnavailable',
+    'OrderCompleted',
+    'PaymentRefunded',
+    'OrderCancelled',
+  ],
   tables: ['order_summaries'],
   onError: 'park-stream',
   async applyBatch(tx, events) {

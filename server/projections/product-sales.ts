@@ -3,9 +3,25 @@ import { recordset } from '@/db/columns';
 import { productDaily, productOpenLines } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
 
-interface OpenLine { order_id: string; product_id: string; quantity: number; value_cents: number; currency: string }
-interface Sale { product_id: string; day: string; currency: string; units_sold: number; revenue_cents: number; completed_orders: number }
-interface Settled { order_id: string; day: string }
+interface OpenLine {
+  order_id: string;
+  product_id: string;
+  quantity: number;
+  value_cents: number;
+  currency: string;
+}
+interface Sale {
+  product_id: string;
+  day: string;
+  currency: string;
+  units_sold: number;
+  revenue_cents: number;
+  completed_orders: number;
+}
+interface Settled {
+  order_id: string;
+  day: string;
+}
 
 /**
  * analytics.products and analytics.productDaily: per product, day and currency, units and revenue
@@ -33,7 +49,11 @@ export const productSalesProjection: ProjectionDefinition = {
         case 'OrderPlaced':
           for (const l of e.data.lines) {
             const k = `${e.data.orderId}/${l.productId}`;
-            const line = open.get(k) ?? open.set(k, { order_id: e.data.orderId, product_id: l.productId, quantity: 0, value_cents: 0, currency: e.data.currency }).get(k)!;
+            const line =
+              open.get(k) ??
+              open
+                .set(k, { order_id: e.data.orderId, product_id: l.productId, quantity: 0, value_cents: 0, currency: e.data.currency })
+                .get(k)!;
             line.quantity += l.quantity;
             line.value_cents += l.quantity * l.unitPriceCents;
           }
@@ -42,17 +62,30 @@ export const productSalesProjection: ProjectionDefinition = {
           const seen = new Set<string>();
           for (const l of e.data.lines) {
             const k = `${l.productId}/${day}/${e.data.currency}`;
-            const s = sales.get(k) ?? sales.set(k, { product_id: l.productId, day, currency: e.data.currency, units_sold: 0, revenue_cents: 0, completed_orders: 0 }).get(k)!;
+            const s =
+              sales.get(k) ??
+              sales
+                .set(k, { product_id: l.productId, day, currency: e.data.currency, units_sold: 0, revenue_cents: 0, completed_orders: 0 })
+                .get(k)!;
             s.units_sold += l.quantity;
             s.revenue_cents += l.quantity * l.unitPriceCents;
-            if (!seen.has(l.productId)) { seen.add(l.productId); s.completed_orders++; }
+            if (!seen.has(l.productId)) {
+              seen.add(l.productId);
+              s.completed_orders++;
+            }
           }
           done.push(e.data.orderId);
           break;
         }
-        case 'PaymentRefunded': refunds.push({ order_id: e.data.orderId, day }); break;
-        case 'OrderCancelled': cancels.push({ order_id: e.data.orderId, day }); done.push(e.data.orderId); break;
-        default: break;
+        case 'PaymentRefunded':
+          refunds.push({ order_id: e.data.orderId, day });
+          break;
+        case 'OrderCancelled':
+          cancels.push({ order_id: e.data.orderId, day });
+          done.push(e.data.orderId);
+          break;
+        default:
+          break;
       }
     }
     // Lines first: a refund or cancellation in this same batch finds its order's lines.

@@ -10,8 +10,14 @@ import { cohortsProjection } from './cohorts';
 
 /** Every read model the runner keeps. */
 export const projections: ProjectionDefinition[] = [
-  userProfileProjection, userSearchProjection, orderSummaryProjection, inventoryProjection, analyticsProjection,
-  orderFactsProjection, productSalesProjection, cohortsProjection,
+  userProfileProjection,
+  userSearchProjection,
+  orderSummaryProjection,
+  inventoryProjection,
+  analyticsProjection,
+  orderFactsProjection,
+  productSalesProjection,
+  cohortsProjection,
 ];
 
 export const projectionNames = projections.map((p) => p.name);

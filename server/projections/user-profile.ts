@@ -4,7 +4,14 @@ import { userProfiles } from '@/db/schema';
 import { HOME_CURRENCY } from '@/server/domain/contracts';
 import type { ProjectionDefinition } from './types';
 
-interface Patch { userId: string; created?: { email: string; name: string; memberSince: string }; email?: string; lastLoginAt?: string; orders: number; spent: Record<string, number> }
+interface Patch {
+  userId: string;
+  created?: { email: string; name: string; memberSince: string };
+  email?: string;
+  lastLoginAt?: string;
+  orders: number;
+  spent: Record<string, number>;
+}
 
 /**
  * users.profile and users.list: one row per user with completed-order totals. Money is kept per
@@ -24,21 +31,48 @@ export const userProfileProjection: ProjectionDefinition = {
     const patch = (userId: string) => patches.get(userId) ?? patches.set(userId, { userId, orders: 0, spent: {} }).get(userId)!;
     for (const e of events) {
       switch (e.type) {
-        case 'UserCreated': patch(e.data.userId).created = { email: e.data.email, name: e.data.name, memberSince: e.occurredAt }; break;
-        case 'UserEmailUpdated': patch(e.data.userId).email = e.data.email; break;
-        case 'UserLoggedIn': patch(e.data.userId).lastLoginAt = e.data.at; break;
-        case 'OrderCompleted': { const p = patch(e.data.userId); p.orders += 1; p.spent[e.data.currency] = (p.spent[e.data.currency] ?? 0) + e.data.totalCents; break; }
-        default: break;
+        case 'UserCreated':
+          patch(e.data.userId).created = { email: e.data.email, name: e.data.name, memberSince: e.occurredAt };
+          break;
+        case 'UserEmailUpdated':
+          patch(e.data.userId).email = e.data.email;
+          break;
+        case 'UserLoggedIn':
+          patch(e.data.userId).lastLoginAt = e.data.at;
+          break;
+        case 'OrderCompleted': {
+          const p = patch(e.data.userId);
+          p.orders += 1;
+          p.spent[e.data.currency] = (p.spent[e.data.currency] ?? 0) + e.data.totalCents;
+          break;
+        }
+        default:
+          break;
       }
     }
     const all = [...patches.values()];
-    const created = all.filter((p) => p.created).map((p) => ({
-      user_id: p.userId, email: p.email ?? p.created!.email, name: p.created!.name, member_since: p.created!.memberSince,
-      last_login_at: p.lastLoginAt ?? null, total_orders: p.orders, total_spent_cents: p.spent[HOME_CURRENCY] ?? 0, spent_by_currency: p.spent,
-    }));
-    const updated = all.filter((p) => !p.created).map((p) => ({
-      user_id: p.userId, email: p.email ?? null, last_login_at: p.lastLoginAt ?? null, orders: p.orders, spent: p.spent[HOME_CURRENCY] ?? 0, spent_by_currency: p.spent,
-    }));
+    const created = all
+      .filter((p) => p.created)
+      .map((p) => ({
+        user_id: p.userId,
+        email: p.email ?? p.created!.email,
+        name: p.created!.name,
+        member_since: p.created!.memberSince,
+        last_login_at: p.lastLoginAt ?? null,
+        total_orders: p.orders,
+        total_spent_cents: p.spent[HOME_CURRENCY] ?? 0,
+        spent_by_currency: p.spent,
+      }));
+    const updated = all
+      .filter((p) => !p.created)
+      .map((p) => ({
+        user_id: p.userId,
+        email: p.email ?? null,
+        last_login_at: p.lastLoginAt ?? null,
+        orders: p.orders,
+        spent: p.spent[HOME_CURRENCY] ?? 0,
+        spent_by_currency: p.spent,
+      }));
     if (created.length) {
       await tx.execute(sql`
         INSERT INTO user_profiles (user_id, email, name, member_since, last_login_at, total_orders, total_spent_cents, spent_by_currency)

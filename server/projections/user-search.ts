@@ -15,10 +15,16 @@ export const userSearchProjection: ProjectionDefinition = {
   async applyBatch(tx, events) {
     const rows = new Map<string, { user_id: string; email: string; name: string | null; member_since: string | null }>();
     for (const e of events) {
-      if (e.type === 'UserCreated') rows.set(e.data.userId, { user_id: e.data.userId, email: e.data.email, name: e.data.name, member_since: e.occurredAt });
+      if (e.type === 'UserCreated')
+        rows.set(e.data.userId, { user_id: e.data.userId, email: e.data.email, name: e.data.name, member_since: e.occurredAt });
       else if (e.type === 'UserEmailUpdated') {
         const prior = rows.get(e.data.userId);
-        rows.set(e.data.userId, { user_id: e.data.userId, email: e.data.email, name: prior?.name ?? null, member_since: prior?.member_since ?? null });
+        rows.set(e.data.userId, {
+          user_id: e.data.userId,
+          email: e.data.email,
+          name: prior?.name ?? null,
+          member_since: prior?.member_since ?? null,
+        });
       }
     }
     if (rows.size === 0) return;

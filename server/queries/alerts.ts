@@ -3,7 +3,11 @@ import { projectionStatus } from './ops';
 
 export type AlertDeps = BothDbDeps & EnvDeps;
 
-export interface Alerts { status: 'ok' | 'degraded'; reasons: string[]; workers: number }
+export interface Alerts {
+  status: 'ok' | 'degraded';
+  reasons: string[];
+  workers: number;
+}
 
 /**
  * What an operator must know now: no live worker, a projection lagging past the thresholds

@@ -1,7 +1,10 @@
 import superjson from 'superjson';
 import type { Freshness } from '@/server/readside/wait';
 
-export interface Answer<T> { data: T; freshness: Freshness }
+export interface Answer<T> {
+  data: T;
+  freshness: Freshness;
+}
 
 const SERIALISED = Symbol('ledgerline.serialisedAnswer');
 
@@ -26,7 +29,10 @@ export function answerOf<T>(text: string, freshness: Freshness, data?: { value: 
     enumerable: true,
     configurable: true,
     get: () => (held ??= { value: (superjson.deserialize(JSON.parse(text)) as Answer<T>).data }).value,
-    set: (value: T) => { held = { value }; delete (answer as { [SERIALISED]?: string })[SERIALISED]; },
+    set: (value: T) => {
+      held = { value };
+      delete (answer as { [SERIALISED]?: string })[SERIALISED];
+    },
   });
   answer.freshness = freshness;
   if (!freshness.stale) Object.defineProperty(answer, SERIALISED, { value: text, enumerable: false, configurable: true });

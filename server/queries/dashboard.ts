@@ -9,7 +9,13 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const TOP_PRODUCTS = 5;
 
 /** What a period (or today) took in one currency. Amounts in different currencies are never added. */
-export interface CurrencyTotals { currency: string; revenueCents: number; completedOrders: number; avgOrderValueCents: number; refundedCents: number }
+export interface CurrencyTotals {
+  currency: string;
+  revenueCents: number;
+  completedOrders: number;
+  avgOrderValueCents: number;
+  refundedCents: number;
+}
 type Counts = { currency: string; placed: number; completed: number; cancelled: number; revenue: number; refunded: number };
 
 function totalsOf(rows: Counts[], currencies: string[]) {
@@ -18,7 +24,13 @@ function totalsOf(rows: Counts[], currencies: string[]) {
     const r = by.get(currency);
     const revenueCents = r?.revenue ?? 0;
     const completedOrders = r?.completed ?? 0;
-    return { currency, revenueCents, completedOrders, avgOrderValueCents: completedOrders ? Math.round(revenueCents / completedOrders) : 0, refundedCents: r?.refunded ?? 0 };
+    return {
+      currency,
+      revenueCents,
+      completedOrders,
+      avgOrderValueCents: completedOrders ? Math.round(revenueCents / completedOrders) : 0,
+      refundedCents: r?.refunded ?? 0,
+    };
   });
   // Counts of orders add up across currencies; money does not.
   const count = (f: (r: Counts) => number) => rows.reduce((a, r) => a + f(r), 0);
@@ -37,7 +49,8 @@ export function dashboardSummary(s: ReadDeps, input: { from?: string; to?: strin
   const from = input.from ?? isoDay(new Date(Date.parse(to) - 29 * 86400_000));
   const projections = ['analytics', 'order_summary', 'product_sales_daily', 'inventory'];
   return readModel(s, 'dashboard.summary', projections, [from, to, today, input.currency ?? null], input, async () => {
-    const totals = (a: string, b: string) => s.read.db.execute<Counts>(sql`
+    const totals = (a: string, b: string) =>
+      s.read.db.execute<Counts>(sql`
       SELECT currency, sum(placed_count)::int AS placed, sum(completed_count)::int AS completed, sum(cancelled_count)::int AS cancelled,
         sum(revenue_cents)::float8 AS revenue, sum(refunded_cents)::float8 AS refunded
       FROM daily_revenue WHERE day BETWEEN ${a}::date AND ${b}::date GROUP BY currency`);
@@ -68,19 +81,32 @@ export function dashboardSummary(s: ReadDeps, input: { from?: string; to?: strin
     const main = (t: ReturnType<typeof totalsOf>) => t.byCurrency.find((c) => c.currency === currency);
     const rank = new Map(currencies.map((c, i) => [c, i]));
     return {
-      currencies, currency,
+      currencies,
+      currency,
       today: {
-        currency, revenueCents: main(day)?.revenueCents ?? 0, completedOrders: day.completed, placedOrders: day.placed,
-        newUsers: registrations.find((d) => d.day === today)?.count ?? 0, byCurrency: day.byCurrency,
+        currency,
+        revenueCents: main(day)?.revenueCents ?? 0,
+        completedOrders: day.completed,
+        placedOrders: day.placed,
+        newUsers: registrations.find((d) => d.day === today)?.count ?? 0,
+        byCurrency: day.byCurrency,
       },
       period: {
-        from, to, currency, revenueCents: main(period)?.revenueCents ?? 0, avgOrderValueCents: main(period)?.avgOrderValueCents ?? 0,
-        completedOrders: period.completed, placedOrders: period.placed, cancelledOrders: period.cancelled,
+        from,
+        to,
+        currency,
+        revenueCents: main(period)?.revenueCents ?? 0,
+        avgOrderValueCents: main(period)?.avgOrderValueCents ?? 0,
+        completedOrders: period.completed,
+        placedOrders: period.placed,
+        cancelledOrders: period.cancelled,
         newUsers: registrations.reduce((a, d) => a + d.count, 0),
         cancellationRate: period.completed + period.cancelled ? period.cancelled / (period.completed + period.cancelled) : 0,
         byCurrency: period.byCurrency,
       },
-      revenue, registrations, ordersByStatus: [...byStatus],
+      revenue,
+      registrations,
+      ordersByStatus: [...byStatus],
       topProducts: [...top].sort((a, b) => (rank.get(a.currency) ?? 99) - (rank.get(b.currency) ?? 99)),
     };
   });

@@ -11,11 +11,17 @@ const withTimeout = <T>(p: Promise<T>, ms: number) =>
  */
 export async function healthReport(s: AlertDeps & Pick<RedisDeps, 'redis'>) {
   const [db, redis] = await Promise.all([
-    withTimeout(s.write.db.execute(sql`SELECT 1`), 2000).then(() => true, () => false),
-    withTimeout(s.redis.ping(), 2000).then(() => true, () => false),
+    withTimeout(s.write.db.execute(sql`SELECT 1`), 2000).then(
+      () => true,
+      () => false,
+    ),
+    withTimeout(s.redis.ping(), 2000).then(
+      () => true,
+      () => false,
+    ),
   ]);
   const alerts = db ? await withTimeout(systemAlerts(s), 3000).catch(() => null) : null;
-  const status = !db || !redis ? 'down' : alerts?.status ?? 'degraded';
+  const status = !db || !redis ? 'down' : (alerts?.status ?? 'degraded');
   return { ok: db && redis, db, redis, status, reasons: alerts?.reasons ?? [], workers: alerts?.workers ?? 0 };
 }
 

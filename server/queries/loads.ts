@@ -4,8 +4,14 @@ import type { WriteDeps } from '@/server/deps';
 import { percentOf } from '@/server/domain/contracts';
 
 export interface BulkLoad {
-  name: string; totalEvents: number; doneEvents: number; percent: number;
-  startedAt: string; updatedAt: string; finishedAt: string | null; failure: string | null;
+  name: string;
+  totalEvents: number;
+  doneEvents: number;
+  percent: number;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  failure: string | null;
   running: boolean;
 }
 
@@ -21,9 +27,14 @@ export async function bulkLoadsNow(s: WriteDeps): Promise<BulkLoad[]> {
   const rows = await s.write.db.select().from(bulkLoads).orderBy(desc(bulkLoads.startedAt)).limit(10);
   const now = Date.now();
   return rows.map((r) => ({
-    name: r.name, totalEvents: r.totalEvents, doneEvents: r.doneEvents,
+    name: r.name,
+    totalEvents: r.totalEvents,
+    doneEvents: r.doneEvents,
     percent: percentOf(r.doneEvents, r.totalEvents),
-    startedAt: r.startedAt.toISOString(), updatedAt: r.updatedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null,
-    failure: r.failure, running: r.finishedAt === null && now - r.updatedAt.getTime() < STALE_MS,
+    startedAt: r.startedAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    failure: r.failure,
+    running: r.finishedAt === null && now - r.updatedAt.getTime() < STALE_MS,
   }));
 }

@@ -6,8 +6,20 @@ import { decodeCursor, readModel, type ReadOptions } from './read-model';
 import { pageOf } from './rows';
 
 const summary = selectOf(orderSummaries, [
-  'orderId', 'userId', 'status', 'sagaStep', 'cancelReason', 'totalCents', 'currency', 'lines',
-  'placedAt', 'paidAt', 'completedAt', 'cancelledAt', 'refundedCents', 'updatedAt',
+  'orderId',
+  'userId',
+  'status',
+  'sagaStep',
+  'cancelReason',
+  'totalCents',
+  'currency',
+  'lines',
+  'placedAt',
+  'paidAt',
+  'completedAt',
+  'cancelledAt',
+  'refundedCents',
+  'updatedAt',
 ]);
 
 export type OrderSummary = typeof orderSummaries.$inferSelect & {
@@ -22,7 +34,9 @@ export const normalizeOrder = (o: OrderSummary): OrderSummary => summary.row(o);
 
 export function getOrder(s: ReadDeps, input: { orderId: string } & ReadOptions) {
   return readModel(s, 'orders.get', ['order_summary'], input.orderId, input, async () => {
-    const rows = await s.read.db.execute<OrderSummary>(sql`SELECT ${orderSummaryColumns} FROM order_summaries WHERE order_id = ${input.orderId}`);
+    const rows = await s.read.db.execute<OrderSummary>(
+      sql`SELECT ${orderSummaryColumns} FROM order_summaries WHERE order_id = ${input.orderId}`,
+    );
     return rows[0] ? normalizeOrder(rows[0]) : null;
   });
 }
@@ -32,8 +46,13 @@ export function getOrder(s: ReadDeps, input: { orderId: string } & ReadOptions) 
  * so a chart's day drills down to exactly the orders it counted.
  */
 export interface OrderFilter {
-  status?: string; from?: string; to?: string;
-  on?: 'placed' | 'completed' | 'cancelled'; productId?: string; cancelReason?: string; currency?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  on?: 'placed' | 'completed' | 'cancelled';
+  productId?: string;
+  cancelReason?: string;
+  currency?: string;
 }
 
 function filterSql(f: OrderFilter) {
@@ -63,7 +82,9 @@ export function listOrders(s: ReadDeps, input: OrderFilter & { limit: number; cu
 export function countOrders(s: ReadDeps, input: OrderFilter & ReadOptions) {
   const { minPosition: _m, waitMs: _w, ...key } = input;
   return readModel(s, 'orders.count', ['order_summary'], key, input, async () => {
-    const [row] = await s.read.db.execute<{ count: number }>(sql`SELECT count(*)::int AS count FROM order_summaries WHERE ${filterSql(input)}`);
+    const [row] = await s.read.db.execute<{ count: number }>(
+      sql`SELECT count(*)::int AS count FROM order_summaries WHERE ${filterSql(input)}`,
+    );
     return { count: row?.count ?? 0 };
   });
 }

@@ -4,7 +4,10 @@ import { DomainError } from '@/server/domain/errors';
 import { answerOf, serialiseAnswer, type Answer } from './answer';
 
 export type { Answer };
-export interface ReadOptions { minPosition?: number; waitMs?: number }
+export interface ReadOptions {
+  minPosition?: number;
+  waitMs?: number;
+}
 
 /**
  * The one path every read-model query takes: wait for `minPosition` on the projections it reads,
@@ -39,10 +42,14 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 function partOk(kind: CursorPart, v: unknown): boolean {
   switch (kind) {
-    case 'number': return typeof v === 'number' && Number.isFinite(v);
-    case 'uuid': return typeof v === 'string' && UUID.test(v);
-    case 'timestamp': return typeof v === 'string' && ISO.test(v) && !Number.isNaN(Date.parse(v));
-    case 'string': return typeof v === 'string' && v.length <= 200 && badCharacter(v) === null;
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'uuid':
+      return typeof v === 'string' && UUID.test(v);
+    case 'timestamp':
+      return typeof v === 'string' && ISO.test(v) && !Number.isNaN(Date.parse(v));
+    case 'string':
+      return typeof v === 'string' && v.length <= 200 && badCharacter(v) === null;
   }
 }
 
@@ -64,5 +71,7 @@ export function decodeCursor(cursor: string | undefined, shape: readonly CursorP
 }
 
 export class CursorError extends DomainError {
-  constructor() { super('BAD_REQUEST', 'The cursor is not valid (it must be a nextCursor this API returned); start from the first page without one'); }
+  constructor() {
+    super('BAD_REQUEST', 'The cursor is not valid (it must be a nextCursor this API returned); start from the first page without one');
+  }
 }

@@ -2,7 +2,16 @@ import { sql } from 'drizzle-orm';
 import type { ReadDeps } from '@/server/deps';
 import { readModel, type ReadOptions } from './read-model';
 
-export type RevenueDay = { day: string; currency: string; completedCount: number; revenueCents: number; avgOrderValueCents: number; placedCount: number; cancelledCount: number; refundedCents: number };
+export type RevenueDay = {
+  day: string;
+  currency: string;
+  completedCount: number;
+  revenueCents: number;
+  avgOrderValueCents: number;
+  placedCount: number;
+  cancelledCount: number;
+  refundedCents: number;
+};
 export type DayRange = { from: string; to: string };
 export type RevenueRange = DayRange & { currency?: string };
 
@@ -21,7 +30,9 @@ export async function registrationsBetween(s: ReadDeps, r: DayRange) {
 
 /** Revenue per day in one currency (default USD): amounts in different currencies are never added. */
 export function revenue(s: ReadDeps, input: RevenueRange & ReadOptions) {
-  return readModel(s, 'reports.revenue', ['analytics'], [input.from, input.to, input.currency ?? 'USD'], input, () => revenueBetween(s, input));
+  return readModel(s, 'reports.revenue', ['analytics'], [input.from, input.to, input.currency ?? 'USD'], input, () =>
+    revenueBetween(s, input),
+  );
 }
 
 export async function revenueBetween(s: ReadDeps, r: RevenueRange): Promise<RevenueDay[]> {

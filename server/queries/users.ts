@@ -6,7 +6,16 @@ import { decodeCursor, encodeCursor, readModel, type ReadOptions } from './read-
 import { normalizeOrder, orderSummaryColumns, type OrderSummary } from './orders';
 import { pageOf } from './rows';
 
-const profile = selectOf(userProfiles, ['userId', 'email', 'name', 'memberSince', 'lastLoginAt', 'totalOrders', 'totalSpentCents', 'spentByCurrency']);
+const profile = selectOf(userProfiles, [
+  'userId',
+  'email',
+  'name',
+  'memberSince',
+  'lastLoginAt',
+  'totalOrders',
+  'totalSpentCents',
+  'spentByCurrency',
+]);
 export type UserProfile = typeof userProfiles.$inferSelect;
 
 export function userProfile(s: ReadDeps, input: { userId: string } & ReadOptions) {
@@ -25,7 +34,11 @@ type SearchHit = Pick<typeof userSearch.$inferSelect, 'userId' | 'email' | 'name
  */
 export function searchUsers(s: ReadDeps, input: { q: string; limit: number; cursor?: string } & ReadOptions) {
   return readModel(s, 'users.search', ['user_search'], [input.q, input.limit, input.cursor], input, async () => {
-    const words = input.q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
+    const words = input.q
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean)
+      .slice(0, 8);
     if (words.length === 0) return { items: [], nextCursor: null };
     const tsq = words.map((w) => `${w}:*`).join(' & ');
     const haystackQ = input.q.toLowerCase().trim();
@@ -57,7 +70,6 @@ export function userOrders(s: ReadDeps, input: { userId: string; limit: number; 
   });
 }
 
-
 export const userListSorts = ['name', 'joined', 'orders', 'spent'] as const;
 export type UserListSort = (typeof userListSorts)[number];
 const listed = selectOf(userProfiles, ['userId', 'email', 'name', 'memberSince', 'totalOrders', 'totalSpentCents', 'spentByCurrency']);
@@ -65,28 +77,50 @@ export type UserListRow = Omit<UserProfile, 'lastLoginAt'>;
 
 // "spent" sorts by the home currency (USD) part: amounts in different currencies are never added
 // together, and a user who paid only in other currencies sorts as 0 (then by user id).
-const sortColumn: Record<UserListSort, string> = { name: 'lower(name)', joined: 'member_since', orders: 'total_orders', spent: 'total_spent_cents' };
+const sortColumn: Record<UserListSort, string> = {
+  name: 'lower(name)',
+  joined: 'member_since',
+  orders: 'total_orders',
+  spent: 'total_spent_cents',
+};
 
 /**
  * Every customer, newest first by default, sortable by name, joined, orders or spent, a page at a
  * time (offset: an admin jumps between sort orders and pages; a few thousand rows). `q` narrows the
  * list to users whose name or email contains every word of it.
  */
-export function listUsers(s: ReadDeps, input: { q?: string; sort: UserListSort; dir: 'asc' | 'desc'; limit: number; offset: number } & ReadOptions) {
-  return readModel(s, 'users.list', ['user_profile'], [input.q ?? '', input.sort, input.dir, input.limit, input.offset], input, async () => {
-    const words = (input.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
-    const like = (w: string) => `%${w.replace(/[%_\\]/g, '\\$&')}%`;
-    const where = words.length ? sql.join(words.map((w) => sql`(name ILIKE ${like(w)} OR email ILIKE ${like(w)})`), sql` AND `) : sql`true`;
-    const order = sql.raw(`${sortColumn[input.sort]} ${input.dir === 'asc' ? 'ASC' : 'DESC'}, user_id ${input.dir === 'asc' ? 'ASC' : 'DESC'}`);
-    const rows = await s.read.db.execute<UserListRow & { total: number }>(sql`
+export function listUsers(
+  s: ReadDeps,
+  input: { q?: string; sort: UserListSort; dir: 'asc' | 'desc'; limit: number; offset: number } & ReadOptions,
+) {
+  return readModel(
+    s,
+    'users.list',
+    ['user_profile'],
+    [input.q ?? '', input.sort, input.dir, input.limit, input.offset],
+    input,
+    async () => {
+      const words = (input.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
+      const like = (w: string) => `%${w.replace(/[%_\\]/g, '\\$&')}%`;
+      const where = words.length
+        ? sql.join(
+            words.map((w) => sql`(name ILIKE ${like(w)} OR email ILIKE ${like(w)})`),
+            sql` AND `,
+          )
+        : sql`true`;
+      const order = sql.raw(
+        `${sortColumn[input.sort]} ${input.dir === 'asc' ? 'ASC' : 'DESC'}, user_id ${input.dir === 'asc' ? 'ASC' : 'DESC'}`,
+      );
+      const rows = await s.read.db.execute<UserListRow & { total: number }>(sql`
       SELECT ${listed.columns}, (count(*) OVER ())::int AS total
       FROM user_profiles WHERE ${where} ORDER BY ${order} LIMIT ${input.limit} OFFSET ${input.offset}`);
-    let total = rows[0]?.total;
-    if (total === undefined) {
-      const [c] = await s.read.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM user_profiles WHERE ${where}`);
-      total = c?.n ?? 0;
-    }
-    const items = rows.map(({ total: _total, ...r }) => listed.row(r));
-    return { items, total, offset: input.offset, limit: input.limit };
-  });
+      let total = rows[0]?.total;
+      if (total === undefined) {
+        const [c] = await s.read.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM user_profiles WHERE ${where}`);
+        total = c?.n ?? 0;
+      }
+      const items = rows.map(({ total: _total, ...r }) => listed.row(r));
+      return { items, total, offset: input.offset, limit: input.limit };
+    },
+  );
 }

@@ -18,19 +18,40 @@ export class QueryCache {
   readonly stats = { hits: 0, misses: 0, errors: 0 };
   onResult?: (query: string, hit: boolean) => void;
 
-  constructor(private redis: Redis, private prefix: string) {}
+  constructor(
+    private redis: Redis,
+    private prefix: string,
+  ) {}
 
   key(query: string, checkpoints: Checkpoint[], input: unknown): string {
-    const versions = [...checkpoints].sort((a, b) => a.name.localeCompare(b.name)).map((c) => `${c.name}@${c.version}:${c.txId}:${c.position}`).join('|');
-    const digest = createHash('sha1').update(FORMAT).update('\0').update(versions).update('\0').update(JSON.stringify(input ?? null)).digest('base64url');
+    const versions = [...checkpoints]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((c) => `${c.name}@${c.version}:${c.txId}:${c.position}`)
+      .join('|');
+    const digest = createHash('sha1')
+      .update(FORMAT)
+      .update('\0')
+      .update(versions)
+      .update('\0')
+      .update(JSON.stringify(input ?? null))
+      .digest('base64url');
     return `${this.prefix}:q:${query}:${digest}`;
   }
 
   /** The cached text, or what `load` makes (then stored); `hit` says which. */
-  async textOrLoad(query: string, checkpoints: Checkpoint[], input: unknown, load: () => Promise<string>): Promise<{ text: string; hit: boolean }> {
+  async textOrLoad(
+    query: string,
+    checkpoints: Checkpoint[],
+    input: unknown,
+    load: () => Promise<string>,
+  ): Promise<{ text: string; hit: boolean }> {
     const key = this.key(query, checkpoints, input);
     let cached: string | null = null;
-    try { cached = await this.redis.get(key); } catch { this.stats.errors++; }
+    try {
+      cached = await this.redis.get(key);
+    } catch {
+      this.stats.errors++;
+    }
     if (cached !== null) {
       this.stats.hits++;
       this.onResult?.(query, true);
@@ -39,7 +60,11 @@ export class QueryCache {
     this.stats.misses++;
     this.onResult?.(query, false);
     const text = await load();
-    try { await this.redis.set(key, text, 'EX', CACHE_TTL_SECONDS); } catch { this.stats.errors++; }
+    try {
+      await this.redis.set(key, text, 'EX', CACHE_TTL_SECONDS);
+    } catch {
+      this.stats.errors++;
+    }
     return { text, hit: false };
   }
 }

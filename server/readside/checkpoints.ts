@@ -1,6 +1,11 @@
 import type postgres from 'postgres';
 
-export interface Checkpoint { name: string; version: number; txId: bigint; position: number }
+export interface Checkpoint {
+  name: string;
+  version: number;
+  txId: bigint;
+  position: number;
+}
 
 type Row = { name: string; version: number; tx_id: string; position: string };
 const checkpointOf = (r: Row): Checkpoint => ({ name: r.name, version: r.version, txId: BigInt(r.tx_id), position: Number(r.position) });

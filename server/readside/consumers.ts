@@ -6,12 +6,24 @@ import type { ConsumerDatabase, ConsumerDefinition } from './consumer';
 import { ProjectionRunner, type RunnerOptions } from './projection-runner';
 
 /** A consumer of the log with the runner that applies it and the database it declares. */
-export interface Consumer { def: ConsumerDefinition; runner: ProjectionRunner; db: DbHandle }
+export interface Consumer {
+  def: ConsumerDefinition;
+  runner: ProjectionRunner;
+  db: DbHandle;
+}
 
-export interface ConsumerSet { runners: ProjectionRunner[]; consumers: Consumer[]; byName: Map<string, Consumer> }
+export interface ConsumerSet {
+  runners: ProjectionRunner[];
+  consumers: Consumer[];
+  byName: Map<string, Consumer>;
+}
 
 /** One runner per database the consumers declare; every runner reads the log from the write database. */
-export function buildConsumers(s: BothDbDeps, log: Logger, opts: { projections?: ConsumerDefinition[]; processManagers?: ConsumerDefinition[]; runner?: RunnerOptions } = {}): ConsumerSet {
+export function buildConsumers(
+  s: BothDbDeps,
+  log: Logger,
+  opts: { projections?: ConsumerDefinition[]; processManagers?: ConsumerDefinition[]; runner?: RunnerOptions } = {},
+): ConsumerSet {
   const defs = [...(opts.projections ?? projections), ...(opts.processManagers ?? [])];
   const handles: Record<ConsumerDatabase, DbHandle> = { read: s.read, write: s.write };
   const runners: ProjectionRunner[] = [];

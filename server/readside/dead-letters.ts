@@ -32,11 +32,12 @@ export async function retryDeadLetter(read: DbHandle, source: DbHandle, defs: Co
     const def = defs.find((d) => d.name === letter.projection);
     if (!def) throw notFound(`Projection ${letter.projection} no longer exists`);
     await tx.execute(sql`SELECT 1 FROM projection_checkpoints WHERE name = ${def.name} FOR UPDATE`);
-    const letters = def.onError === 'park-stream' && letter.stream_id
-      ? await tx.execute<Letter>(sql`
+    const letters =
+      def.onError === 'park-stream' && letter.stream_id
+        ? await tx.execute<Letter>(sql`
           SELECT id, projection, position, stream_id, resolved_at FROM dead_letters
           WHERE projection = ${def.name} AND stream_id = ${letter.stream_id} AND resolved_at IS NULL ORDER BY position FOR UPDATE`)
-      : [letter];
+        : [letter];
     let applied = 0;
     for (const l of letters) {
       const event = await eventAt(tx, read, source, l.position);
@@ -45,7 +46,9 @@ export async function retryDeadLetter(read: DbHandle, source: DbHandle, defs: Co
       } catch (err) {
         await tx.execute(sql`UPDATE dead_letters SET attempts = attempts + 1, error = ${messageOf(err)} WHERE id = ${l.id}`);
         if (applied) await tx.execute(sql`SELECT pg_notify(${PROJECTIONS_CHANNEL}, ${def.name})`);
-        return def.onError === 'park-stream' ? { ok: false as const, error: messageOf(err), applied } : { ok: false as const, error: messageOf(err) };
+        return def.onError === 'park-stream'
+          ? { ok: false as const, error: messageOf(err), applied }
+          : { ok: false as const, error: messageOf(err) };
       }
       await tx.execute(sql`UPDATE dead_letters SET resolved_at = now() WHERE id = ${l.id}`);
       applied++;

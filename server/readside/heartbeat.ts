@@ -22,7 +22,8 @@ export function startHeartbeat(s: AlertDeps & RedisDeps, log: Logger, m: Metrics
       INSERT INTO worker_heartbeats (id, host, pid, started_at, beat_at) VALUES (${id}, ${os.hostname()}, ${process.pid}, ${startedAt.toISOString()}::timestamptz, now())
       ON CONFLICT (id) DO UPDATE SET beat_at = now()`;
     const json = await m.registry.getMetricsAsJSON();
-    await s.redis.multi()
+    await s.redis
+      .multi()
       .set(`${s.prefix}:metrics:worker:${id}`, JSON.stringify(json), 'EX', Math.ceil((intervalMs * 4) / 1000))
       .zadd(metricsKey(s.prefix), Date.now(), id)
       .zremrangebyscore(metricsKey(s.prefix), 0, Date.now() - intervalMs * 4)
@@ -32,7 +33,9 @@ export function startHeartbeat(s: AlertDeps & RedisDeps, log: Logger, m: Metrics
     if (alerts.status === 'degraded' && text !== lastWarning) log.warn({ reasons: alerts.reasons }, 'system degraded');
     lastWarning = text;
   };
-  const tick = () => { beat().catch((err: Error) => log.warn({ err: err.message }, 'heartbeat failed')); };
+  const tick = () => {
+    beat().catch((err: Error) => log.warn({ err: err.message }, 'heartbeat failed'));
+  };
   tick();
   const timer = setInterval(tick, intervalMs);
   return {

@@ -29,17 +29,32 @@ export class HeldCheckpoints {
   private closed = false;
 
   /** `onRead` runs after each read of the table (with the error when it failed): waiters judge the new state. */
-  constructor(private read: Pick<DbHandle, 'sql' | 'listen'>, private onRead: (err?: unknown) => void = () => {}) {}
+  constructor(
+    private read: Pick<DbHandle, 'sql' | 'listen'>,
+    private onRead: (err?: unknown) => void = () => {},
+  ) {}
 
   /** Starts listening (once; again after a failure); resolves once it listens. Until it has also read, callers go to the database. */
   start(): Promise<unknown> {
     if (this.closed) return Promise.resolve();
-    this.starting ??= this.read.listen(PROJECTIONS_CHANNEL, () => this.notified(), () => this.relistened(), () => this.lost())
-      .then((meta) => {
-        this.unlisten = meta.unlisten;
-        this.listenUp = true;
-        this.reload().catch(() => undefined);
-      }, (err: unknown) => { this.starting = null; throw err; });
+    this.starting ??= this.read
+      .listen(
+        PROJECTIONS_CHANNEL,
+        () => this.notified(),
+        () => this.relistened(),
+        () => this.lost(),
+      )
+      .then(
+        (meta) => {
+          this.unlisten = meta.unlisten;
+          this.listenUp = true;
+          this.reload().catch(() => undefined);
+        },
+        (err: unknown) => {
+          this.starting = null;
+          throw err;
+        },
+      );
     return this.starting;
   }
 
@@ -81,18 +96,30 @@ export class HeldCheckpoints {
     if (!this.current) {
       const mark = this.marks;
       const epoch = this.epoch;
-      const run = readAllCheckpoints(this.read.sql).then((rows) => {
-        this.known = new Map(rows.map((c) => [c.name, c]));
-        if (this.listenUp && epoch === this.epoch) this.cleanAt = mark;
-        this.onRead();
-      }, (err: unknown) => {
-        this.onRead(err);
-        throw err;
-      }).finally(() => { this.current = null; });
+      const run = readAllCheckpoints(this.read.sql)
+        .then(
+          (rows) => {
+            this.known = new Map(rows.map((c) => [c.name, c]));
+            if (this.listenUp && epoch === this.epoch) this.cleanAt = mark;
+            this.onRead();
+          },
+          (err: unknown) => {
+            this.onRead(err);
+            throw err;
+          },
+        )
+        .finally(() => {
+          this.current = null;
+        });
       this.current = { run, mark };
       return run;
     }
-    this.queued ??= this.current.run.catch(() => undefined).then(() => { this.queued = null; return this.reload(); });
+    this.queued ??= this.current.run
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.reload();
+      });
     return this.queued;
   }
 

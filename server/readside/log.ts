@@ -10,19 +10,38 @@ import { upcast } from '@/server/domain/upcasters';
 export type Queryable = DbOrTx;
 
 /** A place in the log: events are ordered by (tx_id, position). */
-export interface LogPoint { txId: bigint; position: number }
+export interface LogPoint {
+  txId: bigint;
+  position: number;
+}
 
 type Row = {
-  position: string; tx_id: string; event_id: string; stream_id: string; stream_version: number;
-  type: string; schema_version: number; data: unknown; metadata: EventMetadata; occurred_at: Date | string;
+  position: string;
+  tx_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  occurred_at: Date | string;
 };
 
 /** A row of the log as an event at its current version (upcast; not validated again: see `upcast`'s `trusted`). */
 export function toStoredEvent(r: Row): StoredEvent {
   const { type, data } = upcast(r.type, r.schema_version, r.data, { trusted: true });
   return {
-    type, data, position: Number(r.position), txId: r.tx_id, eventId: r.event_id, streamId: r.stream_id,
-    streamVersion: r.stream_version, schemaVersion: r.schema_version, occurredAt: new Date(r.occurred_at).toISOString(), metadata: r.metadata,
+    type,
+    data,
+    position: Number(r.position),
+    txId: r.tx_id,
+    eventId: r.event_id,
+    streamId: r.stream_id,
+    streamVersion: r.stream_version,
+    schemaVersion: r.schema_version,
+    occurredAt: new Date(r.occurred_at).toISOString(),
+    metadata: r.metadata,
   } as StoredEvent;
 }
 
@@ -40,12 +59,25 @@ export async function safeHorizon(db: Queryable): Promise<bigint> {
  * ORDER BY names the table's columns: a bare `tx_id` would mean the output column `tx_id::text`,
  * and text order puts 100000 before 99999 (events skipped and reordered when the ids gain a digit).
  */
-export async function readEvents(db: Queryable, after: LogPoint, horizon: bigint, types: readonly string[] | null, limit: number): Promise<StoredEvent[]> {
+export async function readEvents(
+  db: Queryable,
+  after: LogPoint,
+  horizon: bigint,
+  types: readonly string[] | null,
+  limit: number,
+): Promise<StoredEvent[]> {
   const rows = await db.execute<Row>(sql`
     SELECT position, tx_id::text, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at
     FROM events
     WHERE (tx_id, position) > (${after.txId.toString()}::xid8, ${after.position}) AND tx_id < ${horizon.toString()}::xid8
-      AND ${types ? sql`type IN (${sql.join(types.map((t) => sql`${t}`), sql`, `)})` : sql`true`}
+      AND ${
+        types
+          ? sql`type IN (${sql.join(
+              types.map((t) => sql`${t}`),
+              sql`, `,
+            )})`
+          : sql`true`
+      }
     ORDER BY events.tx_id, events.position LIMIT ${limit}`);
   return rows.map(toStoredEvent);
 }

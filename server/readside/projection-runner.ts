@@ -7,14 +7,21 @@ import { after, lastBefore, readEvents, safeHorizon, type LogPoint } from '@/ser
 import type { Logger } from '@/server/log';
 import { blockedStreams, holdBlocked, parkPoison } from './parked-streams';
 
-export interface RunnerOptions { batchSize?: number; maxAttempts?: number; backoffMs?: number }
+export interface RunnerOptions {
+  batchSize?: number;
+  maxAttempts?: number;
+  backoffMs?: number;
+}
 export type StepOutcome =
-  | { kind: 'applied'; events: number; more: boolean }
-  | { kind: 'idle' } | { kind: 'failed' }
-  | { kind: 'retry'; afterMs: number };
+  { kind: 'applied'; events: number; more: boolean } | { kind: 'idle' } | { kind: 'failed' } | { kind: 'retry'; afterMs: number };
 
 type CheckpointRow = {
-  tx_id: string; position: string; status: string; failing_position: string | null; failing_attempts: number; retry_in_ms: number | null;
+  tx_id: string;
+  position: string;
+  status: string;
+  failing_position: string | null;
+  failing_attempts: number;
+  retry_in_ms: number | null;
 };
 
 const pointOf = (e: StoredEvent): LogPoint => ({ txId: BigInt(e.txId), position: e.position });
@@ -33,14 +40,22 @@ export class ProjectionRunner {
   /** Called after each committed batch, with its duration in seconds. */
   onApplied?: (name: string, events: StoredEvent[], seconds: number) => void;
 
-  constructor(private source: DbHandle, private read: DbHandle, defs: ConsumerDefinition[], private log: Logger, opts: RunnerOptions = {}) {
+  constructor(
+    private source: DbHandle,
+    private read: DbHandle,
+    defs: ConsumerDefinition[],
+    private log: Logger,
+    opts: RunnerOptions = {},
+  ) {
     this.byName = new Map(defs.map((d) => [d.name, d]));
     this.batchSize = opts.batchSize ?? 1000;
     this.maxAttempts = opts.maxAttempts ?? 3;
     this.backoffMs = opts.backoffMs ?? 500;
   }
 
-  get definitions() { return [...this.byName.values()]; }
+  get definitions() {
+    return [...this.byName.values()];
+  }
 
   definition(name: string): ConsumerDefinition {
     const def = this.byName.get(name);
@@ -68,7 +83,10 @@ export class ProjectionRunner {
     for (;;) {
       onStep?.();
       const outcome = await this.step(name);
-      if (outcome.kind === 'applied') { total += outcome.events; continue; }
+      if (outcome.kind === 'applied') {
+        total += outcome.events;
+        continue;
+      }
       return outcome.kind === 'idle' && total > 0 ? { kind: 'applied', events: total, more: false } : outcome;
     }
   }
@@ -158,14 +176,24 @@ export class ProjectionRunner {
    * dead letter and moves on, or (`park-stream`) parks it and blocks its stream. Events of blocked
    * streams up to the saved checkpoint are parked in the same transaction (`held`).
    */
-  private async onFailure(tx: Tx, def: ConsumerDefinition, ck: CheckpointRow, from: LogPoint, events: StoredEvent[], failure: { index: number; error: unknown },
-    batch: { events: StoredEvent[]; blocked: Map<string, number> }): Promise<StepOutcome> {
+  private async onFailure(
+    tx: Tx,
+    def: ConsumerDefinition,
+    ck: CheckpointRow,
+    from: LogPoint,
+    events: StoredEvent[],
+    failure: { index: number; error: unknown },
+    batch: { events: StoredEvent[]; blocked: Map<string, number> },
+  ): Promise<StepOutcome> {
     const poison = events[failure.index]!;
     const applied = events.slice(0, failure.index);
     const prefixEnd = applied.length ? pointOf(applied[applied.length - 1]!) : from;
     const message = errorText(failure.error);
     const attempts = Number(ck.failing_position) === poison.position ? ck.failing_attempts + 1 : 1;
-    this.log.warn({ projection: def.name, eventId: poison.eventId, position: poison.position, attempts, err: message }, 'projection event failed');
+    this.log.warn(
+      { projection: def.name, eventId: poison.eventId, position: poison.position, attempts, err: message },
+      'projection event failed',
+    );
     if (attempts < this.maxAttempts) {
       await holdBlocked(tx, def.name, batch.events, batch.blocked, prefixEnd);
       await this.saveCheckpoint(tx, def.name, prefixEnd, applied);
@@ -185,7 +213,10 @@ export class ProjectionRunner {
     await holdBlocked(tx, def.name, batch.events, batch.blocked, pointOf(poison));
     await parkPoison(tx, def.name, poison, message, attempts);
     await this.saveCheckpoint(tx, def.name, pointOf(poison), applied);
-    this.log.error({ projection: def.name, eventId: poison.eventId, position: poison.position, policy: def.onError }, 'event dead-lettered');
+    this.log.error(
+      { projection: def.name, eventId: poison.eventId, position: poison.position, policy: def.onError },
+      'event dead-lettered',
+    );
     return { kind: 'applied', events: applied.length, more: true };
   }
 

@@ -12,6 +12,10 @@ export async function requestRebuild(s: ReadDbDeps & QueueDeps, name: string) {
     RETURNING name`);
   if (rows.length === 0) throw conflict(`A rebuild of ${name} is already under way`);
   const job: ProjectionJob = { kind: 'rebuild', name };
-  const added = await s.queues().byName[QUEUE.projections]!.add('rebuild', job, { jobId: `rebuild:${name}:${Date.now()}`, attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
+  const added = await s.queues().byName[QUEUE.projections]!.add('rebuild', job, {
+    jobId: `rebuild:${name}:${Date.now()}`,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
+  });
   return { jobId: added.id ?? '' };
 }

@@ -7,8 +7,10 @@ import type { Logger } from '@/server/log';
 
 const BATCH = 5000;
 /** A place in the log, from a row (`tx_id` as text) or an event (`txId`). */
-const pointOf = (r: { tx_id: string; position: string | number } | { txId: string; position: number }): LogPoint =>
-  ({ txId: BigInt('txId' in r ? r.txId : r.tx_id), position: Number(r.position) });
+const pointOf = (r: { tx_id: string; position: string | number } | { txId: string; position: number }): LogPoint => ({
+  txId: BigInt('txId' in r ? r.txId : r.tx_id),
+  position: Number(r.position),
+});
 
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -34,13 +36,19 @@ async function prepareShadow(read: DbHandle, source: DbHandle, def: ConsumerDefi
   await read.sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
   const later: string[] = [];
   for (const t of def.tables) {
-    const [exists] = await read.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = ${schema} AND tablename = ${t}`;
+    const [exists] = await read.sql<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = ${schema} AND tablename = ${t}`;
     const indexes = await read.sql<{ name: string; def: string; is_unique: boolean; constraint_def: string | null }[]>`
       SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS def, x.indisunique AS is_unique,
              (SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid) AS constraint_def
       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class r ON r.oid = x.indrelid JOIN pg_namespace n ON n.oid = r.relnamespace
       WHERE n.nspname = 'public' AND r.relname = ${t} ORDER BY i.relname`;
-    const onShadow = (d: string) => d.replace(` ON public.${t} `, ` ON ${q(schema)}.${q(t)} `).replace(' ON public.', ` ON ${q(schema)}.`).replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ');
+    const onShadow = (d: string) =>
+      d
+        .replace(` ON public.${t} `, ` ON ${q(schema)}.${q(t)} `)
+        .replace(' ON public.', ` ON ${q(schema)}.`)
+        .replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ');
     if (!exists?.n) {
       await read.sql.unsafe(`CREATE TABLE ${q(schema)}.${q(t)} (LIKE public.${q(t)} INCLUDING ALL EXCLUDING INDEXES)`);
       for (const ix of indexes) {
@@ -50,14 +58,20 @@ async function prepareShadow(read: DbHandle, source: DbHandle, def: ConsumerDefi
     }
     for (const ix of indexes) if (!ix.is_unique && !ix.constraint_def) later.push(onShadow(ix.def));
   }
-  await read.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${q(schema)}._checkpoint (id int PRIMARY KEY, tx_id xid8 NOT NULL DEFAULT '0', position bigint NOT NULL DEFAULT 0, processed bigint NOT NULL DEFAULT 0)`);
+  await read.sql.unsafe(
+    `CREATE TABLE IF NOT EXISTS ${q(schema)}._checkpoint (id int PRIMARY KEY, tx_id xid8 NOT NULL DEFAULT '0', position bigint NOT NULL DEFAULT 0, processed bigint NOT NULL DEFAULT 0)`,
+  );
   await read.sql.unsafe(`INSERT INTO ${q(schema)}._checkpoint (id) VALUES (1) ON CONFLICT DO NOTHING`);
   const [count] = await source.sql<{ n: string }[]>`SELECT count(*) AS n FROM events WHERE type = ANY(${def.handles as string[]})`;
   const total = Number(count?.n ?? 0);
   const startedAt = new Date().toISOString();
-  const state = (s: string, processed: number, extra: object = {}) => JSON.stringify({ state: s, processed, total: Math.max(total, processed), startedAt, ...extra });
+  const state = (s: string, processed: number, extra: object = {}) =>
+    JSON.stringify({ state: s, processed, total: Math.max(total, processed), startedAt, ...extra });
   return {
-    def, schema, later, handles: new Set(def.handles),
+    def,
+    schema,
+    later,
+    handles: new Set(def.handles),
     progress: (s, processed, error) => read.sql`
       UPDATE projection_checkpoints SET rebuild = ${state(s, processed, error ? { error } : {})}::jsonb WHERE name = ${def.name}`,
     finished: (processed) => state('done', processed, { finishedAt: new Date().toISOString() }),
@@ -73,7 +87,9 @@ async function prepareShadow(read: DbHandle, source: DbHandle, def: ConsumerDefi
 async function shadowStep(tx: Tx, read: DbHandle, source: DbHandle, group: Shadow[]) {
   const cks = [];
   for (const sh of group) {
-    const [ck] = await tx.execute<{ tx_id: string; position: string; processed: string }>(sql.raw(`SELECT tx_id::text, position, processed FROM ${q(sh.schema)}._checkpoint WHERE id = 1 FOR UPDATE`));
+    const [ck] = await tx.execute<{ tx_id: string; position: string; processed: string }>(
+      sql.raw(`SELECT tx_id::text, position, processed FROM ${q(sh.schema)}._checkpoint WHERE id = 1 FOR UPDATE`),
+    );
     cks.push({ from: pointOf(ck!), processed: Number(ck!.processed) });
   }
   const from = cks.reduce((a, c) => (after(a, c.from) ? c.from : a), cks[0]!.from);
@@ -85,14 +101,21 @@ async function shadowStep(tx: Tx, read: DbHandle, source: DbHandle, group: Shado
   const end = pointOf(events[events.length - 1]!);
   for (const [i, sh] of group.entries()) {
     const ck = cks[i]!;
-    if (!after(end, ck.from)) { shadows.push({ applied: 0, processed: ck.processed }); continue; }
+    if (!after(end, ck.from)) {
+      shadows.push({ applied: 0, processed: ck.processed });
+      continue;
+    }
     const mine = events.filter((e) => sh.handles.has(e.type) && after(pointOf(e), ck.from));
     if (mine.length) {
       await tx.execute(sql.raw(`SET LOCAL search_path TO ${q(sh.schema)}, public`));
       await sh.def.applyBatch(tx, mine);
     }
     const processed = ck.processed + mine.length;
-    await tx.execute(sql.raw(`UPDATE ${q(sh.schema)}._checkpoint SET tx_id = '${end.txId}'::xid8, position = ${end.position}, processed = ${processed} WHERE id = 1`));
+    await tx.execute(
+      sql.raw(
+        `UPDATE ${q(sh.schema)}._checkpoint SET tx_id = '${end.txId}'::xid8, position = ${end.position}, processed = ${processed} WHERE id = 1`,
+      ),
+    );
     shadows.push({ applied: mine.length, processed });
   }
   await tx.execute(sql.raw('SET LOCAL search_path TO public'));
@@ -104,7 +127,12 @@ async function shadowStep(tx: Tx, read: DbHandle, source: DbHandle, group: Shado
  * tables keep answering (and keep being updated), then swaps them in under the projection's
  * checkpoint lock. Resumable: the shadow keeps its own checkpoint, so a retried job continues.
  */
-export async function rebuildProjection(read: DbHandle, source: DbHandle, def: ConsumerDefinition, log: Logger): Promise<{ events: number }> {
+export async function rebuildProjection(
+  read: DbHandle,
+  source: DbHandle,
+  def: ConsumerDefinition,
+  log: Logger,
+): Promise<{ events: number }> {
   const [r] = await rebuildProjections(read, source, [def], log);
   return r!;
 }
@@ -114,7 +142,12 @@ export async function rebuildProjection(read: DbHandle, source: DbHandle, def: C
  * and parsed once for all of them (a projection's events are only a part of the log), then each
  * is swapped in on its own, exactly as `rebuildProjection` swaps one.
  */
-export async function rebuildProjections(read: DbHandle, source: DbHandle, defs: readonly ConsumerDefinition[], log: Logger): Promise<{ name: string; events: number }[]> {
+export async function rebuildProjections(
+  read: DbHandle,
+  source: DbHandle,
+  defs: readonly ConsumerDefinition[],
+  log: Logger,
+): Promise<{ name: string; events: number }[]> {
   const group: Shadow[] = [];
   for (const def of defs) group.push(await prepareShadow(read, source, def));
   try {
@@ -151,7 +184,9 @@ async function swapIn(read: DbHandle, source: DbHandle, sh: Shadow): Promise<num
       await tx.execute(sql.raw(`DROP TABLE public.${q(t)}`));
       await tx.execute(sql.raw(`ALTER TABLE ${q(schema)}.${q(t)} SET SCHEMA public`));
     }
-    const [shadow] = await tx.execute<{ tx_id: string; position: string }>(sql.raw(`SELECT tx_id::text, position FROM ${q(schema)}._checkpoint WHERE id = 1`));
+    const [shadow] = await tx.execute<{ tx_id: string; position: string }>(
+      sql.raw(`SELECT tx_id::text, position FROM ${q(schema)}._checkpoint WHERE id = 1`),
+    );
     // The shadow has applied every handled event below a horizon at least as recent as the one the
     // live checkpoint was taken under; the live one may stand further on, past events it ignores.
     const ck = live && after(pointOf(live), pointOf(shadow!)) ? live : shadow!;

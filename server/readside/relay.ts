@@ -9,7 +9,10 @@ const SCAN = 10_000;
 /** How long the relay keeps looking again, without progress, while committed events wait behind an older open transaction. */
 const BLOCKED_WAIT_MS = 2000;
 
-export interface Route { name: string; handles: readonly string[] }
+export interface Route {
+  name: string;
+  handles: readonly string[];
+}
 
 /**
  * Moves committed events, in safe order, into work for their consumers: it reads past its
@@ -26,8 +29,13 @@ export class Relay {
    * `opts.recheck` runs the relay again when it was blocked (default: `run`); the worker passes its
    * one-at-a-time runner, so a recheck never races another run for the checkpoint row.
    */
-  constructor(private db: Db, routes: Route[], private enqueue: (names: string[], seenAt: number) => Promise<void>, private log: Logger,
-    private opts: { recheck?: () => Promise<unknown> } = {}) {
+  constructor(
+    private db: Db,
+    routes: Route[],
+    private enqueue: (names: string[], seenAt: number) => Promise<void>,
+    private log: Logger,
+    private opts: { recheck?: () => Promise<unknown> } = {},
+  ) {
     for (const r of routes) for (const t of r.handles) this.byType.set(t, [...(this.byType.get(t) ?? []), r.name]);
     this.names = routes.map((r) => r.name);
   }
@@ -49,7 +57,10 @@ export class Relay {
    */
   private recheckIfBlocked(blocked: boolean, progressed: boolean) {
     const now = Date.now();
-    if (!blocked || progressed) { this.recheckMs = 1; this.blockedSince = now; }
+    if (!blocked || progressed) {
+      this.recheckMs = 1;
+      this.blockedSince = now;
+    }
     if (!blocked || this.recheck || now - this.blockedSince > BLOCKED_WAIT_MS) return;
     this.recheck = setTimeout(() => {
       this.recheck = null;
@@ -70,7 +81,9 @@ export class Relay {
         const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
         const horizon = await safeHorizon(tx);
         // Rows this statement sees are committed: any at or past the horizon wait for an older open transaction.
-        const [waiting] = await tx.execute<{ blocked: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM events WHERE tx_id >= ${horizon.toString()}::xid8) AS blocked`);
+        const [waiting] = await tx.execute<{ blocked: boolean }>(
+          sql`SELECT EXISTS (SELECT 1 FROM events WHERE tx_id >= ${horizon.toString()}::xid8) AS blocked`,
+        );
         const blocked = !!waiting?.blocked;
         const started = Date.now();
         const rows = await tx.execute<{ type: string; tx_id: string; position: string; traceparent: string | null }>(sql`
@@ -89,7 +102,13 @@ export class Relay {
         // Every consumer is signalled, not only those that handle these types: each must move its
         // checkpoint past the events it ignores, or a read-your-writes wait on it would never end.
         await this.enqueue(this.names, seenAt);
-        for (const r of rows) eventSpan(`relay ${r.type}`, r.traceparent ?? undefined, { 'ledgerline.position': Number(r.position), 'ledgerline.consumers': this.byType.get(r.type)?.join(',') ?? '' }, started);
+        for (const r of rows)
+          eventSpan(
+            `relay ${r.type}`,
+            r.traceparent ?? undefined,
+            { 'ledgerline.position': Number(r.position), 'ledgerline.consumers': this.byType.get(r.type)?.join(',') ?? '' },
+            started,
+          );
         await tx.execute(sql`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
           last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`);
         return { scanned: rows.length, more: rows.length === SCAN, blocked };

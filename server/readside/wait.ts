@@ -18,9 +18,11 @@ export const MAX_WAITERS_PER_PRINCIPAL = 32;
 
 export class TooManyWaitersError extends Error {
   constructor(readonly scope: 'process' | 'principal') {
-    super(scope === 'principal'
-      ? `You already have ${MAX_WAITERS_PER_PRINCIPAL} queries waiting for minPosition; wait for them, or retry without minPosition`
-      : 'The server is holding too many queries waiting for minPosition; retry in a moment');
+    super(
+      scope === 'principal'
+        ? `You already have ${MAX_WAITERS_PER_PRINCIPAL} queries waiting for minPosition; wait for them, or retry without minPosition`
+        : 'The server is holding too many queries waiting for minPosition; retry in a moment',
+    );
   }
 }
 
@@ -28,10 +30,20 @@ const owner = new AsyncLocalStorage<string>();
 /** Runs `fn` with its waits counted against `principal` (the tRPC layer sets it per call). */
 export const waitingAs = <T>(principal: string, fn: () => T): T => owner.run(principal, fn);
 
-export interface Freshness { position: number; stale: boolean }
-export interface WaitResult { checkpoints: Checkpoint[]; freshness: Freshness }
+export interface Freshness {
+  position: number;
+  stale: boolean;
+}
+export interface WaitResult {
+  checkpoints: Checkpoint[];
+  freshness: Freshness;
+}
 
-interface Waiting { projections: readonly string[]; offer(checkpoints: Checkpoint[]): void; fail(err: unknown): void }
+interface Waiting {
+  projections: readonly string[];
+  offer(checkpoints: Checkpoint[]): void;
+  fail(err: unknown): void;
+}
 
 /** How many event positions' transaction ids are remembered (they never change once committed). */
 const MAX_KNOWN_EVENTS = 10_000;
@@ -52,12 +64,16 @@ export class PositionWaiter {
 
   private readSql: postgres.Sql;
 
-  constructor(read: Pick<DbHandle, 'sql' | 'listen'>, private writeDb: Db) {
+  constructor(
+    read: Pick<DbHandle, 'sql' | 'listen'>,
+    private writeDb: Db,
+  ) {
     this.readSql = read.sql;
     // Each read of the table (after a notification or a re-listen) is offered to every waiting query.
     this.memory = new HeldCheckpoints(read, (err) => {
       for (const w of [...this.waiting]) {
-        if (err) w.fail(err); else w.offer(this.memory.snapshot(w.projections));
+        if (err) w.fail(err);
+        else w.offer(this.memory.snapshot(w.projections));
       }
     });
   }
@@ -88,7 +104,8 @@ export class PositionWaiter {
     return this.waitUntil(projections, minPosition, timeoutMs).finally(() => {
       this.held--;
       const n = (this.perOwner.get(who) ?? 1) - 1;
-      if (n > 0) this.perOwner.set(who, n); else this.perOwner.delete(who);
+      if (n > 0) this.perOwner.set(who, n);
+      else this.perOwner.delete(who);
     });
   }
 
@@ -117,14 +134,26 @@ export class PositionWaiter {
     await this.memory.start();
     const timeout = Math.min(Math.max(timeoutMs, 0), MAX_WAIT_MS);
     return new Promise<WaitResult>((resolve, reject) => {
-      const leave = () => { this.waiting.delete(w); };
-      const done = (f: () => void) => { clearTimeout(timer); leave(); f(); };
+      const leave = () => {
+        this.waiting.delete(w);
+      };
+      const done = (f: () => void) => {
+        clearTimeout(timer);
+        leave();
+        f();
+      };
       const w: Waiting = {
         projections,
-        offer: (cks) => { const r = judge(cks); if (r.ok) done(() => resolve(r)); },
+        offer: (cks) => {
+          const r = judge(cks);
+          if (r.ok) done(() => resolve(r));
+        },
         fail: (err) => done(() => reject(err)),
       };
-      const timer = setTimeout(() => { leave(); fromDatabase().then(resolve, reject); }, timeout);
+      const timer = setTimeout(() => {
+        leave();
+        fromDatabase().then(resolve, reject);
+      }, timeout);
       this.waiting.add(w);
       // The projection may have advanced between the database read and the LISTEN.
       this.memory.reload().catch(() => undefined);

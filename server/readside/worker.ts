@@ -30,7 +30,13 @@ export interface WorkerOptions {
   extra?: (ctx: WorkerContext) => Promise<{ close(): Promise<void> }>;
 }
 
-export interface WorkerContext { services: WorkerDeps; log: Logger; consumers: ConsumerSet; connection: Redis; wakeRelay(): void }
+export interface WorkerContext {
+  services: WorkerDeps;
+  log: Logger;
+  consumers: ConsumerSet;
+  connection: Redis;
+  wakeRelay(): void;
+}
 
 /**
  * One worker process: the relay, every consumer's catch-up jobs and rebuilds. Woken by NOTIFY
@@ -38,14 +44,23 @@ export interface WorkerContext { services: WorkerDeps; log: Logger; consumers: C
  * delay work, never lose it.
  */
 export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOptions = {}) {
-  const consumers = buildConsumers(s, log, { projections: opts.projections, processManagers: opts.processManagers, runner: { batchSize: opts.batchSize, maxAttempts: opts.maxAttempts, backoffMs: opts.backoffMs } });
+  const consumers = buildConsumers(s, log, {
+    projections: opts.projections,
+    processManagers: opts.processManagers,
+    runner: { batchSize: opts.batchSize, maxAttempts: opts.maxAttempts, backoffMs: opts.backoffMs },
+  });
   for (const r of consumers.runners) {
     const stale = await r.ensureCheckpoints();
     if (stale.length === 0) continue;
     log.warn({ projections: stale }, 'projection version changed: rebuilding');
     // A runner's consumers share a database: rebuilt together, in one pass over the log.
     const first = consumers.byName.get(stale[0]!)!;
-    await rebuildProjections(first.db, s.write, stale.map((name) => consumers.byName.get(name)!.def), log);
+    await rebuildProjections(
+      first.db,
+      s.write,
+      stale.map((name) => consumers.byName.get(name)!.def),
+      log,
+    );
   }
   const m = processMetrics(`worker:${process.pid}`);
   for (const r of consumers.runners) {
@@ -53,7 +68,13 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
       m.eventsApplied.inc({ projection: name }, events.length);
       m.batchSeconds.observe({ projection: name }, seconds);
       const startTime = Date.now() - seconds * 1000;
-      for (const e of events) eventSpan(`project ${name}`, e.metadata.traceparent, { 'ledgerline.event': e.type, 'ledgerline.position': e.position, 'ledgerline.event_id': e.eventId }, startTime);
+      for (const e of events)
+        eventSpan(
+          `project ${name}`,
+          e.metadata.traceparent,
+          { 'ledgerline.event': e.type, 'ledgerline.position': e.position, 'ledgerline.event_id': e.eventId },
+          startTime,
+        );
     };
   }
   const heartbeat = startHeartbeat(s, log, m, opts.heartbeatMs);
@@ -66,7 +87,9 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   const jobOpts = { removeOnComplete: true, removeOnFail: 1000 };
 
   const enqueue = async (names: string[], delay = 0) => {
-    await projectionsQueue.addBulk(names.map((name) => ({ name: 'apply', data: { kind: 'apply', name } satisfies ProjectionJob, opts: { ...jobOpts, delay } })));
+    await projectionsQueue.addBulk(
+      names.map((name) => ({ name: 'apply', data: { kind: 'apply', name } satisfies ProjectionJob, opts: { ...jobOpts, delay } })),
+    );
   };
 
   // Per process, one catch-up per consumer at a time; a signal that arrives meanwhile makes it go round again.
@@ -75,18 +98,28 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   const stepAt = new Map<string, number>();
   const catchUp = (name: string): Promise<StepOutcome> => {
     const current = running.get(name);
-    if (current) { current.again = true; return current.done; }
+    if (current) {
+      current.again = true;
+      return current.done;
+    }
     const consumer = consumers.byName.get(name);
     if (!consumer) throw new Error(`Unknown consumer ${name}`);
     const state = { again: false, done: Promise.resolve<StepOutcome>({ kind: 'idle' }) };
-    const onStep = () => { stepAt.set(name, performance.now()); };
+    const onStep = () => {
+      stepAt.set(name, performance.now());
+    };
     state.done = (async () => {
       try {
         let out: StepOutcome;
-        do { state.again = false; out = await consumer.runner.catchUp(name, onStep); } while (state.again && out.kind !== 'failed');
+        do {
+          state.again = false;
+          out = await consumer.runner.catchUp(name, onStep);
+        } while (state.again && out.kind !== 'failed');
         if (out.kind === 'retry') await enqueue([name], out.afterMs);
         return out;
-      } finally { running.delete(name); }
+      } finally {
+        running.delete(name);
+      }
     })();
     running.set(name, state);
     return state.done;
@@ -111,20 +144,35 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   // the saga's, duplicates); one run at a time, a signal meanwhile makes it run once more. What it
   // moves starts the catch-ups here directly. No BullMQ job on that path: should this process die
   // after the relay's checkpoint moved, the sweep's jobs apply the events (a delay, not a loss).
-  const relay = new Relay(s.write.db, consumers.consumers.map((c) => ({ name: c.def.name, handles: c.def.handles })), async (n, seenAt) => { catchUpHere(n, seenAt); }, log,
-    { recheck: () => runRelay() });
+  const relay = new Relay(
+    s.write.db,
+    consumers.consumers.map((c) => ({ name: c.def.name, handles: c.def.handles })),
+    async (n, seenAt) => {
+      catchUpHere(n, seenAt);
+    },
+    log,
+    { recheck: () => runRelay() },
+  );
   await relay.ensureCheckpoint();
   let relayState: { again: boolean; done: Promise<number> } | null = null;
   const runRelay = (): Promise<number> => {
     if (stopping) return Promise.resolve(0); // a recheck timer firing after stop()
-    if (relayState) { relayState.again = true; return relayState.done; }
+    if (relayState) {
+      relayState.again = true;
+      return relayState.done;
+    }
     const state = { again: false, done: Promise.resolve(0) };
     state.done = (async () => {
       try {
         let moved = 0;
-        do { state.again = false; moved += await relay.run(); } while (state.again);
+        do {
+          state.again = false;
+          moved += await relay.run();
+        } while (state.again);
         return moved;
-      } finally { relayState = null; }
+      } finally {
+        relayState = null;
+      }
     })();
     relayState = state;
     return state.done;
@@ -134,7 +182,10 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   const wakeRelay = () => {
     if (relayQueued) return;
     relayQueued = true;
-    relayQueue.add('relay', {}, jobOpts).catch((err: Error) => { relayQueued = false; log.warn({ err: err.message }, 'could not signal the relay'); });
+    relayQueue.add('relay', {}, jobOpts).catch((err: Error) => {
+      relayQueued = false;
+      log.warn({ err: err.message }, 'could not signal the relay');
+    });
   };
   /**
    * A commit (NOTIFY on the events channel): every local consumer looks at once (most find the
@@ -145,24 +196,42 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   const onCommit = () => {
     if (stopping) return;
     catchUpHere(names);
-    runRelay().catch((err: Error) => { log.warn({ err: err.message }, 'relay run failed; signalling it through its queue'); wakeRelay(); });
+    runRelay().catch((err: Error) => {
+      log.warn({ err: err.message }, 'relay run failed; signalling it through its queue');
+      wakeRelay();
+    });
   };
 
-  const relayWorker = new Worker(QUEUE.relay, async () => { relayQueued = false; return runRelay(); }, { connection, prefix, concurrency: 1 });
-  const projectionWorker = new Worker(QUEUE.projections, async (job: Job<ProjectionJob>) => {
-    const data = job.data;
-    if (data.kind === 'rebuild') {
-      const c = consumers.byName.get(data.name);
-      if (!c) throw new Error(`Unknown projection ${data.name}`);
-      return rebuildProjection(c.db, s.write, c.def, log);
-    }
-    // Already catching up here: it goes round once more, and this job is done. Waiting for it would
-    // hold one of the few slots, which fill with such duplicates under load while other projections' signals queue.
-    const current = running.get(data.name);
-    if (current) { current.again = true; return { kind: 'coalesced' }; }
-    return catchUp(data.name);
-  }, { connection, prefix, concurrency: consumers.consumers.length + 1 });
-  for (const w of [relayWorker, projectionWorker]) w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
+  const relayWorker = new Worker(
+    QUEUE.relay,
+    async () => {
+      relayQueued = false;
+      return runRelay();
+    },
+    { connection, prefix, concurrency: 1 },
+  );
+  const projectionWorker = new Worker(
+    QUEUE.projections,
+    async (job: Job<ProjectionJob>) => {
+      const data = job.data;
+      if (data.kind === 'rebuild') {
+        const c = consumers.byName.get(data.name);
+        if (!c) throw new Error(`Unknown projection ${data.name}`);
+        return rebuildProjection(c.db, s.write, c.def, log);
+      }
+      // Already catching up here: it goes round once more, and this job is done. Waiting for it would
+      // hold one of the few slots, which fill with such duplicates under load while other projections' signals queue.
+      const current = running.get(data.name);
+      if (current) {
+        current.again = true;
+        return { kind: 'coalesced' };
+      }
+      return catchUp(data.name);
+    },
+    { connection, prefix, concurrency: consumers.consumers.length + 1 },
+  );
+  for (const w of [relayWorker, projectionWorker])
+    w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
   for (const w of [relayWorker, projectionWorker]) w.on('error', (err) => log.warn({ queue: w.name, err: err.message }, 'worker error'));
 
   // After a lost connection comes back, look again: a NOTIFY meanwhile was missed.

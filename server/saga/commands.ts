@@ -2,8 +2,13 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { orders, products } from '@/db/schema';
 import {
-  decideOrder, evolveOrder,
-  type CancelReason, type OrderCommand, type OrderEvent, type OrderState, type ProductInfo,
+  decideOrder,
+  evolveOrder,
+  type CancelReason,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderState,
+  type ProductInfo,
 } from '@/server/domain/order';
 import { streamId } from '@/server/domain/events';
 import { upcast } from '@/server/domain/upcasters';
@@ -20,9 +25,17 @@ import type { CommandContext } from '@/server/commands/context';
 /** Who asks: by default actor `saga`, the order's correlation id and, as cause, the last event on its stream. */
 export type SagaContext = Partial<CommandContext>;
 
-export interface SagaCommandResult { position: number; events: OrderEvent['type'][] }
+export interface SagaCommandResult {
+  position: number;
+  events: OrderEvent['type'][];
+}
 
-export interface LoadedOrder { state: OrderState; version: number; correlationId: string; lastEventId: string }
+export interface LoadedOrder {
+  state: OrderState;
+  version: number;
+  correlationId: string;
+  lastEventId: string;
+}
 
 /** Locks the order row and folds its stream (the row does not hold the charged/reserved/refunded flags). */
 export async function loadOrderForUpdate(tx: Tx, orderId: string): Promise<LoadedOrder> {
@@ -31,7 +44,8 @@ export async function loadOrderForUpdate(tx: Tx, orderId: string): Promise<Loade
   const stored = await tx.execute<{ event_id: string; type: string; schema_version: number; data: unknown; correlation_id: string }>(sql`
     SELECT event_id, type, schema_version, data, metadata->>'correlationId' AS correlation_id
     FROM events WHERE stream_id = ${streamId.order(orderId)} ORDER BY stream_version`);
-  if (stored.length !== row.version) throw new Error(`Order ${orderId} is at version ${row.version} but its stream has ${stored.length} events`);
+  if (stored.length !== row.version)
+    throw new Error(`Order ${orderId} is at version ${row.version} but its stream has ${stored.length} events`);
   let state: OrderState | null = null;
   for (const e of stored) state = evolveOrder(state, upcast(e.type, e.schema_version, e.data) as OrderEvent);
   const first = stored[0];
@@ -53,7 +67,10 @@ async function lockProducts(tx: Tx, ids: string[]): Promise<ProductInfo[]> {
 /** Applies stock deltas; the CHECK (0 <= reserved <= on_hand) is the last line of defence against overselling. */
 async function moveStock(tx: Tx, moves: StockMove[]) {
   if (moves.length === 0) return;
-  await lockProducts(tx, moves.map((m) => m.product_id));
+  await lockProducts(
+    tx,
+    moves.map((m) => m.product_id),
+  );
   const updated = await tx.execute(sql`
     UPDATE products p SET on_hand = p.on_hand + v.on_hand, reserved = p.reserved + v.reserved
     FROM jsonb_to_recordset(${JSON.stringify(moves)}::jsonb) AS v(product_id uuid, on_hand int, reserved int)
@@ -65,21 +82,30 @@ async function moveStock(tx: Tx, moves: StockMove[]) {
 function stockMoves(events: OrderEvent[]): StockMove[] {
   const moves: StockMove[] = [];
   for (const e of events) {
-    if (e.type === 'InventoryReserved') moves.push(...e.data.lines.map((l) => ({ product_id: l.productId, on_hand: 0, reserved: l.quantity })));
-    if (e.type === 'OrderCompleted') moves.push(...e.data.lines.map((l) => ({ product_id: l.productId, on_hand: -l.quantity, reserved: -l.quantity })));
-    if (e.type === 'OrderCancelled') moves.push(...e.data.released.map((l) => ({ product_id: l.productId, on_hand: 0, reserved: -l.quantity })));
+    if (e.type === 'InventoryReserved')
+      moves.push(...e.data.lines.map((l) => ({ product_id: l.productId, on_hand: 0, reserved: l.quantity })));
+    if (e.type === 'OrderCompleted')
+      moves.push(...e.data.lines.map((l) => ({ product_id: l.productId, on_hand: -l.quantity, reserved: -l.quantity })));
+    if (e.type === 'OrderCancelled')
+      moves.push(...e.data.released.map((l) => ({ product_id: l.productId, on_hand: 0, reserved: -l.quantity })));
   }
   // One record per product: an UPDATE … FROM applies only one source row per target row.
   const byProduct = new Map<string, StockMove>();
   for (const m of moves) {
     const seen = byProduct.get(m.product_id);
-    if (seen) { seen.on_hand += m.on_hand; seen.reserved += m.reserved; } else byProduct.set(m.product_id, { ...m });
+    if (seen) {
+      seen.on_hand += m.on_hand;
+      seen.reserved += m.reserved;
+    } else byProduct.set(m.product_id, { ...m });
   }
   return [...byProduct.values()];
 }
 
 async function runSagaCommand(
-  tx: Tx, ctx: SagaContext, commandType: string, orderId: string,
+  tx: Tx,
+  ctx: SagaContext,
+  commandType: string,
+  orderId: string,
   command: (order: LoadedOrder) => Promise<OrderCommand> | OrderCommand,
 ): Promise<SagaCommandResult> {
   const order = await loadOrderForUpdate(tx, orderId);
@@ -93,7 +119,8 @@ async function runSagaCommand(
     const events = decideOrder(await command(order), order.state);
     const next = events.reduce<OrderState | null>((s, e) => evolveOrder(s, e), order.state)!;
     await moveStock(tx, stockMoves(events));
-    await tx.update(orders)
+    await tx
+      .update(orders)
       .set({ status: next.status, cancelReason: next.cancelReason, version: order.version + events.length, updatedAt: now })
       .where(eq(orders.id, orderId));
     const position = await append(streamId.order(orderId), order.version, events);
@@ -112,7 +139,13 @@ export function processPayment(tx: Tx, ctx: SagaContext, input: { orderId: strin
 export function reserveInventory(tx: Tx, ctx: SagaContext, input: { orderId: string }) {
   return runSagaCommand(tx, ctx, 'saga.reserveInventory', input.orderId, async (order) => ({
     type: 'ReserveInventory',
-    data: { orderId: input.orderId, products: await lockProducts(tx, order.state.lines.map((l) => l.productId)) },
+    data: {
+      orderId: input.orderId,
+      products: await lockProducts(
+        tx,
+        order.state.lines.map((l) => l.productId),
+      ),
+    },
   }));
 }
 

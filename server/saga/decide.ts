@@ -13,7 +13,11 @@ import type { CancelReason } from '@/server/domain/order';
  */
 export type SagaStep = 'payment' | 'inventory' | 'completion' | 'refund' | 'compensation' | 'cancellation' | 'done';
 
-export interface SagaState { step: SagaStep; attempts: number; done: boolean }
+export interface SagaState {
+  step: SagaStep;
+  attempts: number;
+  done: boolean;
+}
 
 /** What the process manager issues, in its own transaction. */
 export type SagaCommand = { type: 'ReserveInventory' } | { type: 'CompleteOrder' } | { type: 'CancelOrder'; reason: CancelReason };
@@ -24,12 +28,23 @@ export type Reaction =
   | { kind: 'move'; step: SagaStep; dispatch: boolean; command: SagaCommand | null };
 
 export const sagaEvents = [
-  'OrderPlaced', 'PaymentProcessed', 'PaymentFailed', 'InventoryReserved', 'InventoryUnavailable',
-  'PaymentRefunded', 'OrderCompleted', 'OrderCancelled',
+  'OrderPlaced',
+  'PaymentProcessed',
+  'PaymentFailed',
+  'InventoryReserved',
+  'InventoryUnavailable',
+  'PaymentRefunded',
+  'OrderCompleted',
+  'OrderCancelled',
 ] as const satisfies readonly EventType[];
 export type SagaEventType = (typeof sagaEvents)[number];
 
-const move = (step: SagaStep, command: SagaCommand | null = null, dispatch = false): Reaction => ({ kind: 'move', step, dispatch, command });
+const move = (step: SagaStep, command: SagaCommand | null = null, dispatch = false): Reaction => ({
+  kind: 'move',
+  step,
+  dispatch,
+  command,
+});
 
 /**
  * The next step for an event. `orderPending` matters only for OrderPlaced: an order recorded as
@@ -44,15 +59,22 @@ export function reactTo(type: SagaEventType, saga: SagaState | null, orderPendin
   if (saga.done) return { kind: 'ignore', why: 'the saga is done' };
   // Only the step that waits for an event acts on it: after a compensation recorded the payment
   // and its refund itself, those events must not set the happy path going again.
-  const expects = (step: SagaStep) => (saga.step === step ? null : { kind: 'ignore', why: `the saga is at ${saga.step}, not ${step}` } as const);
+  const expects = (step: SagaStep) =>
+    saga.step === step ? null : ({ kind: 'ignore', why: `the saga is at ${saga.step}, not ${step}` } as const);
   switch (type) {
-    case 'PaymentProcessed': return expects('payment') ?? move('inventory', { type: 'ReserveInventory' });
-    case 'PaymentFailed': return expects('payment') ?? move('cancellation', { type: 'CancelOrder', reason: 'payment_failed' });
-    case 'InventoryReserved': return expects('inventory') ?? move('completion', { type: 'CompleteOrder' });
-    case 'InventoryUnavailable': return expects('inventory') ?? move('refund', null, true);
-    case 'PaymentRefunded': return expects('refund') ?? move('cancellation', { type: 'CancelOrder', reason: 'out_of_stock' });
+    case 'PaymentProcessed':
+      return expects('payment') ?? move('inventory', { type: 'ReserveInventory' });
+    case 'PaymentFailed':
+      return expects('payment') ?? move('cancellation', { type: 'CancelOrder', reason: 'payment_failed' });
+    case 'InventoryReserved':
+      return expects('inventory') ?? move('completion', { type: 'CompleteOrder' });
+    case 'InventoryUnavailable':
+      return expects('inventory') ?? move('refund', null, true);
+    case 'PaymentRefunded':
+      return expects('refund') ?? move('cancellation', { type: 'CancelOrder', reason: 'out_of_stock' });
     case 'OrderCompleted':
-    case 'OrderCancelled': return move('done');
+    case 'OrderCancelled':
+      return move('done');
     default: {
       const never: never = type;
       return never;
@@ -104,7 +126,9 @@ export function onDue(saga: Pick<SagaState, 'step' | 'attempts'>, policy: SagaPo
     case 'refund':
     case 'compensation': {
       const d = retry(saga.step === 'refund' ? 'refund' : 'compensate');
-      return saga.attempts >= policy.maxPaymentAttempts ? { ...d, alert: `${saga.step} has not gone through after ${saga.attempts} attempts` } : d;
+      return saga.attempts >= policy.maxPaymentAttempts
+        ? { ...d, alert: `${saga.step} has not gone through after ${saga.attempts} attempts` }
+        : d;
     }
     default:
       // Waiting on the log, not on a job: a deadline here is stray.

@@ -8,7 +8,11 @@ import { cancelOrder, loadOrderForUpdate, processPayment, refundPayment } from '
 import type { SagaJob } from './decide';
 import { lockSaga, readSaga, settleStep } from './store';
 
-export interface SagaJobDeps { db: Db; gateway: PaymentGateway; log: Logger }
+export interface SagaJobDeps {
+  db: Db;
+  gateway: PaymentGateway;
+  log: Logger;
+}
 
 /**
  * The saga's slow steps, run as BullMQ jobs outside any projection transaction: call the gateway
@@ -19,9 +23,12 @@ export interface SagaJobDeps { db: Db; gateway: PaymentGateway; log: Logger }
  */
 export function runSagaJob(deps: SagaJobDeps, job: SagaJob): Promise<string> {
   switch (job.kind) {
-    case 'charge': return charge(deps, job);
-    case 'refund': return refund(deps, job);
-    case 'compensate': return compensate(deps, job);
+    case 'charge':
+      return charge(deps, job);
+    case 'refund':
+      return refund(deps, job);
+    case 'compensate':
+      return compensate(deps, job);
   }
 }
 
@@ -41,11 +48,15 @@ async function untilDeadline<T>(deps: SagaJobDeps, job: SagaJob, call: () => Pro
   if (ms <= 0) return TIMED_OUT;
   const pending = call();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => { timer = setTimeout(() => resolve(TIMED_OUT), ms); });
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
   try {
     const answer = await Promise.race([pending, timeout]);
     if (answer === TIMED_OUT) {
-      pending.catch((err: Error) => deps.log.warn({ orderId: job.orderId, job: job.kind, err: err.message }, 'gateway failed after the saga stopped waiting'));
+      pending.catch((err: Error) =>
+        deps.log.warn({ orderId: job.orderId, job: job.kind, err: err.message }, 'gateway failed after the saga stopped waiting'),
+      );
     }
     return answer;
   } finally {
@@ -54,8 +65,11 @@ async function untilDeadline<T>(deps: SagaJobDeps, job: SagaJob, call: () => Pro
 }
 
 async function charge(deps: SagaJobDeps, job: SagaJob): Promise<string> {
-  const [order] = await deps.db.select({ status: orders.status, totalCents: orders.totalCents, token: paymentTokens.token })
-    .from(orders).leftJoin(paymentTokens, eq(paymentTokens.ref, orders.paymentRef)).where(eq(orders.id, job.orderId));
+  const [order] = await deps.db
+    .select({ status: orders.status, totalCents: orders.totalCents, token: paymentTokens.token })
+    .from(orders)
+    .leftJoin(paymentTokens, eq(paymentTokens.ref, orders.paymentRef))
+    .where(eq(orders.id, job.orderId));
   if (!order) return 'no such order';
   if (order.status !== 'pending') return `stale: the order is ${order.status}`;
   // A pending order always holds its token; without one the gateway declines (invalid_token).
@@ -79,7 +93,8 @@ async function refund(deps: SagaJobDeps, job: SagaJob): Promise<string> {
   if (!before || before.step !== 'refund' || !before.deadlineAt) return `stale: the saga is at ${before?.step ?? 'nothing'}`;
   const answer = await untilDeadline(deps, job, () => deps.gateway.refund(job.orderId));
   if (answer === TIMED_OUT) return 'the gateway did not answer before the deadline';
-  if (answer.status !== 'refunded') throw new Error(`Order ${job.orderId} was paid, but the gateway holds no charge to refund (${answer.status})`);
+  if (answer.status !== 'refunded')
+    throw new Error(`Order ${job.orderId} was paid, but the gateway holds no charge to refund (${answer.status})`);
   return deps.db.transaction(async (tx) => {
     const saga = await lockSaga(tx, job.orderId);
     if (!saga || saga.step !== 'refund' || !saga.deadlineAt) return `stale: the saga is at ${saga?.step ?? 'nothing'}`;
@@ -115,11 +130,16 @@ async function settleUnanswered(tx: Tx, orderId: string, closed: RefundResult): 
   let holdsCharge = state.charged && !state.refunded;
   if (state.status === 'pending' && closed.status !== 'voided') {
     // The gateway did answer, too late: record its answer first, so the log shows where the money went.
-    await processPayment(tx, {}, { orderId, outcome: closed.status === 'refunded' ? { ok: true, chargeId: closed.chargeId } : { ok: false, reason: 'declined' } });
+    await processPayment(
+      tx,
+      {},
+      { orderId, outcome: closed.status === 'refunded' ? { ok: true, chargeId: closed.chargeId } : { ok: false, reason: 'declined' } },
+    );
     holdsCharge = closed.status === 'refunded';
   }
   if (holdsCharge) {
-    if (closed.status !== 'refunded') throw new Error(`Order ${orderId} holds a charge, but the gateway refunded nothing (${closed.status})`);
+    if (closed.status !== 'refunded')
+      throw new Error(`Order ${orderId} holds a charge, but the gateway refunded nothing (${closed.status})`);
     await refundPayment(tx, {}, { orderId });
   }
   const reason = closed.status === 'declined' ? 'payment_failed' : 'payment_timeout';

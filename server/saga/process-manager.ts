@@ -11,16 +11,21 @@ type SagaEvent = Extract<StoredEvent, { type: SagaEventType }>;
 
 /** The saga acts for the order's correlation id; the event it reacts to is the cause. */
 const contextOf = (e: SagaEvent): SagaContext => ({
-  actor: 'saga', correlationId: e.metadata.correlationId, causationId: e.eventId,
+  actor: 'saga',
+  correlationId: e.metadata.correlationId,
+  causationId: e.eventId,
   ...(e.metadata.traceparent ? { traceparent: e.metadata.traceparent } : {}),
 });
 
 function issue(tx: Tx, e: SagaEvent, command: SagaCommand) {
   const orderId = e.data.orderId;
   switch (command.type) {
-    case 'ReserveInventory': return reserveInventory(tx, contextOf(e), { orderId });
-    case 'CompleteOrder': return completeOrder(tx, contextOf(e), { orderId });
-    case 'CancelOrder': return cancelOrder(tx, contextOf(e), { orderId, reason: command.reason });
+    case 'ReserveInventory':
+      return reserveInventory(tx, contextOf(e), { orderId });
+    case 'CompleteOrder':
+      return completeOrder(tx, contextOf(e), { orderId });
+    case 'CancelOrder':
+      return cancelOrder(tx, contextOf(e), { orderId, reason: command.reason });
   }
 }
 
@@ -63,10 +68,18 @@ export const orderSagaProcess: ProcessManagerDefinition = {
     const ids = [...new Set(events.map((e) => e.data.orderId))];
     const sagas = await lockSagas(tx, ids);
     const placed = [...new Set(events.filter((e) => e.type === 'OrderPlaced' && !sagas.has(e.data.orderId)).map((e) => e.data.orderId))];
-    const pending = new Set(placed.length
-      ? (await tx.select({ id: orders.id, status: orders.status }).from(orders).where(inArray(orders.id, placed))).filter((o) => o.status === 'pending').map((o) => o.id)
-      : []);
-    const movesStock = new Set(events.filter((e) => (e.type === 'PaymentProcessed' || e.type === 'InventoryReserved') && sagas.has(e.data.orderId)).map((e) => e.data.orderId));
+    const pending = new Set(
+      placed.length
+        ? (await tx.select({ id: orders.id, status: orders.status }).from(orders).where(inArray(orders.id, placed)))
+            .filter((o) => o.status === 'pending')
+            .map((o) => o.id)
+        : [],
+    );
+    const movesStock = new Set(
+      events
+        .filter((e) => (e.type === 'PaymentProcessed' || e.type === 'InventoryReserved') && sagas.has(e.data.orderId))
+        .map((e) => e.data.orderId),
+    );
     await lockStock(tx, [...movesStock]);
 
     const writes = new Map<string, SagaWrite>();
@@ -76,8 +89,11 @@ export const orderSagaProcess: ProcessManagerDefinition = {
       const reaction = reactTo(e.type, saga ?? null, pending.has(orderId));
       if (reaction.kind === 'ignore') continue;
       const next: SagaRow = {
-        orderId, step: reaction.step, attempts: reaction.dispatch ? 0 : saga?.attempts ?? 0,
-        done: reaction.step === 'done', deadlineAt: null,
+        orderId,
+        step: reaction.step,
+        attempts: reaction.dispatch ? 0 : (saga?.attempts ?? 0),
+        done: reaction.step === 'done',
+        deadlineAt: null,
       };
       sagas.set(orderId, next);
       writes.set(orderId, { orderId, step: next.step, attempts: next.attempts, done: next.done, dispatch: reaction.dispatch });

@@ -32,36 +32,60 @@ export async function startSaga(ctx: WorkerContext, opts: SagaRuntimeOptions): P
   const queue = s.queues().byName[QUEUE.saga]!;
   const deps = { db: s.write.db, gateway, log };
 
-  const worker = new Worker(QUEUE.saga, async (job) => {
-    const parsed = sagaJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`Invalid saga job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const outcome = await runSagaJob(deps, parsed.data);
-    log.debug({ ...parsed.data, outcome }, 'saga job done');
-    return outcome;
-  }, { connection: ctx.connection, prefix: bullPrefix(s.prefix), concurrency: opts.concurrency ?? 32 });
-  worker.on('failed', (job, err) => log.warn({ queue: QUEUE.saga, jobId: job?.id, orderId: (job?.data as SagaJob | undefined)?.orderId, err: err.message }, 'saga job failed'));
+  const worker = new Worker(
+    QUEUE.saga,
+    async (job) => {
+      const parsed = sagaJobSchema.safeParse(job.data);
+      if (!parsed.success)
+        throw new UnrecoverableError(`Invalid saga job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const outcome = await runSagaJob(deps, parsed.data);
+      log.debug({ ...parsed.data, outcome }, 'saga job done');
+      return outcome;
+    },
+    { connection: ctx.connection, prefix: bullPrefix(s.prefix), concurrency: opts.concurrency ?? 32 },
+  );
+  worker.on('failed', (job, err) =>
+    log.warn(
+      { queue: QUEUE.saga, jobId: job?.id, orderId: (job?.data as SagaJob | undefined)?.orderId, err: err.message },
+      'saga job failed',
+    ),
+  );
   worker.on('error', (err) => log.warn({ queue: QUEUE.saga, err: err.message }, 'saga worker error'));
 
   const send = async (jobs: SagaJob[]) => {
     if (jobs.length === 0) return;
-    await queue.addBulk(jobs.map((j) => ({
-      name: j.kind, data: j,
-      // One job per step attempt, even if two sweeps race. A failure (say, the database refusing a
-      // connection) is retried at once, within the step's deadline; the sweeper's retries are for silence.
-      opts: { jobId: `${j.kind}-${j.orderId}-${j.attempt}`, attempts: 4, backoff: { type: 'fixed', delay: 250 }, removeOnComplete: true, removeOnFail: 1000 },
-    })));
+    await queue.addBulk(
+      jobs.map((j) => ({
+        name: j.kind,
+        data: j,
+        // One job per step attempt, even if two sweeps race. A failure (say, the database refusing a
+        // connection) is retried at once, within the step's deadline; the sweeper's retries are for silence.
+        opts: {
+          jobId: `${j.kind}-${j.orderId}-${j.attempt}`,
+          attempts: 4,
+          backoff: { type: 'fixed', delay: 250 },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        },
+      })),
+    );
   };
 
   // One sweep at a time per process; a wake-up meanwhile makes it go round again.
   let running: Promise<void> | null = null;
   let again = false;
   const sweep = () => {
-    if (running) { again = true; return; }
+    if (running) {
+      again = true;
+      return;
+    }
     running = (async () => {
       try {
         do {
           again = false;
-          while ((await sweepDueSagas(s.write.db, opts.policy, send, log)) === SWEEP_LIMIT) { /* more are due */ }
+          while ((await sweepDueSagas(s.write.db, opts.policy, send, log)) === SWEEP_LIMIT) {
+            /* more are due */
+          }
         } while (again);
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'saga sweep failed; the next one retries');
@@ -70,7 +94,13 @@ export async function startSaga(ctx: WorkerContext, opts: SagaRuntimeOptions): P
       }
     })();
   };
-  const listener = await s.write.listen(PROJECTIONS_CHANNEL, (name) => { if (name === orderSagaProcess.name) sweep(); }, sweep);
+  const listener = await s.write.listen(
+    PROJECTIONS_CHANNEL,
+    (name) => {
+      if (name === orderSagaProcess.name) sweep();
+    },
+    sweep,
+  );
   const timer = setInterval(sweep, opts.sweepMs ?? 1000);
   sweep();
 

@@ -5,10 +5,17 @@ import type { SagaState, SagaStep } from './decide';
 
 /** The saga's own rows (`order_sagas`); written only under the row lock, in the same transaction as the commands they go with. */
 
-export interface SagaRow extends SagaState { orderId: string; deadlineAt: Date | null }
+export interface SagaRow extends SagaState {
+  orderId: string;
+  deadlineAt: Date | null;
+}
 
 const toRow = (r: typeof sagas.$inferSelect): SagaRow => ({
-  orderId: r.orderId, step: r.step as SagaStep, attempts: r.attempts, deadlineAt: r.deadlineAt, done: r.done === 1,
+  orderId: r.orderId,
+  step: r.step as SagaStep,
+  attempts: r.attempts,
+  deadlineAt: r.deadlineAt,
+  done: r.done === 1,
 });
 
 /** Locks the saga rows of these orders, in order id order (the order every batch takes them in). */
@@ -33,11 +40,23 @@ export async function readSaga(db: DbOrTx, orderId: string): Promise<SagaRow | n
 }
 
 /** A row to write: `dispatch` sets the deadline to now (a job is due at once), otherwise it is cleared. */
-export interface SagaWrite { orderId: string; step: SagaStep; attempts: number; done: boolean; dispatch: boolean }
+export interface SagaWrite {
+  orderId: string;
+  step: SagaStep;
+  attempts: number;
+  done: boolean;
+  dispatch: boolean;
+}
 
 export async function saveSagas(tx: Tx, rows: SagaWrite[]) {
   if (rows.length === 0) return;
-  const records = rows.map((r) => ({ order_id: r.orderId, step: r.step, attempts: r.attempts, done: r.done ? 1 : 0, dispatch: r.dispatch }));
+  const records = rows.map((r) => ({
+    order_id: r.orderId,
+    step: r.step,
+    attempts: r.attempts,
+    done: r.done ? 1 : 0,
+    dispatch: r.dispatch,
+  }));
   await tx.execute(sql`
     INSERT INTO order_sagas (order_id, step, attempts, deadline_at, done, updated_at)
     SELECT order_id, step, attempts, CASE WHEN dispatch THEN now() END, done, now()
@@ -48,5 +67,8 @@ export async function saveSagas(tx: Tx, rows: SagaWrite[]) {
 
 /** The job's answer is in the log now: nothing left to wait for on this step. */
 export async function settleStep(tx: Tx, orderId: string, step?: SagaStep) {
-  await tx.update(sagas).set({ deadlineAt: null, updatedAt: sql`now()`, ...(step ? { step } : {}) }).where(eq(sagas.orderId, orderId));
+  await tx
+    .update(sagas)
+    .set({ deadlineAt: null, updatedAt: sql`now()`, ...(step ? { step } : {}) })
+    .where(eq(sagas.orderId, orderId));
 }

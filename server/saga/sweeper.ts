@@ -13,7 +13,13 @@ export const SWEEP_LIMIT = 500;
  * runs (it carries its own deadline) and whatever it records is checked against the row.
  * Returns how many rows it moved.
  */
-export async function sweepDueSagas(db: Db, policy: SagaPolicy, send: (jobs: SagaJob[]) => Promise<void>, log: Logger, limit = SWEEP_LIMIT): Promise<number> {
+export async function sweepDueSagas(
+  db: Db,
+  policy: SagaPolicy,
+  send: (jobs: SagaJob[]) => Promise<void>,
+  log: Logger,
+  limit = SWEEP_LIMIT,
+): Promise<number> {
   return db.transaction(async (tx) => {
     const rows = await tx.execute<{ order_id: string; step: SagaStep; attempts: number; now: Date }>(sql`
       SELECT order_id, step, attempts, now() AS now FROM order_sagas
@@ -25,7 +31,12 @@ export async function sweepDueSagas(db: Db, policy: SagaPolicy, send: (jobs: Sag
       const d = onDue(r, policy);
       if (d.alert) log.error({ orderId: r.order_id, step: r.step, attempts: r.attempts }, d.alert);
       if (d.job && d.deadlineInMs !== null) {
-        jobs.push({ kind: d.job, orderId: r.order_id, attempt: d.attempts, deadlineAt: new Date(new Date(r.now).getTime() + d.deadlineInMs).toISOString() });
+        jobs.push({
+          kind: d.job,
+          orderId: r.order_id,
+          attempt: d.attempts,
+          deadlineAt: new Date(new Date(r.now).getTime() + d.deadlineInMs).toISOString(),
+        });
       }
       return { order_id: r.order_id, step: d.step, attempts: d.attempts, deadline_ms: d.deadlineInMs };
     });

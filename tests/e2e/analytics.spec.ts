@@ -28,7 +28,9 @@ const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
 /** The Monday (UTC) `weeks` weeks before this week's. */
 const monday = (weeks: number) => {
   const d = new Date();
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7) - 7 * weeks)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7) - 7 * weeks))
+    .toISOString()
+    .slice(0, 10);
 };
 
 /** The page has drawn its data (the main heading is there and no loading skeleton is left). */
@@ -49,17 +51,29 @@ test.describe('analytics on the demo shop', () => {
     const { api, dispose } = await apiFor(playwright, testInfo);
     try {
       // One order in a second currency, so every money figure and export must keep EUR apart from USD.
-      const [buyer, kettle] = await Promise.all([seedUser(api, 'Euro Buyer'), seedProduct(api, { name: 'Euro kettle', priceCents: 2500, stock: 50 })]);
+      const [buyer, kettle] = await Promise.all([
+        seedUser(api, 'Euro Buyer'),
+        seedProduct(api, { name: 'Euro kettle', priceCents: 2500, stock: 50 }),
+      ]);
       const placed = await api.mutate<{ orderId: string; position: number }>('orders.place', {
-        userId: buyer.userId, items: [{ productId: kettle.productId, quantity: 2 }], payment: { token: 'tok_ok' }, currency: 'EUR', commandId: randomUUID(),
+        userId: buyer.userId,
+        items: [{ productId: kettle.productId, quantity: 2 }],
+        payment: { token: 'tok_ok' },
+        currency: 'EUR',
+        commandId: randomUUID(),
       });
       expect((await waitForOrderToSettle(api, placed)).status).toBe('completed');
       // Every read model these pages use has applied the whole demo before any page is checked.
       const position = await writeSide.lastPosition();
       for (const [path, input] of [
-        ['analytics.kpis', { from, to }], ['analytics.funnel', { from, to }], ['analytics.products', { from, to }],
-        ['analytics.cohorts', { from: monday(5), to }], ['dashboard.summary', { from, to }], ['orders.count', {}],
-      ] as const) await api.fresh(path, input, position, 120_000);
+        ['analytics.kpis', { from, to }],
+        ['analytics.funnel', { from, to }],
+        ['analytics.products', { from, to }],
+        ['analytics.cohorts', { from: monday(5), to }],
+        ['dashboard.summary', { from, to }],
+        ['orders.count', {}],
+      ] as const)
+        await api.fresh(path, input, position, 120_000);
     } finally {
       await dispose();
     }
@@ -82,7 +96,10 @@ test.describe('analytics on the demo shop', () => {
     await expect(page.getByTestId('kpi-revenue-period')).toContainText('(USD)');
     await expect(page.getByTestId('kpi-revenue-period-value')).toHaveText(usd(revenue));
     await expect(page.getByTestId('kpi-revenue-period-delta-abs')).toHaveText(signed(revenue - revenueBefore, usd));
-    if (revenueBefore) await expect(page.getByTestId('kpi-revenue-period-delta-pct')).toHaveText(`(${revenue > revenueBefore ? '+' : ''}${(((revenue - revenueBefore) / revenueBefore) * 100).toFixed(1)}%)`);
+    if (revenueBefore)
+      await expect(page.getByTestId('kpi-revenue-period-delta-pct')).toHaveText(
+        `(${revenue > revenueBefore ? '+' : ''}${(((revenue - revenueBefore) / revenueBefore) * 100).toFixed(1)}%)`,
+      );
     await expect(page.getByTestId('kpi-orders').getByTestId('sparkline')).toBeVisible();
     await docsScreenshot(page, testInfo, 'analytics-dashboard-kpis');
 
@@ -109,13 +126,23 @@ test.describe('analytics on the demo shop', () => {
     await docsScreenshot(page, testInfo, 'analytics-drilldown-orders');
 
     // The list's CSV is the page on screen: its orders, in its order, as the write tables have them.
-    const shown = await page.getByTestId('orders-table').locator('a[aria-label^="Order "]').evaluateAll((links) => links.map((l) => l.getAttribute('aria-label')!.slice('Order '.length)));
+    const shown = await page
+      .getByTestId('orders-table')
+      .locator('a[aria-label^="Order "]')
+      .evaluateAll((links) => links.map((l) => l.getAttribute('aria-label')!.slice('Order '.length)));
     expect(shown.length).toBe(Math.min(25, completed));
     const csv = await downloadCsv(page, page.getByRole('button', { name: 'Download ledgerline-orders-page-1.csv' }));
     expect(csv.records.map((r) => r.order_id)).toEqual(shown);
     const written = new Map((await writeSide.orders(shown)).map((o) => [o.orderId, o]));
-    expect(csv.records.map((r) => ({ orderId: r.order_id, status: r.status, userId: r.customer_id, currency: r.currency, totalCents: Number(r.total_cents) })))
-      .toEqual(shown.map((id) => written.get(id)));
+    expect(
+      csv.records.map((r) => ({
+        orderId: r.order_id,
+        status: r.status,
+        userId: r.customer_id,
+        currency: r.currency,
+        totalCents: Number(r.total_cents),
+      })),
+    ).toEqual(shown.map((id) => written.get(id)));
   });
 
   test('the funnel counts the orders placed in the range and how many completed', async ({ page }, testInfo) => {
@@ -159,7 +186,9 @@ test.describe('analytics on the demo shop', () => {
     await expect(page.getByTestId('orders-count')).toHaveText(int(top.orders));
   });
 
-  test('a cohort cell is the share of that week\'s new customers who completed an order that many weeks later', async ({ page }, testInfo) => {
+  test("a cohort cell is the share of that week's new customers who completed an order that many weeks later", async ({
+    page,
+  }, testInfo) => {
     const week = monday(4);
     const cell = await writeSide.cohortCell(week, 1);
     expect(cell.customers).toBeGreaterThan(0);
@@ -178,11 +207,16 @@ test.describe('analytics on the demo shop', () => {
     await expect(page.getByTestId('report-kpi-placed-delta-abs')).toHaveText(signed(now.placed - before.placed, int));
     await docsScreenshot(page, testInfo, 'analytics-reports');
   });
-  test('CSV downloads hold the rows shown, in the order shown, and their numbers are the write tables\'', async ({ page }) => {
+  test("CSV downloads hold the rows shown, in the order shown, and their numbers are the write tables'", async ({ page }) => {
     const file = (name: string) => `ledgerline-${name}-${from}-to-${to}.csv`;
-    const csvButton = (scope: Page | ReturnType<Page['getByTestId']>, name: string) => scope.getByRole('button', { name: `Download ${name}` });
+    const csvButton = (scope: Page | ReturnType<Page['getByTestId']>, name: string) =>
+      scope.getByRole('button', { name: `Download ${name}` });
     const [products, revenue, statuses, placed, cancelled] = await Promise.all([
-      writeSide.products(from, to), writeSide.productRevenue(from, to), writeSide.byStatus(from, to), writeSide.placed(from, to), writeSide.cancellations(from, to),
+      writeSide.products(from, to),
+      writeSide.productRevenue(from, to),
+      writeSide.byStatus(from, to),
+      writeSide.placed(from, to),
+      writeSide.cancellations(from, to),
     ]);
     expect(revenue.some((r) => r.currency === 'EUR')).toBe(true);
 
@@ -191,14 +225,21 @@ test.describe('analytics on the demo shop', () => {
     await settled(page);
     const table = page.getByTestId('products-analytics-table');
     await expect(table.locator('tbody tr').first()).toHaveAttribute('data-testid', `product-row-${products[0]!.sku}`);
-    const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.replace(/^product-row-/, '')));
+    const shown = await table
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.replace(/^product-row-/, '')));
     const productsCsv = await downloadCsv(page, csvButton(page, file('products')));
     expect(productsCsv.records.map((r) => r.sku)).toEqual(shown);
     expect(productsCsv.header).toEqual(expect.arrayContaining(['revenue_cents_USD', 'revenue_cents_EUR']));
     const byId = new Map(productsCsv.records.map((r) => [r.product_id, r]));
     for (const p of products.filter((x) => x.units > 0)) {
       const r = byId.get(p.productId)!;
-      expect([p.sku, Number(r.units_sold), Number(r.completed_orders), Number(r.stock_on_hand)]).toEqual([p.sku, p.units, p.orders, p.onHand]);
+      expect([p.sku, Number(r.units_sold), Number(r.completed_orders), Number(r.stock_on_hand)]).toEqual([
+        p.sku,
+        p.units,
+        p.orders,
+        p.onHand,
+      ]);
     }
     for (const r of productsCsv.records) {
       for (const c of ['USD', 'EUR']) {
@@ -214,12 +255,17 @@ test.describe('analytics on the demo shop', () => {
     expect(funnel.records.map((r) => r.step)).toEqual(['placed', 'paid', 'reserved', 'completed']);
     const step = (s: string) => Number(funnel.records.find((r) => r.step === s)!.orders);
     expect([step('placed'), step('completed')]).toEqual([placed.placed, placed.completed]);
-    for (const s of ['placed', 'paid', 'reserved', 'completed']) await expect(page.getByTestId(`funnel-step-${s}-orders`)).toHaveText(int(step(s)));
+    for (const s of ['placed', 'paid', 'reserved', 'completed'])
+      await expect(page.getByTestId(`funnel-step-${s}-orders`)).toHaveText(int(step(s)));
     const cancels = await downloadCsv(page, csvButton(page.getByTestId('chart-cancellations'), file('cancellations')));
     expect(cancels.records.length).toBe(14);
     for (const r of cancels.records) {
       for (const reason of ['payment_failed', 'out_of_stock', 'payment_timeout']) {
-        expect([r.day, reason, Number(r[reason])]).toEqual([r.day, reason, cancelled.find((c) => c.day === r.day && c.reason === reason)?.count ?? 0]);
+        expect([r.day, reason, Number(r[reason])]).toEqual([
+          r.day,
+          reason,
+          cancelled.find((c) => c.day === r.day && c.reason === reason)?.count ?? 0,
+        ]);
       }
     }
 
@@ -228,10 +274,17 @@ test.describe('analytics on the demo shop', () => {
     await settled(page);
     const status = await downloadCsv(page, csvButton(page.getByTestId('chart-orders-by-status'), file('dashboard-orders-by-status')));
     expect(status.records.map((r) => [r.status, Number(r.orders)])).toEqual(statuses.map((r) => [r.status, r.count]));
-    for (const [c, id] of [['USD', 'chart-top-products'], ['EUR', 'chart-top-products-EUR']] as const) {
+    for (const [c, id] of [
+      ['USD', 'chart-top-products'],
+      ['EUR', 'chart-top-products-EUR'],
+    ] as const) {
       const top = await downloadCsv(page, csvButton(page.getByTestId(id), file(`dashboard-top-products-${c}`)));
-      expect(top.records.map((r) => [r.product_id, r.currency, Number(r.units_sold), Number(r.revenue_cents)]))
-        .toEqual(revenue.filter((r) => r.currency === c).slice(0, 5).map((r) => [r.productId, c, r.units, r.cents]));
+      expect(top.records.map((r) => [r.product_id, r.currency, Number(r.units_sold), Number(r.revenue_cents)])).toEqual(
+        revenue
+          .filter((r) => r.currency === c)
+          .slice(0, 5)
+          .map((r) => [r.productId, c, r.units, r.cents]),
+      );
     }
   });
 });

@@ -10,9 +10,13 @@ const charts = ['chart-revenue', 'chart-registrations', 'chart-orders-by-status'
 
 /** How many bars or areas a chart has drawn with a visible size (zero-height bars do not count). */
 function drawnMarks(chart: Locator): Promise<number> {
-  return chart.locator('svg.recharts-surface').evaluate((svg) =>
-    [...svg.querySelectorAll<SVGGraphicsElement>('path.recharts-rectangle, path.recharts-area-area')]
-      .filter((mark) => { const box = mark.getBBox(); return box.width > 1 && box.height > 1; }).length);
+  return chart.locator('svg.recharts-surface').evaluate(
+    (svg) =>
+      [...svg.querySelectorAll<SVGGraphicsElement>('path.recharts-rectangle, path.recharts-area-area')].filter((mark) => {
+        const box = mark.getBBox();
+        return box.width > 1 && box.height > 1;
+      }).length,
+  );
 }
 
 async function expectDashboardWithData(page: Page) {
@@ -40,7 +44,10 @@ test.describe('dashboard', () => {
       ]);
       const orders = [
         await placeOrder(api, users[0]!, [{ product: lamp!, quantity: 2 }]),
-        await placeOrder(api, users[1]!, [{ product: desk!, quantity: 1 }, { product: lamp!, quantity: 1 }]),
+        await placeOrder(api, users[1]!, [
+          { product: desk!, quantity: 1 },
+          { product: lamp!, quantity: 1 },
+        ]),
         await placeOrder(api, users[2]!, [{ product: chair!, quantity: 3 }]),
         await placeOrder(api, users[3]!, [{ product: desk!, quantity: 1 }], 'tok_decline'),
       ];

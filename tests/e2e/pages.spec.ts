@@ -42,7 +42,8 @@ test.describe('every page', () => {
     await expect(table.locator('tbody')).not.toContainText('failed');
     await expect(rows.filter({ hasText: 'running' })).toHaveCount(await rows.count(), { timeout: 30_000 });
     // Caught up: the page refreshes every 2 s until every "Lag (events)" cell reads 0.
-    await expect.poll(() => table.locator('tbody tr td:nth-child(4)').allInnerTexts(), { timeout: 30_000 })
+    await expect
+      .poll(() => table.locator('tbody tr td:nth-child(4)').allInnerTexts(), { timeout: 30_000 })
       .toEqual(Array.from({ length: await rows.count() }, () => '0'));
     await docsScreenshot(page, testInfo, 'projections');
   });

@@ -67,7 +67,9 @@ test.describe('roles', () => {
     expect(body.error.json.data.code).toBe('FORBIDDEN');
 
     // Queries still work for the analyst with the same session.
-    const query = await page.request.get(`/api/trpc/users.profile?input=${encodeURIComponent(JSON.stringify({ json: { userId: someone.userId } }))}`);
+    const query = await page.request.get(
+      `/api/trpc/users.profile?input=${encodeURIComponent(JSON.stringify({ json: { userId: someone.userId } }))}`,
+    );
     expect(query.status()).toBe(200);
   });
 

@@ -52,9 +52,21 @@ async function stop(code: number) {
   stopping = true;
   const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
   const exits = running.map((c) => new Promise((resolve) => c.once('exit', resolve)));
-  for (const c of running) { try { process.kill(-c.pid!, 'SIGTERM'); } catch { /* gone */ } }
+  for (const c of running) {
+    try {
+      process.kill(-c.pid!, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }
   const killer = setTimeout(() => {
-    for (const c of running) { try { process.kill(-c.pid!, 'SIGKILL'); } catch { /* gone */ } }
+    for (const c of running) {
+      try {
+        process.kill(-c.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   }, 10_000);
   await Promise.all(exits);
   clearTimeout(killer);

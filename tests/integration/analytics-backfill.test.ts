@@ -24,7 +24,8 @@ const LOG = { orders: 1500, users: 300, products: 40, start: '2025-03-01T00:00:0
 
 async function snapshot(sql: postgres.Sql) {
   const out: Record<string, string[]> = {};
-  for (const t of tables) out[t] = (await sql.unsafe<{ j: string }[]>(`SELECT to_jsonb(x)::text AS j FROM "${t}" x ORDER BY 1`)).map((r) => r.j);
+  for (const t of tables)
+    out[t] = (await sql.unsafe<{ j: string }[]>(`SELECT to_jsonb(x)::text AS j FROM "${t}" x ORDER BY 1`)).map((r) => r.j);
   return out;
 }
 
@@ -33,7 +34,9 @@ let backfilled: TestEnv;
 beforeAll(async () => {
   [live, backfilled] = await Promise.all([createTestEnv('analytics_backfill_live'), createTestEnv('analytics_backfill_later')]);
 }, 60_000);
-afterAll(async () => { await Promise.all([live?.cleanup(), backfilled?.cleanup()]); });
+afterAll(async () => {
+  await Promise.all([live?.cleanup(), backfilled?.cleanup()]);
+});
 
 describe('backfilling the analytics projections', () => {
   it('a log loaded first, then the projections started, gives the rows of applying the events live', { timeout: 240_000 }, async () => {
@@ -41,7 +44,11 @@ describe('backfilling the analytics projections', () => {
     const liveWorker = await startWorker(live.services, testLog);
     try {
       await insertSyntheticLog(live.services.write.sql, LOG);
-      await settle(live.services.read.sql, added.map((p) => p.name), 120_000);
+      await settle(
+        live.services.read.sql,
+        added.map((p) => p.name),
+        120_000,
+      );
     } finally {
       await liveWorker.stop();
     }
@@ -65,7 +72,11 @@ describe('backfilling the analytics projections', () => {
     // The new release starts: the new projections fill themselves from the whole log.
     const upgraded = await startWorker(s, testLog, { projections: [inventoryProjection, analyticsProjection, ...added] });
     try {
-      await settle(s.read.sql, added.map((p) => p.name), 120_000);
+      await settle(
+        s.read.sql,
+        added.map((p) => p.name),
+        120_000,
+      );
     } finally {
       await upgraded.stop();
     }
@@ -75,13 +86,19 @@ describe('backfilling the analytics projections', () => {
     const bumped: ProjectionDefinition[] = added.map((p) => ({ ...p, version: p.version + 1 }));
     const rebuilt = await startWorker(s, testLog, { projections: [inventoryProjection, analyticsProjection, ...bumped] });
     try {
-      await settle(s.read.sql, added.map((p) => p.name), 120_000);
+      await settle(
+        s.read.sql,
+        added.map((p) => p.name),
+        120_000,
+      );
     } finally {
       await rebuilt.stop();
     }
     const cks = await checkpointRows(s.read.sql);
     expect(added.map((p) => cks.get(p.name)?.status)).toEqual(['running', 'running', 'running']);
-    const [versions] = await s.read.sql<{ v: number[] }[]>`SELECT array_agg(version ORDER BY name) AS v FROM projection_checkpoints WHERE name = ANY(${added.map((p) => p.name)})`;
+    const [versions] = await s.read.sql<
+      { v: number[] }[]
+    >`SELECT array_agg(version ORDER BY name) AS v FROM projection_checkpoints WHERE name = ANY(${added.map((p) => p.name)})`;
     expect(versions!.v).toEqual([2, 2, 2]);
     expect(await snapshot(s.read.sql)).toEqual(expected);
   });

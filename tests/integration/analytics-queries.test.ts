@@ -29,9 +29,12 @@ beforeAll(async () => {
   order(log, { userId: bob, lines: mug(1), at: '2026-03-03T10:00:00Z', outcome: 'payment_failed' });
   order(log, { userId: bob, lines: mug(1, 900), at: '2026-03-04T10:00:00Z', outcome: 'completed', currency: 'EUR', stepSeconds: 600 });
   order(log, { userId: ann, lines: mug(1), at: '2026-03-10T10:00:00Z', outcome: 'completed' });
-  for (const p of [analyticsProjection, inventoryProjection, orderFactsProjection, productSalesProjection, cohortsProjection]) await given(t.services.read, p, log.events);
+  for (const p of [analyticsProjection, inventoryProjection, orderFactsProjection, productSalesProjection, cohortsProjection])
+    await given(t.services.read, p, log.events);
 }, 60_000);
-afterAll(async () => { await t?.cleanup(); });
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 describe('analytics queries', () => {
   it('KPIs compare with the previous period of the same length, once per currency for money', async () => {
@@ -52,27 +55,61 @@ describe('analytics queries', () => {
 
   it('the funnel follows the orders placed in the range; timing is placed → completed per day', async () => {
     const { data } = await analyst.analytics.funnel({ from: '2026-03-01', to: '2026-03-14' });
-    expect(data.steps.map((s) => [s.step, s.orders, s.dropped])).toEqual([['placed', 4, 0], ['paid', 3, 1], ['reserved', 3, 0], ['completed', 3, 0]]);
-    expect(data.cancellations.find((d) => d.day === '2026-03-03')).toEqual({ day: '2026-03-03', payment_failed: 1, out_of_stock: 0, payment_timeout: 0, other: 0 });
+    expect(data.steps.map((s) => [s.step, s.orders, s.dropped])).toEqual([
+      ['placed', 4, 0],
+      ['paid', 3, 1],
+      ['reserved', 3, 0],
+      ['completed', 3, 0],
+    ]);
+    expect(data.cancellations.find((d) => d.day === '2026-03-03')).toEqual({
+      day: '2026-03-03',
+      payment_failed: 1,
+      out_of_stock: 0,
+      payment_timeout: 0,
+      other: 0,
+    });
     expect(data.timing.find((d) => d.day === '2026-03-02')).toEqual({ day: '2026-03-02', completed: 1, p50Seconds: 180, p95Seconds: 180 });
     expect(data.timing.find((d) => d.day === '2026-03-04')).toMatchObject({ completed: 1, p50Seconds: 1800 });
   });
 
   it('products show units, revenue per currency, cancellation rate and stock', async () => {
     const { data } = await analyst.analytics.products({ from: '2026-03-01', to: '2026-03-14' });
-    expect(data).toEqual([expect.objectContaining({
-      productId: product, sku: 'MUG', unitsSold: 4, completedOrders: 3, cancelledOrders: 1, cancellationRate: 0.25,
-      revenue: [{ currency: 'EUR', cents: 900 }, { currency: 'USD', cents: 3000 }], refunds: [], onHand: 96,
-    })]);
+    expect(data).toEqual([
+      expect.objectContaining({
+        productId: product,
+        sku: 'MUG',
+        unitsSold: 4,
+        completedOrders: 3,
+        cancelledOrders: 1,
+        cancellationRate: 0.25,
+        revenue: [
+          { currency: 'EUR', cents: 900 },
+          { currency: 'USD', cents: 3000 },
+        ],
+        refunds: [],
+        onHand: 96,
+      }),
+    ]);
     const daily = (await analyst.analytics.productDaily({ productId: product, from: '2026-03-02', to: '2026-03-04' })).data;
-    expect(daily.days.map((d) => [d.day, d.unitsSold, d.revenue])).toEqual([['2026-03-02', 2, { USD: 2000 }], ['2026-03-03', 0, {}], ['2026-03-04', 1, { EUR: 900 }]]);
+    expect(daily.days.map((d) => [d.day, d.unitsSold, d.revenue])).toEqual([
+      ['2026-03-02', 2, { USD: 2000 }],
+      ['2026-03-03', 0, {}],
+      ['2026-03-04', 1, { EUR: 900 }],
+    ]);
   });
 
-  it('cohorts: a cell is the share of the week\'s new customers who completed an order that week; repeat rate per week', async () => {
+  it("cohorts: a cell is the share of the week's new customers who completed an order that week; repeat rate per week", async () => {
     const { data } = await analyst.analytics.cohorts({ from: '2026-03-02', to: '2026-03-15' });
     expect(data.cohorts[0]).toMatchObject({ cohortWeek: '2026-03-02', customers: 2 });
-    expect(data.cohorts[0]!.cells.slice(0, 3)).toEqual([{ weeksSince: 0, active: 2, share: 1 }, { weeksSince: 1, active: 1, share: 0.5 }, { weeksSince: 2, active: 0, share: 0 }]);
-    expect(data.repeat).toEqual([{ week: '2026-03-02', buyers: 2, repeatBuyers: 0, rate: 0 }, { week: '2026-03-09', buyers: 1, repeatBuyers: 1, rate: 1 }]);
+    expect(data.cohorts[0]!.cells.slice(0, 3)).toEqual([
+      { weeksSince: 0, active: 2, share: 1 },
+      { weeksSince: 1, active: 1, share: 0.5 },
+      { weeksSince: 2, active: 0, share: 0 },
+    ]);
+    expect(data.repeat).toEqual([
+      { week: '2026-03-02', buyers: 2, repeatBuyers: 0, rate: 0 },
+      { week: '2026-03-09', buyers: 1, repeatBuyers: 1, rate: 1 },
+    ]);
   });
 
   it('dashboard.summary keeps currencies apart: money per currency, counts over every order, top products per currency', async () => {
@@ -99,7 +136,14 @@ describe('analytics queries', () => {
 
   it('orders.count and orders.list take the drill-down filters', async () => {
     // order_summaries is not filled in this file: the filters must still validate and answer.
-    const count = await analyst.orders.count({ on: 'completed', from: '2026-03-02', to: '2026-03-02', productId: product, currency: 'USD', cancelReason: 'out_of_stock' });
+    const count = await analyst.orders.count({
+      on: 'completed',
+      from: '2026-03-02',
+      to: '2026-03-02',
+      productId: product,
+      currency: 'USD',
+      cancelReason: 'out_of_stock',
+    });
     expect(count.data).toEqual({ count: 0 });
     await expect(analyst.orders.list({ on: 'shipped' as never, limit: 5 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
@@ -107,6 +151,8 @@ describe('analytics queries', () => {
   it('refuses reversed or malformed ranges and ids with BAD_REQUEST', async () => {
     await expect(analyst.analytics.kpis({ from: '2026-03-10', to: '2026-03-01' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(analyst.analytics.funnel({ from: '2026-13-01', to: '2026-03-01' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(analyst.analytics.productDaily({ productId: 'nope', from: '2026-03-01', to: '2026-03-02' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(analyst.analytics.productDaily({ productId: 'nope', from: '2026-03-01', to: '2026-03-02' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
   });
 });

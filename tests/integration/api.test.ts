@@ -67,16 +67,24 @@ const sampleInputs: Record<string, unknown> = {
   'session.me': undefined,
 };
 
-interface ProcedureDef { type: 'query' | 'mutation' | 'subscription'; inputs: { safeParse?: (v: unknown) => { success: boolean } }[] }
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>)
-  .map(([path, p]) => ({ path, type: p._def.type, inputs: p._def.inputs }));
+interface ProcedureDef {
+  type: 'query' | 'mutation' | 'subscription';
+  inputs: { safeParse?: (v: unknown) => { success: boolean } }[];
+}
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>).map(([path, p]) => ({
+  path,
+  type: p._def.type,
+  inputs: p._def.inputs,
+}));
 const mutations = procedures.filter((p) => p.type === 'mutation');
 const queries = procedures.filter((p) => p.type === 'query');
 const ADMIN_ONLY = ['ops.retryDeadLetter', 'ops.discardDeadLetter', 'ops.rebuildProjection', 'ops.resumeProjection'];
 
 /** Calls a procedure of a caller by its dotted path, with its sample input. */
 function call(caller: Caller, path: string): Promise<unknown> {
-  const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+  const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+    input: unknown,
+  ) => Promise<unknown>;
   return fn(path in sampleInputs ? sampleInputs[path] : {});
 }
 
@@ -88,8 +96,22 @@ const bearer = (token: string) => callerWithHeaders({ authorization: `Bearer ${t
 describe('the router', () => {
   it('has the procedures of the contract (the enumeration below is not empty)', () => {
     const paths = procedures.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['users.create', 'users.updateEmail', 'users.recordLogin', 'catalog.createProduct',
-      'catalog.changePrice', 'catalog.restock', 'orders.place', 'users.profile', 'users.search', 'orders.get', 'ops.retryDeadLetter', 'ops.rebuildProjection']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'users.create',
+        'users.updateEmail',
+        'users.recordLogin',
+        'catalog.createProduct',
+        'catalog.changePrice',
+        'catalog.restock',
+        'orders.place',
+        'users.profile',
+        'users.search',
+        'orders.get',
+        'ops.retryDeadLetter',
+        'ops.rebuildProjection',
+      ]),
+    );
     expect(mutations.length).toBeGreaterThanOrEqual(9);
     expect(queries.length).toBeGreaterThanOrEqual(10);
   });
@@ -239,7 +261,9 @@ describe('the staff session cookie', () => {
     await t.services.write.sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE staff_id = ${staffId}`;
     // The sessions trigger announces the shortened session (NOTIFY); wait until this process heard it.
     await t.services.principals.sync();
-    expect(await codeOf((await callerWithHeaders(cookieFor(b.secret))).users.create({ email: 'expired@example.com', name: 'Exp' }))).toBe('UNAUTHORIZED');
+    expect(await codeOf((await callerWithHeaders(cookieFor(b.secret))).users.create({ email: 'expired@example.com', name: 'Exp' }))).toBe(
+      'UNAUTHORIZED',
+    );
   });
 });
 
@@ -267,21 +291,33 @@ describe('over HTTP (tRPC standalone adapter in this process, superjson)', () =>
   const client = (headers: Record<string, string> = {}) =>
     createTRPCClient<AppRouter>({ links: [httpLink({ url: base, transformer: superjson, headers })] });
   const httpError = async (p: Promise<unknown>) => {
-    const err = await p.then(() => undefined, (e: unknown) => e);
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TRPCClientError);
     return (err as TRPCClientError<AppRouter>).data;
   };
 
   it('anonymous → 401 UNAUTHORIZED, analyst → 403 FORBIDDEN, operator → the command runs', async () => {
-    expect(await httpError(client().users.create.mutate({ email: 'http@example.com', name: 'HTTP' }))).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
+    expect(await httpError(client().users.create.mutate({ email: 'http@example.com', name: 'HTTP' }))).toMatchObject({
+      code: 'UNAUTHORIZED',
+      httpStatus: 401,
+    });
     const analyst = await tokenFor(t.services, 'analyst');
-    expect(await httpError(client({ authorization: `Bearer ${analyst}` }).users.create.mutate({ email: 'http@example.com', name: 'HTTP' })))
-      .toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 });
+    expect(
+      await httpError(client({ authorization: `Bearer ${analyst}` }).users.create.mutate({ email: 'http@example.com', name: 'HTTP' })),
+    ).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 });
     const operator = await tokenFor(t.services, 'operator');
-    const created = await client({ authorization: `Bearer ${operator}` }).users.create.mutate({ email: 'http@example.com', name: 'HTTP', commandId: randomUUID() });
+    const created = await client({ authorization: `Bearer ${operator}` }).users.create.mutate({
+      email: 'http@example.com',
+      name: 'HTTP',
+      commandId: randomUUID(),
+    });
     expect(created).toMatchObject({ userId: expect.any(String), position: expect.any(Number) });
-    expect(await httpError(client({ authorization: `Bearer ${operator}` }).users.create.mutate({ email: 'HTTP@example.com', name: 'Again' })))
-      .toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
+    expect(
+      await httpError(client({ authorization: `Bearer ${operator}` }).users.create.mutate({ email: 'HTTP@example.com', name: 'Again' })),
+    ).toMatchObject({ code: 'CONFLICT', httpStatus: 409 });
   });
 
   it('an unexpected failure answers 500 without the SQL or its parameters', async () => {
@@ -292,7 +328,8 @@ describe('over HTTP (tRPC standalone adapter in this process, superjson)', () =>
     try {
       const operator = await tokenFor(t.services, 'operator');
       const res = await fetch(`${base}/users.create`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
         body: JSON.stringify({ json: { email: 'secret.person@example.com', name: 'Secret' } }),
       });
       expect(res.status).toBe(500);
@@ -315,28 +352,37 @@ describe('over HTTP (tRPC standalone adapter in this process, superjson)', () =>
 });
 
 describe('over HTTP against `npm start` (needs a production build)', () => {
-  it.skipIf(!hasBuild())('the built web tier refuses anonymous commands and accepts a token', async () => {
-    const server = await startServer(serverEnv(t), 90_000);
-    try {
-      const post = (path: string, input: unknown, headers: Record<string, string> = {}) => fetch(`${server.url}/api/trpc/${path}`, {
-        method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ json: input }),
-      });
-      const anonymous = await post('users.create', { email: 'next@example.com', name: 'Next' });
-      expect(anonymous.status).toBe(401);
-      const token = await tokenFor(t.services, 'operator');
-      const ok = await post('users.create', { email: 'next@example.com', name: 'Next' }, { authorization: `Bearer ${token}` });
-      expect(ok.status, await ok.clone().text()).toBe(200);
-      expect(await ok.json()).toMatchObject({ result: { data: { json: { userId: expect.any(String) } } } });
-      // The API is served uncompressed by the node:http front; other paths are Next's.
-      const summary = await fetch(`${server.url}/api/trpc/dashboard.summary`, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' } });
-      expect(summary.status).toBe(200);
-      expect(summary.headers.get('content-encoding')).toBeNull();
-      const ping = await fetch(`${server.url}/api/bench-ping`);
-      expect(ping.status).toBe(200);
-      expect(await ping.json()).toEqual({ ok: true });
-      expect((await fetch(`${server.url}/sign-in`)).status).toBe(200);
-    } finally {
-      await server.stop();
-    }
-  }, 120_000);
+  it.skipIf(!hasBuild())(
+    'the built web tier refuses anonymous commands and accepts a token',
+    async () => {
+      const server = await startServer(serverEnv(t), 90_000);
+      try {
+        const post = (path: string, input: unknown, headers: Record<string, string> = {}) =>
+          fetch(`${server.url}/api/trpc/${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify({ json: input }),
+          });
+        const anonymous = await post('users.create', { email: 'next@example.com', name: 'Next' });
+        expect(anonymous.status).toBe(401);
+        const token = await tokenFor(t.services, 'operator');
+        const ok = await post('users.create', { email: 'next@example.com', name: 'Next' }, { authorization: `Bearer ${token}` });
+        expect(ok.status, await ok.clone().text()).toBe(200);
+        expect(await ok.json()).toMatchObject({ result: { data: { json: { userId: expect.any(String) } } } });
+        // The API is served uncompressed by the node:http front; other paths are Next's.
+        const summary = await fetch(`${server.url}/api/trpc/dashboard.summary`, {
+          headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' },
+        });
+        expect(summary.status).toBe(200);
+        expect(summary.headers.get('content-encoding')).toBeNull();
+        const ping = await fetch(`${server.url}/api/bench-ping`);
+        expect(ping.status).toBe(200);
+        expect(await ping.json()).toEqual({ ok: true });
+        expect((await fetch(`${server.url}/sign-in`)).status).toBe(200);
+      } finally {
+        await server.stop();
+      }
+    },
+    120_000,
+  );
 });

@@ -4,8 +4,12 @@ import { ensureFirstAdmin } from '@/server/auth/first-admin';
 import { createTestEnv, type TestEnv } from './support/harness';
 
 let t: TestEnv;
-beforeAll(async () => { t = await createTestEnv('bootstrap'); });
-afterAll(async () => { await t?.cleanup(); });
+beforeAll(async () => {
+  t = await createTestEnv('bootstrap');
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 describe('ensureFirstAdmin', () => {
   it('creates the first admin with a generated password, printed once, and does nothing later', async () => {
@@ -18,7 +22,11 @@ describe('ensureFirstAdmin', () => {
     expect(printed).toEqual([`Sign in at http://localhost:3456 as first@ledgerline.test with password ${password}`]);
     expect(await signIn(t.services.write.db, t.services.env.SESSION_SECRET, 'first@ledgerline.test', password)).not.toBeNull();
 
-    const second = await ensureFirstAdmin(t.services.write.db, { ...env, ADMIN_EMAIL: 'other@ledgerline.test', ADMIN_PASSWORD: 'another-password' }, (l) => printed.push(l));
+    const second = await ensureFirstAdmin(
+      t.services.write.db,
+      { ...env, ADMIN_EMAIL: 'other@ledgerline.test', ADMIN_PASSWORD: 'another-password' },
+      (l) => printed.push(l),
+    );
     expect(second).toEqual({ created: false });
     expect(printed).toHaveLength(1);
     expect(await countStaff(t.services.write.db)).toBe(1);

@@ -13,7 +13,8 @@ let t: TestEnv;
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await execFileAsync(path.join(root, 'node_modules', '.bin', 'tsx'), ['cli/main.ts', ...args], {
-      cwd: root, env: { ...process.env, ...serverEnv(t) },
+      cwd: root,
+      env: { ...process.env, ...serverEnv(t) },
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -24,8 +25,12 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 
 const lastLine = (s: string) => s.trim().split('\n').at(-1) ?? '';
 
-beforeAll(async () => { t = await createTestEnv('cli'); });
-afterAll(async () => { await t?.cleanup(); });
+beforeAll(async () => {
+  t = await createTestEnv('cli');
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 describe('npm run cli -- token', () => {
   it('create prints a working token of the requested role as its last line; revoke disables it', async () => {

@@ -44,7 +44,9 @@ async function installExampleOutsideRepo(): Promise<string> {
   const tarball = path.join(dir, packed.trim().split('\n').pop()!);
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'order-report-outside', private: true, type: 'module' }));
   // --prefer-offline: the client's dependencies (@trpc/*, superjson, zod) are in npm's cache after `npm ci`.
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, '@types/node@20'], { cwd: dir }).catch(failure('npm install'));
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, '@types/node@20'], { cwd: dir }).catch(
+    failure('npm install'),
+  );
   cpSync(path.join(example, 'src'), path.join(dir, 'src'), { recursive: true });
   copyFileSync(path.join(example, 'tsconfig.app.json'), path.join(dir, 'tsconfig.json'));
   return dir;
@@ -81,17 +83,23 @@ describe('the order-report example app (a separate TS app using @ledgerline/clie
     }, 300_000);
 
     it('fails to type-check a call to a procedure the router does not have, or with wrong input or output types', async () => {
-      writeFileSync(path.join(app, 'src', 'renamed.ts'), [
-        "import { createLedgerlineClient } from '@ledgerline/client';",
-        "const ll = createLedgerlineClient({ url: 'http://localhost:3000', token: 'llt_x' });",
-        "await ll.orders.fetchOne.query({ orderId: '00000000-0000-0000-0000-000000000000' });",
-        'await ll.orders.get.query({ orderId: 42 });',
-        "const order = await ll.orders.get.query({ orderId: '00000000-0000-0000-0000-000000000000' });",
-        'export const total: string = order.data!.totalCents;',
-        '',
-      ].join('\n'));
+      writeFileSync(
+        path.join(app, 'src', 'renamed.ts'),
+        [
+          "import { createLedgerlineClient } from '@ledgerline/client';",
+          "const ll = createLedgerlineClient({ url: 'http://localhost:3000', token: 'llt_x' });",
+          "await ll.orders.fetchOne.query({ orderId: '00000000-0000-0000-0000-000000000000' });",
+          'await ll.orders.get.query({ orderId: 42 });',
+          "const order = await ll.orders.get.query({ orderId: '00000000-0000-0000-0000-000000000000' });",
+          'export const total: string = order.data!.totalCents;',
+          '',
+        ].join('\n'),
+      );
       try {
-        const result = await run(bin('tsc'), ['-p', app, '--noEmit'], { cwd: app }).then(() => undefined, (err: { stdout?: string }) => err.stdout ?? '');
+        const result = await run(bin('tsc'), ['-p', app, '--noEmit'], { cwd: app }).then(
+          () => undefined,
+          (err: { stdout?: string }) => err.stdout ?? '',
+        );
         expect(result, 'tsc accepted calls that do not match the router').toBeDefined();
         expect(result).toMatch(/renamed\.ts\(3,\d+\): error TS2339: Property 'fetchOne' does not exist/);
         expect(result).toMatch(/renamed\.ts\(4,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/);
@@ -114,9 +122,13 @@ describe('the order-report example app (a separate TS app using @ledgerline/clie
         // start takes long on a busy machine).
         // (Anonymous /api/health no longer says how many workers there are: ask as a token.)
         const auth = { authorization: `Bearer ${await tokenFor(t.services, 'analyst', 'health-probe')}` };
-        const workers = async () => ((await (await fetch(`${server!.url}/api/health`, { headers: auth })).json()) as { workers?: number }).workers;
-        await eventually('the worker to report in', async () => ((await workers()) ?? 0) >= 1, { timeoutMs: 120_000, everyMs: 250 })
-          .catch((err: Error) => { throw new Error(`${err.message}:\n${worker!.output()}`); });
+        const workers = async () =>
+          ((await (await fetch(`${server!.url}/api/health`, { headers: auth })).json()) as { workers?: number }).workers;
+        await eventually('the worker to report in', async () => ((await workers()) ?? 0) >= 1, { timeoutMs: 120_000, everyMs: 250 }).catch(
+          (err: Error) => {
+            throw new Error(`${err.message}:\n${worker!.output()}`);
+          },
+        );
       }, 180_000);
 
       afterAll(async () => {
@@ -126,20 +138,25 @@ describe('the order-report example app (a separate TS app using @ledgerline/clie
       });
 
       it('creates a user and a product, places an order and reads it back at its position', async () => {
-        if (!existsSync(path.join(app, 'out', 'main.js'))) await run(bin('tsc'), ['-p', app], { cwd: app }).catch(failure('tsc in the outside app'));
+        if (!existsSync(path.join(app, 'out', 'main.js')))
+          await run(bin('tsc'), ['-p', app], { cwd: app }).catch(failure('tsc in the outside app'));
         const token = await tokenFor(t.services, 'operator', 'order-report');
         const { stdout } = await run(process.execPath, ['out/main.js'], {
           cwd: app,
           env: { ...process.env, LEDGERLINE_URL: server!.url, LEDGERLINE_TOKEN: token },
         }).catch((err: { stdout?: string; stderr?: string; message: string }) => {
-          throw new Error(`example failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}\nworker:\n${worker?.output()}\nserver:\n${server?.output()}`);
+          throw new Error(
+            `example failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}\nworker:\n${worker?.output()}\nserver:\n${server?.output()}`,
+          );
         });
         const orderId = /^order\s+(\S+)/m.exec(stdout)?.[1];
         const marker = stdout.indexOf('orders.get ->');
         expect(orderId, stdout).toBeDefined();
         expect(marker, stdout).toBeGreaterThan(-1);
         const answer = JSON.parse(stdout.slice(marker + 'orders.get ->'.length));
-        expect(answer.freshness.stale, `the read model did not reach the order's position\n${stdout}\nworker:\n${worker?.output()}`).toBe(false);
+        expect(answer.freshness.stale, `the read model did not reach the order's position\n${stdout}\nworker:\n${worker?.output()}`).toBe(
+          false,
+        );
         expect(answer.data).toMatchObject({ orderId, totalCents: 2 * 2599 });
         expect(answer.data.lines).toEqual([expect.objectContaining({ quantity: 2, unitPriceCents: 2599 })]);
         expect(['pending', 'paid', 'completed']).toContain(answer.data.status);

@@ -25,7 +25,7 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-const deps = () => (t.services);
+const deps = () => t.services;
 
 describe('atomic outbox: a failure before commit leaves neither state nor event', () => {
   it('a handler that writes the user and its event, then throws', async () => {
@@ -56,7 +56,10 @@ describe('atomic outbox: a failure before commit leaves neither state nor event'
       await tx.execute(sql`SELECT 1 / 0`);
       return { userId };
     });
-    const error = await failing.then(() => undefined, (err: unknown) => err);
+    const error = await failing.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(causes(error).map((e) => e.code)).toContain('22012'); // division_by_zero
     expect(await rowCounts(t.services)).toEqual(before);
   });
@@ -73,11 +76,19 @@ describe('atomic outbox: a failure before commit leaves neither state nor event'
     const listener = postgres(t.url, { max: 1, onnotice: () => {} });
     const notified: string[] = [];
     let woken!: () => void;
-    const firstNotification = new Promise<void>((resolve) => { woken = resolve; });
-    await listener.listen(EVENTS_CHANNEL, (payload) => { notified.push(payload); woken(); });
+    const firstNotification = new Promise<void>((resolve) => {
+      woken = resolve;
+    });
+    await listener.listen(EVENTS_CHANNEL, (payload) => {
+      notified.push(payload);
+      woken();
+    });
     try {
       const before = await rowCounts(t.services);
-      const error = await op.users.create({ email: 'boom@example.com', name: 'Boom' }).then(() => undefined, (err: unknown) => err);
+      const error = await op.users.create({ email: 'boom@example.com', name: 'Boom' }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect(causes(error).map((e) => e.message)).toContain('injected event failure');
       expect(await rowCounts(t.services)).toEqual(before);
       expect(await t.services.write.sql`SELECT 1 FROM users WHERE email = 'boom@example.com'`).toHaveLength(0);
@@ -94,13 +105,19 @@ describe('atomic outbox: a failure before commit leaves neither state nor event'
 
   it('a successful command commits its row and its event together, with full metadata', async () => {
     const commandId = randomUUID();
-    const { userId, position } = await createUser(deps(), { actor: 'staff:tester', commandId, correlationId: 'corr-1' }, { email: 'Grace@Example.com', name: 'Grace' });
+    const { userId, position } = await createUser(
+      deps(),
+      { actor: 'staff:tester', commandId, correlationId: 'corr-1' },
+      { email: 'Grace@Example.com', name: 'Grace' },
+    );
     const [row] = await t.services.write.sql`SELECT email, name, version FROM users WHERE id = ${userId}`;
     expect(row).toEqual({ email: 'Grace@Example.com', name: 'Grace', version: 1 });
     const events = await streamEvents(t.services, streamId.user(userId));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      position: String(position), stream_version: 1, type: 'UserCreated',
+      position: String(position),
+      stream_version: 1,
+      type: 'UserCreated',
       data: { userId, email: 'Grace@Example.com', name: 'Grace' },
       metadata: { commandId, correlationId: 'corr-1', causationId: null, actor: 'staff:tester' },
     });
@@ -139,13 +156,33 @@ describe('bad input changes nothing', () => {
     ['users.updateEmail: userId not a UUID', 'BAD_REQUEST', () => op.users.updateEmail({ userId: 'bob', email: 'b@example.com' })],
     ['users.recordLogin: unknown user', 'NOT_FOUND', () => op.users.recordLogin({ userId: unknownId })],
     ['users.recordLogin: bad time', 'BAD_REQUEST', () => op.users.recordLogin({ userId: userA, at: 'yesterday' })],
-    ['catalog.createProduct: duplicate sku', 'CONFLICT', () => op.catalog.createProduct({ sku: 'MUG-1', name: 'Other mug', priceCents: 100, stock: 1 })],
+    [
+      'catalog.createProduct: duplicate sku',
+      'CONFLICT',
+      () => op.catalog.createProduct({ sku: 'MUG-1', name: 'Other mug', priceCents: 100, stock: 1 }),
+    ],
     ['catalog.createProduct: price 0', 'BAD_REQUEST', () => op.catalog.createProduct({ sku: 'P0', name: 'P', priceCents: 0, stock: 1 })],
-    ['catalog.createProduct: negative price', 'BAD_REQUEST', () => op.catalog.createProduct({ sku: 'P1', name: 'P', priceCents: -100, stock: 1 })],
-    ['catalog.createProduct: non-integer price', 'BAD_REQUEST', () => op.catalog.createProduct({ sku: 'P2', name: 'P', priceCents: 9.99, stock: 1 })],
-    ['catalog.createProduct: negative stock', 'BAD_REQUEST', () => op.catalog.createProduct({ sku: 'P3', name: 'P', priceCents: 100, stock: -1 })],
+    [
+      'catalog.createProduct: negative price',
+      'BAD_REQUEST',
+      () => op.catalog.createProduct({ sku: 'P1', name: 'P', priceCents: -100, stock: 1 }),
+    ],
+    [
+      'catalog.createProduct: non-integer price',
+      'BAD_REQUEST',
+      () => op.catalog.createProduct({ sku: 'P2', name: 'P', priceCents: 9.99, stock: 1 }),
+    ],
+    [
+      'catalog.createProduct: negative stock',
+      'BAD_REQUEST',
+      () => op.catalog.createProduct({ sku: 'P3', name: 'P', priceCents: 100, stock: -1 }),
+    ],
     ['catalog.createProduct: empty sku', 'BAD_REQUEST', () => op.catalog.createProduct({ sku: '', name: 'P', priceCents: 100, stock: 1 })],
-    ['catalog.createProduct: empty name', 'BAD_REQUEST', () => op.catalog.createProduct({ sku: 'P4', name: '', priceCents: 100, stock: 1 })],
+    [
+      'catalog.createProduct: empty name',
+      'BAD_REQUEST',
+      () => op.catalog.createProduct({ sku: 'P4', name: '', priceCents: 100, stock: 1 }),
+    ],
     ['catalog.changePrice: price 0', 'BAD_REQUEST', () => op.catalog.changePrice({ productId, priceCents: 0 })],
     ['catalog.changePrice: negative price', 'BAD_REQUEST', () => op.catalog.changePrice({ productId, priceCents: -1 })],
     ['catalog.changePrice: non-integer price', 'BAD_REQUEST', () => op.catalog.changePrice({ productId, priceCents: 10.5 })],
@@ -154,7 +191,11 @@ describe('bad input changes nothing', () => {
     ['catalog.restock: negative quantity', 'BAD_REQUEST', () => op.catalog.restock({ productId, quantity: -5 })],
     ['catalog.restock: unknown product', 'NOT_FOUND', () => op.catalog.restock({ productId: unknownId, quantity: 1 })],
     ['orders.place: unknown user', 'NOT_FOUND', () => op.orders.place(order({ userId: unknownId }))],
-    ['orders.place: unknown product', 'NOT_FOUND', () => op.orders.place(order({ items: [line(), { productId: unknownId, quantity: 1 }] }))],
+    [
+      'orders.place: unknown product',
+      'NOT_FOUND',
+      () => op.orders.place(order({ items: [line(), { productId: unknownId, quantity: 1 }] })),
+    ],
     ['orders.place: 0 lines', 'BAD_REQUEST', () => op.orders.place(order({ items: [] }))],
     ['orders.place: 51 lines', 'BAD_REQUEST', () => op.orders.place(order({ items: fiftyOneLines() }))],
     ['orders.place: quantity 0', 'BAD_REQUEST', () => op.orders.place(order({ items: [line(0)] }))],
@@ -171,7 +212,11 @@ describe('bad input changes nothing', () => {
   it.each(cases)('%s → %s, no row written', async (_, code, call) => {
     const before = await rowCounts(t.services);
     let error: unknown;
-    try { await call(); } catch (err) { error = err; }
+    try {
+      await call();
+    } catch (err) {
+      error = err;
+    }
     expect(error, 'the call should have been refused').toBeDefined();
     expect((error as { code?: string }).code).toBe(code);
     // A message a person can act on, never a bare 500.
@@ -190,10 +235,15 @@ describe('bad input changes nothing', () => {
   });
 
   it('the boundaries are accepted: a name of 200 characters, 50 lines, quantity 1000', async () => {
-    await expect(op.users.create({ email: 'long@example.com', name: 'n'.repeat(200) })).resolves.toMatchObject({ userId: expect.any(String) });
+    await expect(op.users.create({ email: 'long@example.com', name: 'n'.repeat(200) })).resolves.toMatchObject({
+      userId: expect.any(String),
+    });
     const ids: string[] = [];
-    for (let i = 0; i < 50; i++) ids.push((await op.catalog.createProduct({ sku: `B-${i}`, name: `B${i}`, priceCents: 100, stock: 1 })).productId);
-    await expect(op.orders.place(order({ items: ids.map((id) => ({ productId: id, quantity: 1 })) }))).resolves.toMatchObject({ orderId: expect.any(String) });
+    for (let i = 0; i < 50; i++)
+      ids.push((await op.catalog.createProduct({ sku: `B-${i}`, name: `B${i}`, priceCents: 100, stock: 1 })).productId);
+    await expect(op.orders.place(order({ items: ids.map((id) => ({ productId: id, quantity: 1 })) }))).resolves.toMatchObject({
+      orderId: expect.any(String),
+    });
     await expect(op.orders.place(order({ items: [line(1000)] }))).resolves.toMatchObject({ orderId: expect.any(String) });
   });
 
@@ -208,23 +258,49 @@ describe('the order total comes from current prices', () => {
     const a = (await op.catalog.createProduct({ sku: 'TOT-A', name: 'A', priceCents: 1000, stock: 100 })).productId;
     const b = (await op.catalog.createProduct({ sku: 'TOT-B', name: 'B', priceCents: 250, stock: 100 })).productId;
 
-    const sneaky = { userId, items: [{ productId: a, quantity: 3 }, { productId: b, quantity: 2 }], payment: { token: 'tok_ok' }, totalCents: 1, lines: [{ productId: a, unitPriceCents: 1 }] };
+    const sneaky = {
+      userId,
+      items: [
+        { productId: a, quantity: 3 },
+        { productId: b, quantity: 2 },
+      ],
+      payment: { token: 'tok_ok' },
+      totalCents: 1,
+      lines: [{ productId: a, unitPriceCents: 1 }],
+    };
     const first = await op.orders.place(sneaky as never);
-    const totalOf = async (orderId: string) => (await t.services.write.sql`SELECT total_cents FROM orders WHERE id = ${orderId}`)[0]?.total_cents;
+    const totalOf = async (orderId: string) =>
+      (await t.services.write.sql`SELECT total_cents FROM orders WHERE id = ${orderId}`)[0]?.total_cents;
     expect(await totalOf(first.orderId)).toBe(3 * 1000 + 2 * 250);
     const [placed] = await streamEvents(t.services, streamId.order(first.orderId));
     expect(placed).toMatchObject({
-      type: 'OrderPlaced', position: String(first.position),
-      data: { totalCents: 3500, currency: 'USD', lines: [{ productId: a, quantity: 3, unitPriceCents: 1000 }, { productId: b, quantity: 2, unitPriceCents: 250 }] },
+      type: 'OrderPlaced',
+      position: String(first.position),
+      data: {
+        totalCents: 3500,
+        currency: 'USD',
+        lines: [
+          { productId: a, quantity: 3, unitPriceCents: 1000 },
+          { productId: b, quantity: 2, unitPriceCents: 250 },
+        ],
+      },
     });
-    const lines = await t.services.write.sql`SELECT line_no, product_id, quantity, unit_price_cents FROM order_lines WHERE order_id = ${first.orderId} ORDER BY line_no`;
+    const lines = await t.services.write
+      .sql`SELECT line_no, product_id, quantity, unit_price_cents FROM order_lines WHERE order_id = ${first.orderId} ORDER BY line_no`;
     expect(lines).toEqual([
       { line_no: 1, product_id: a, quantity: 3, unit_price_cents: 1000 },
       { line_no: 2, product_id: b, quantity: 2, unit_price_cents: 250 },
     ]);
 
     await op.catalog.changePrice({ productId: a, priceCents: 1500 });
-    const second = await op.orders.place({ userId, items: [{ productId: a, quantity: 3 }, { productId: b, quantity: 2 }], payment: { token: 'tok_ok' } });
+    const second = await op.orders.place({
+      userId,
+      items: [
+        { productId: a, quantity: 3 },
+        { productId: b, quantity: 2 },
+      ],
+      payment: { token: 'tok_ok' },
+    });
     expect(await totalOf(second.orderId)).toBe(3 * 1500 + 2 * 250);
     expect(await totalOf(first.orderId)).toBe(3500); // an order placed earlier keeps its price
   });

@@ -30,8 +30,8 @@ async function contiguous(stream: string): Promise<number> {
   return events.length;
 }
 
-const emailCases = (email: string, n: number) => Array.from({ length: n }, (_, i) =>
-  [...email].map((c, j) => ((i >> (j % 5)) & 1 ? c.toUpperCase() : c)).join(''));
+const emailCases = (email: string, n: number) =>
+  Array.from({ length: n }, (_, i) => [...email].map((c, j) => ((i >> (j % 5)) & 1 ? c.toUpperCase() : c)).join(''));
 
 describe('concurrent commands', () => {
   it('20 users.create with one email in different cases: one UserCreated, 19 CONFLICT', async () => {
@@ -40,7 +40,8 @@ describe('concurrent commands', () => {
     const outcomes = await Promise.all(emails.map((email, i) => codeOf(op.users.create({ email, name: `Racer ${i}` }))));
     expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'CONFLICT')).toHaveLength(19);
-    const created = await t.services.write.sql`SELECT stream_id FROM events WHERE type = 'UserCreated' AND lower(data->>'email') = 'race@example.com'`;
+    const created = await t.services.write
+      .sql`SELECT stream_id FROM events WHERE type = 'UserCreated' AND lower(data->>'email') = 'race@example.com'`;
     expect(created).toHaveLength(1);
     expect(await t.services.write.sql`SELECT id FROM users WHERE lower(email) = 'race@example.com'`).toHaveLength(1);
   });
@@ -60,9 +61,9 @@ describe('concurrent commands', () => {
 
   it('restocks and price changes racing on one product lose nothing', async () => {
     const { productId } = await op.catalog.createProduct({ sku: 'RACE-2', name: 'Race 2', priceCents: 100, stock: 0 });
-    const calls = Array.from({ length: 24 }, (_, i) => (i % 3 === 0
-      ? op.catalog.changePrice({ productId, priceCents: 1000 + i })
-      : op.catalog.restock({ productId, quantity: 2 })));
+    const calls = Array.from({ length: 24 }, (_, i) =>
+      i % 3 === 0 ? op.catalog.changePrice({ productId, priceCents: 1000 + i }) : op.catalog.restock({ productId, quantity: 2 }),
+    );
     await Promise.all(calls);
     const [row] = await t.services.write.sql`SELECT on_hand, price_cents, version FROM products WHERE id = ${productId}`;
     const n = await contiguous(streamId.product(productId));
@@ -75,9 +76,13 @@ describe('concurrent commands', () => {
 
   it('logins and email changes racing on one user lose nothing', async () => {
     const { userId } = await op.users.create({ email: 'busy@example.com', name: 'Busy' });
-    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 4 === 0
-      ? op.users.updateEmail({ userId, email: `busy${i}@example.com` })
-      : op.users.recordLogin({ userId, at: new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString() }))));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 4 === 0
+          ? op.users.updateEmail({ userId, email: `busy${i}@example.com` })
+          : op.users.recordLogin({ userId, at: new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString() }),
+      ),
+    );
     const n = await contiguous(streamId.user(userId));
     expect(n).toBe(21);
     const [row] = await t.services.write.sql`SELECT email, version FROM users WHERE id = ${userId}`;
@@ -92,18 +97,27 @@ describe('concurrent commands', () => {
   });
 
   it('10 users changing to one email at once: one wins, 9 CONFLICT, nothing else written', async () => {
-    const ids = await Promise.all(Array.from({ length: 10 }, (_, i) => op.users.create({ email: `mover${i}@example.com`, name: `Mover ${i}` })));
-    const outcomes = await Promise.all(ids.map(({ userId }, i) => codeOf(op.users.updateEmail({ userId, email: i % 2 ? 'Target@Example.com' : 'target@example.com' }))));
+    const ids = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => op.users.create({ email: `mover${i}@example.com`, name: `Mover ${i}` })),
+    );
+    const outcomes = await Promise.all(
+      ids.map(({ userId }, i) => codeOf(op.users.updateEmail({ userId, email: i % 2 ? 'Target@Example.com' : 'target@example.com' }))),
+    );
     expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'CONFLICT')).toHaveLength(9);
-    expect(await t.services.write.sql`SELECT 1 FROM events WHERE type = 'UserEmailUpdated'
-      AND lower(data->>'email') = 'target@example.com'`).toHaveLength(1);
+    expect(
+      await t.services.write.sql`SELECT 1 FROM events WHERE type = 'UserEmailUpdated'
+      AND lower(data->>'email') = 'target@example.com'`,
+    ).toHaveLength(1);
     for (const { userId } of ids) await contiguous(streamId.user(userId));
   });
 
   it('10 products created at once with one SKU: one wins, 9 CONFLICT', async () => {
-    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) =>
-      codeOf(op.catalog.createProduct({ sku: 'SAME-SKU', name: `Same ${i}`, priceCents: 100 + i, stock: i }))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        codeOf(op.catalog.createProduct({ sku: 'SAME-SKU', name: `Same ${i}`, priceCents: 100 + i, stock: i })),
+      ),
+    );
     expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'CONFLICT')).toHaveLength(9);
     expect(await t.services.write.sql`SELECT 1 FROM events WHERE type = 'ProductCreated' AND data->>'sku' = 'SAME-SKU'`).toHaveLength(1);
@@ -117,10 +131,14 @@ describe('waking the relay', () => {
     const total = 1 + 40;
     const listener = postgres(t.url, { max: 2, onnotice: () => {} });
     let sawAll!: () => void;
-    const seen = new Promise<void>((resolve) => { sawAll = resolve; });
+    const seen = new Promise<void>((resolve) => {
+      sawAll = resolve;
+    });
     try {
       await listener.listen(EVENTS_CHANNEL, () => {
-        void listener<{ n: number }[]>`SELECT count(*)::int AS n FROM events WHERE stream_id = ${stream}`.then(([row]) => { if (row?.n === total) sawAll(); });
+        void listener<{ n: number }[]>`SELECT count(*)::int AS n FROM events WHERE stream_id = ${stream}`.then(([row]) => {
+          if (row?.n === total) sawAll();
+        });
       });
       await Promise.all(Array.from({ length: 40 }, () => op.catalog.restock({ productId, quantity: 1 })));
       await seen; // without a wake after the last commit this never resolves and the test times out

@@ -13,8 +13,12 @@ import { expectSagaLeavesHistoryAlone, writeModelSnapshot } from './support/hist
 let t: TestEnv;
 const size = { days: 7, users: 40, orders: 100, seed: 'demo-test' };
 
-beforeAll(async () => { t = await createTestEnv('demo_load'); });
-afterAll(async () => { await t?.cleanup(); });
+beforeAll(async () => {
+  t = await createTestEnv('demo_load');
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 const count = async (where = sql`true`) => {
   const [row] = await t.services.write.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM events WHERE ${where}`);
@@ -28,14 +32,30 @@ describe('demo load', () => {
     const result = await loadDemo(t.services.write.db, { ...size, concurrency: 4, out: (l) => lines.push(l), progressEvery: 50 });
     expect(result.loaded).toBe(true);
 
-    const byType = Object.fromEntries((await t.services.write.db.execute<{ type: string; n: number }>(sql`
-      SELECT type, count(*)::int AS n FROM events GROUP BY type`)).map((r) => [r.type, r.n]));
-    expect(byType).toMatchObject({ ProductCreated: 40, UserCreated: 40, OrderPlaced: 100, PaymentFailed: 6, InventoryUnavailable: 3, PaymentRefunded: 3, OrderCancelled: 9, OrderCompleted: 91 });
+    const byType = Object.fromEntries(
+      (
+        await t.services.write.db.execute<{ type: string; n: number }>(sql`
+      SELECT type, count(*)::int AS n FROM events GROUP BY type`)
+      ).map((r) => [r.type, r.n]),
+    );
+    expect(byType).toMatchObject({
+      ProductCreated: 40,
+      UserCreated: 40,
+      OrderPlaced: 100,
+      PaymentFailed: 6,
+      InventoryUnavailable: 3,
+      PaymentRefunded: 3,
+      OrderCancelled: 9,
+      OrderCompleted: 91,
+    });
     expect(byType.UserLoggedIn).toBeGreaterThan(0);
 
     const reasons = await t.services.write.db.execute<{ reason: string; n: number }>(sql`
       SELECT data->>'reason' AS reason, count(*)::int AS n FROM events WHERE type = 'OrderCancelled' GROUP BY 1 ORDER BY 1`);
-    expect([...reasons]).toEqual([{ reason: 'out_of_stock', n: 3 }, { reason: 'payment_failed', n: 6 }]);
+    expect([...reasons]).toEqual([
+      { reason: 'out_of_stock', n: 3 },
+      { reason: 'payment_failed', n: 6 },
+    ]);
 
     // Spread over the past week, none in the future.
     const [span] = await t.services.write.db.execute<{ first: string; last: string; days: number }>(sql`
@@ -52,8 +72,13 @@ describe('demo load', () => {
          + (SELECT COALESCE(sum((data->>'quantity')::int), 0) FROM events WHERE type = 'InventoryRestocked')
          - (SELECT sum(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.status = 'completed'))::int AS expected`);
     expect(stock).toEqual({ on_hand: stock!.expected, reserved: 0, expected: stock!.expected });
-    const statuses = await t.services.write.db.execute<{ status: string; n: number }>(sql`SELECT status, count(*)::int AS n FROM orders GROUP BY 1 ORDER BY 1`);
-    expect([...statuses]).toEqual([{ status: 'cancelled', n: 9 }, { status: 'completed', n: 91 }]);
+    const statuses = await t.services.write.db.execute<{ status: string; n: number }>(
+      sql`SELECT status, count(*)::int AS n FROM orders GROUP BY 1 ORDER BY 1`,
+    );
+    expect([...statuses]).toEqual([
+      { status: 'cancelled', n: 9 },
+      { status: 'completed', n: 91 },
+    ]);
 
     expect(lines.some((l) => /^users 40\/40/.test(l))).toBe(true);
     expect(lines.some((l) => /^activity 50\/\d+/.test(l))).toBe(true);
@@ -61,8 +86,13 @@ describe('demo load', () => {
 
   it('is projected like live traffic, and the live saga leaves every historical order alone', async () => {
     await expectSagaLeavesHistoryAlone(t, 'system:demo');
-    const days = await revenueBetween(t.services, { from: new Date(Date.now() - 8 * DAY_MS).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) });
-    const [completed] = await t.services.write.db.execute<{ n: number; cents: number }>(sql`SELECT count(*)::int AS n, sum(total_cents)::float8 AS cents FROM orders WHERE status = 'completed'`);
+    const days = await revenueBetween(t.services, {
+      from: new Date(Date.now() - 8 * DAY_MS).toISOString().slice(0, 10),
+      to: new Date().toISOString().slice(0, 10),
+    });
+    const [completed] = await t.services.write.db.execute<{ n: number; cents: number }>(
+      sql`SELECT count(*)::int AS n, sum(total_cents)::float8 AS cents FROM orders WHERE status = 'completed'`,
+    );
     expect(days.reduce((s, d) => s + d.completedCount, 0)).toBe(91);
     expect(days.reduce((s, d) => s + d.revenueCents, 0)).toBe(completed!.cents);
     expect(days.filter((d) => d.completedCount > 0).length).toBeGreaterThanOrEqual(6);
@@ -77,9 +107,11 @@ describe('demo load', () => {
 
   it('from the CLI with --if-empty, leaves a database that has events alone', async () => {
     const before = await count();
-    const { stdout } = await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'),
+    const { stdout } = await promisify(execFile)(
+      path.join(root, 'node_modules', '.bin', 'tsx'),
       ['cli/main.ts', 'demo', 'load', '--days', '7', '--users', '10', '--seed', 'another', '--if-empty'],
-      { cwd: root, env: { ...process.env, ...serverEnv(t) } });
+      { cwd: root, env: { ...process.env, ...serverEnv(t) } },
+    );
     expect(stdout).toContain('not empty');
     expect(await count()).toBe(before);
   });
@@ -91,7 +123,14 @@ describe('demo load', () => {
       // One by one, one at a time, in plan order; batches of an odd size, so that they cut across phases and users.
       await loadDemo(alone.services.write.db, { ...size, end, batchSize: 1, concurrency: 1 });
       const progress: [number, number][] = [];
-      await loadDemo(batched.services.write.db, { ...size, end, batchSize: 37, onProgress: (done, total) => { progress.push([done, total]); } });
+      await loadDemo(batched.services.write.db, {
+        ...size,
+        end,
+        batchSize: 37,
+        onProgress: (done, total) => {
+          progress.push([done, total]);
+        },
+      });
       const [one, many] = await Promise.all([writeModelSnapshot(alone.services.write.db), writeModelSnapshot(batched.services.write.db)]);
       expect((many as { events: unknown[] }).events.length).toBeGreaterThan(400);
       expect(many).toEqual(one);

@@ -25,7 +25,11 @@ let h: DbHandle;
 function up(): Promise<void> {
   proxy = net.createServer((client) => {
     const server = net.connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, server]) { links.add(s); s.on('error', () => {}); s.on('close', () => links.delete(s)); }
+    for (const s of [client, server]) {
+      links.add(s);
+      s.on('error', () => {});
+      s.on('close', () => links.delete(s));
+    }
     client.pipe(server).pipe(client);
     client.on('close', () => server.destroy());
     server.on('close', () => client.destroy());
@@ -51,10 +55,14 @@ afterAll(async () => {
 });
 
 /** The query's outcome, or 'hung' when it has not settled within `ms`. */
-const settled = (q: Promise<unknown>, ms: number) => Promise.race([
-  q.then(() => 'answered', (e: { code?: string }) => `failed: ${e.code ?? String(e)}`),
-  new Promise<string>((r) => setTimeout(() => r('hung'), ms).unref()),
-]);
+const settled = (q: Promise<unknown>, ms: number) =>
+  Promise.race([
+    q.then(
+      () => 'answered',
+      (e: { code?: string }) => `failed: ${e.code ?? String(e)}`,
+    ),
+    new Promise<string>((r) => setTimeout(() => r('hung'), ms).unref()),
+  ]);
 
 describe('a pool after a Postgres outage (postgres.js reconnect backoff)', () => {
   it('answers the first query once Postgres is back, without the unbounded backoff the outage built up', async () => {

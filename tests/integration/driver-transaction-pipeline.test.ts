@@ -45,10 +45,11 @@ const LOCK = 4242;
 const started = <T>(query: PromiseLike<T>): Promise<T> => Promise.resolve(query.then((v) => v));
 const hold = () => started(h.db.execute(sql`SELECT pg_advisory_xact_lock_shared(4242)`));
 const filler = () => started(h.db.execute(sql`SELECT 1`));
-const transaction = (i: number) => h.db.transaction(async (tx) => {
-  await tx.execute(sql`SELECT 1`);
-  return i;
-});
+const transaction = (i: number) =>
+  h.db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT 1`);
+    return i;
+  });
 const sessions = async (where: 'all' | 'waiting' | 'idle in transaction') => {
   const [row] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${appName}
     AND (${where} = 'all' OR (${where} = 'waiting' AND wait_event_type = 'Lock') OR state LIKE ${where} || '%')`;

@@ -22,8 +22,12 @@ else if (!canRun) console.warn('faults: processes SKIPPED: needs a production bu
 
 describe.skipIf(!canRunOwnServices())('faults: a LISTEN session across a Postgres restart', () => {
   let pg: OwnPostgres;
-  beforeAll(async () => { pg = await startOwnPostgres(); }, 60_000);
-  afterAll(async () => { await pg?.destroy(); });
+  beforeAll(async () => {
+    pg = await startOwnPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await pg?.destroy();
+  });
 
   it('listens again by itself and tells the subscriber, which then receives new notifications', async () => {
     const h = connect(pg.url('postgres'), { max: 1, appName: 'll-fault-listen' });
@@ -31,9 +35,22 @@ describe.skipIf(!canRunOwnServices())('faults: a LISTEN session across a Postgre
       const received: string[] = [];
       let relistened = 0;
       let signal = () => {};
-      const changed = () => new Promise<void>((resolve) => { signal = resolve; });
+      const changed = () =>
+        new Promise<void>((resolve) => {
+          signal = resolve;
+        });
       let next = changed();
-      await h.listen('ll_fault', (payload) => { received.push(payload); signal(); }, () => { relistened++; signal(); });
+      await h.listen(
+        'll_fault',
+        (payload) => {
+          received.push(payload);
+          signal();
+        },
+        () => {
+          relistened++;
+          signal();
+        },
+      );
       relistened = 0; // count only the listens after the restart
       await h.sql`SELECT pg_notify('ll_fault', 'before')`;
       await next;
@@ -41,7 +58,10 @@ describe.skipIf(!canRunOwnServices())('faults: a LISTEN session across a Postgre
 
       await pg.stop();
       await pg.start();
-      while (relistened === 0) { next = changed(); await next; }
+      while (relistened === 0) {
+        next = changed();
+        await next;
+      }
       next = changed();
       await h.sql`SELECT pg_notify('ll_fault', 'after')`;
       await next;
@@ -56,7 +76,16 @@ const SECRET = 'fault-test-session-secret-0123456789';
 const CLIENTS = 6;
 const REQUEST_TIMEOUT_MS = 20_000; // an answer later than this is a hang
 
-interface Topology { write: OwnPostgres; read: OwnPostgres; redis: OwnRedis; webs: Server[]; workers: Proc[]; writeUrl: string; readUrl: string; token: string }
+interface Topology {
+  write: OwnPostgres;
+  read: OwnPostgres;
+  redis: OwnRedis;
+  webs: Server[];
+  workers: Proc[];
+  writeUrl: string;
+  readUrl: string;
+  token: string;
+}
 
 async function bringUp(opts: { splitRead: boolean; webs: number; workers: number }): Promise<Topology> {
   const write = await startOwnPostgres();
@@ -69,14 +98,23 @@ async function bringUp(opts: { splitRead: boolean; webs: number; workers: number
   const { token } = await createToken(h.db, SECRET, { name: 'fault-test', role: 'operator' });
   await h.close();
   const processEnv = {
-    DATABASE_URL: writeUrl, READ_DATABASE_URL: readUrl, REDIS_URL: redis.url, REDIS_PREFIX: 'llfault',
-    SESSION_SECRET: SECRET, LOG_LEVEL: 'warn', PAYMENT_DEADLINE_MS: '3000', DB_POOL_MAX: '10',
+    DATABASE_URL: writeUrl,
+    READ_DATABASE_URL: readUrl,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: 'llfault',
+    SESSION_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+    PAYMENT_DEADLINE_MS: '3000',
+    DB_POOL_MAX: '10',
   };
   const workers = Array.from({ length: opts.workers }, () => startWorker(processEnv));
   const webs = await Promise.all(Array.from({ length: opts.webs }, () => startServer(processEnv)));
   // A worker that cannot reach Postgres while it starts exits (its supervisor restarts it): start the faults once all beat.
   const r = postgres(readUrl, { max: 1, onnotice: () => {} });
-  await until('every worker has started', async () => (await r<{ n: number }[]>`SELECT count(*)::int AS n FROM worker_heartbeats`)[0]!.n === opts.workers);
+  await until(
+    'every worker has started',
+    async () => (await r<{ n: number }[]>`SELECT count(*)::int AS n FROM worker_heartbeats`)[0]!.n === opts.workers,
+  );
   await r.end();
   return { write, read, redis, webs, workers, writeUrl, readUrl, token };
 }
@@ -87,17 +125,24 @@ async function tearDown(t: Topology | undefined) {
   await Promise.all([t.write.destroy(), t.read.destroy(), t.redis.destroy()]);
 }
 
-interface Answer { status: number; body: { result?: { data?: { json?: unknown } }; error?: { json?: { message?: string; data?: { code?: string } } } } | null }
+interface Answer {
+  status: number;
+  body: { result?: { data?: { json?: unknown } }; error?: { json?: { message?: string; data?: { code?: string } } } } | null;
+}
 
 /** One tRPC call over HTTP; status 0 means no answer (connection refused, or a hang cut at REQUEST_TIMEOUT_MS). */
 async function call(t: Topology, web: Server, path: string, input: unknown, kind: 'query' | 'mutation'): Promise<Answer> {
   const headers = { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' };
   const body = JSON.stringify({ json: input });
   try {
-    const res = kind === 'mutation'
-      ? await fetch(`${web.url}/api/trpc/${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
-      : await fetch(`${web.url}/api/trpc/${path}?input=${encodeURIComponent(body)}`, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    return { status: res.status, body: await res.json().catch(() => null) as Answer['body'] };
+    const res =
+      kind === 'mutation'
+        ? await fetch(`${web.url}/api/trpc/${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+        : await fetch(`${web.url}/api/trpc/${path}?input=${encodeURIComponent(body)}`, {
+            headers,
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          });
+    return { status: res.status, body: (await res.json().catch(() => null)) as Answer['body'] };
   } catch (err) {
     return { status: 0, body: { error: { json: { message: (err as Error).name } } } };
   }
@@ -111,19 +156,32 @@ async function ok<T>(t: Topology, path: string, input: unknown, kind: 'query' | 
 
 /** Clients placing orders across the web processes; each retries a refused command with the same commandId until it is accepted. */
 /** Every command the clients sent, over all the faults of one topology. */
-interface Ledger { placed: Map<string, string>; attempted: Set<string> }
+interface Ledger {
+  placed: Map<string, string>;
+  attempted: Set<string>;
+}
 
 class OrderLoad {
   readonly answers = new Map<string, number>(); // status (or a timeout) → count
-  get placed() { return this.ledger.placed; } // commandId → orderId
-  get attempted() { return this.ledger.attempted; }
+  get placed() {
+    return this.ledger.placed;
+  } // commandId → orderId
+  get attempted() {
+    return this.ledger.attempted;
+  }
   private running = true;
   private clients: Promise<void>[] = [];
   private waiters: { n: number; resolve: () => void }[] = [];
 
-  constructor(private t: Topology, private shop: { userId: string; productId: string }, private ledger: Ledger) {}
+  constructor(
+    private t: Topology,
+    private shop: { userId: string; productId: string },
+    private ledger: Ledger,
+  ) {}
 
-  start() { this.clients = Array.from({ length: CLIENTS }, (_, i) => this.client(i)); }
+  start() {
+    this.clients = Array.from({ length: CLIENTS }, (_, i) => this.client(i));
+  }
 
   /** Resolves once `n` more orders (from now) have been accepted. */
   more(n: number): Promise<void> {
@@ -138,13 +196,18 @@ class OrderLoad {
   }
 
   private tick: (() => void)[] = [];
-  private next() { return new Promise<void>((r) => this.tick.push(r)); }
+  private next() {
+    return new Promise<void>((r) => this.tick.push(r));
+  }
   private count(key: string) {
     this.answers.set(key, (this.answers.get(key) ?? 0) + 1);
     for (const r of this.tick.splice(0)) r();
   }
 
-  async stop() { this.running = false; await Promise.all(this.clients); }
+  async stop() {
+    this.running = false;
+    await Promise.all(this.clients);
+  }
 
   private async client(i: number) {
     while (this.running) {
@@ -152,12 +215,27 @@ class OrderLoad {
       this.attempted.add(commandId);
       for (let attempt = 0; ; attempt++) {
         const web = this.t.webs[(i + attempt) % this.t.webs.length]!;
-        const a = await call(this.t, web, 'orders.place', { userId: this.shop.userId, items: [{ productId: this.shop.productId, quantity: 1 }], payment: { token: 'tok_ok' }, commandId }, 'mutation');
+        const a = await call(
+          this.t,
+          web,
+          'orders.place',
+          { userId: this.shop.userId, items: [{ productId: this.shop.productId, quantity: 1 }], payment: { token: 'tok_ok' }, commandId },
+          'mutation',
+        );
         const orderId = (a.body?.result?.data?.json as { orderId?: string } | undefined)?.orderId;
-        this.count(a.status === 0 ? String(a.body?.error?.json?.message) : a.status === 200 && !orderId ? '200 without an orderId' : String(a.status));
+        this.count(
+          a.status === 0
+            ? String(a.body?.error?.json?.message)
+            : a.status === 200 && !orderId
+              ? '200 without an orderId'
+              : String(a.status),
+        );
         if (a.status === 200 && orderId) {
           this.placed.set(commandId, orderId);
-          for (const w of this.waiters.filter((x) => this.placed.size >= x.n)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(); }
+          for (const w of this.waiters.filter((x) => this.placed.size >= x.n)) {
+            this.waiters.splice(this.waiters.indexOf(w), 1);
+            w.resolve();
+          }
           break;
         }
         if (a.status !== 503) break; // anything else is a failure the assertions report
@@ -178,7 +256,11 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 90
 }
 
 const listenSessions = async (sql: postgres.Sql) =>
-  (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE '%:listen' AND query LIKE 'LISTEN%'`)[0]!.n;
+  (
+    await sql<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE '%:listen' AND query LIKE 'LISTEN%'`
+  )[0]!.n;
 
 /** What must hold once the load has stopped: one effect per command, nothing half-written, every order through the saga and into the read models. */
 async function verify(t: Topology, load: OrderLoad, w: postgres.Sql, r: postgres.Sql) {
@@ -217,11 +299,17 @@ async function verify(t: Topology, load: OrderLoad, w: postgres.Sql, r: postgres
   // (db/backoff.ts; driver-reconnect.test.ts).
   for (const sql of new Set([w, r])) {
     let idle: readonly unknown[] = [];
-    await until('no session idles in a transaction for more than 5 s', async () => {
-      idle = await sql`SELECT application_name, left(query, 120) AS query, (now() - state_change)::text AS idle_for
+    await until(
+      'no session idles in a transaction for more than 5 s',
+      async () => {
+        idle = await sql`SELECT application_name, left(query, 120) AS query, (now() - state_change)::text AS idle_for
         FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND state_change < now() - interval '5 seconds'`;
-      return idle.length === 0;
-    }, 10_000).catch((err: Error) => { throw new Error(`${err.message}: ${JSON.stringify(idle)}`); });
+        return idle.length === 0;
+      },
+      10_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(idle)}`);
+    });
   }
   expect(await r<{ name: string }[]>`SELECT name FROM projection_checkpoints WHERE status <> 'running'`).toEqual([]);
   expect(await r`SELECT projection, position FROM dead_letters`).toEqual([]);
@@ -243,7 +331,12 @@ for (const shape of [
       w = postgres(t.writeUrl, { max: 2, onnotice: () => {} });
       r = t.read === t.write ? w : postgres(t.readUrl, { max: 2, onnotice: () => {} });
       const { userId } = await ok<{ userId: string }>(t, 'users.create', { email: `buyer-${randomUUID()}@example.test`, name: 'Buyer' });
-      const { productId } = await ok<{ productId: string }>(t, 'catalog.createProduct', { sku: `SKU-${randomUUID().slice(0, 8)}`, name: 'Widget', priceCents: 500, stock: 1_000_000 });
+      const { productId } = await ok<{ productId: string }>(t, 'catalog.createProduct', {
+        sku: `SKU-${randomUUID().slice(0, 8)}`,
+        name: 'Widget',
+        priceCents: 500,
+        stock: 1_000_000,
+      });
       shop = { userId, productId };
     }, 180_000);
     afterAll(async () => {
@@ -256,11 +349,14 @@ for (const shape of [
       const load = new OrderLoad(t, shop, ledger);
       load.start();
       await load.more(CLIENTS * 2);
-      const listening = await listenSessions(w) + (r === w ? 0 : await listenSessions(r));
+      const listening = (await listenSessions(w)) + (r === w ? 0 : await listenSessions(r));
       await restart(load);
       await load.more(CLIENTS * 3); // accepted again after the restart
       await load.stop();
-      await until(`the LISTEN sessions are back after ${what}`, async () => (await listenSessions(w) + (r === w ? 0 : await listenSessions(r))) >= listening);
+      await until(
+        `the LISTEN sessions are back after ${what}`,
+        async () => (await listenSessions(w)) + (r === w ? 0 : await listenSessions(r)) >= listening,
+      );
       await verify(t, load, w, r);
       return load;
     };
@@ -290,18 +386,25 @@ for (const shape of [
       });
     }, 180_000);
 
-    it.runIf(shape.splitRead)('the read cluster restarting under load: projections resume, nothing lost or doubled', async () => {
-      await restartUnderLoad('the read database restarted', async () => {
-        await t.read.stop();
-        await t.read.start();
-      });
-    }, 180_000);
+    it.runIf(shape.splitRead)(
+      'the read cluster restarting under load: projections resume, nothing lost or doubled',
+      async () => {
+        await restartUnderLoad('the read database restarted', async () => {
+          await t.read.stop();
+          await t.read.start();
+        });
+      },
+      180_000,
+    );
   });
 }
 
 /** The status of a GET with the test's token; 0 when there was no answer within REQUEST_TIMEOUT_MS. */
 async function statusOf(t: Topology, path: string): Promise<number> {
-  const res = await fetch(`${t.webs[0]!.url}${path}`, { headers: { authorization: `Bearer ${t.token}` }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).catch(() => null);
+  const res = await fetch(`${t.webs[0]!.url}${path}`, {
+    headers: { authorization: `Bearer ${t.token}` },
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  }).catch(() => null);
   await res?.body?.cancel();
   return res?.status ?? 0;
 }

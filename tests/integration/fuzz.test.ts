@@ -23,7 +23,9 @@ beforeAll(async () => {
   t = await createTestEnv('fuzz');
   token = await tokenFor(t.services, 'admin');
 });
-afterAll(async () => { await t?.cleanup(); });
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 const someId = '00000000-0000-4000-8000-000000000001';
 /** A valid-looking input per procedure (as in api.test.ts); one without an entry is fuzzed from `{}`. */
@@ -50,11 +52,43 @@ const samples: Record<string, Record<string, unknown> | undefined> = {
 };
 
 const edgeString = fc.constantFrom(
-  '', '\u0000', 'a\u0000b', '\uD800', 'x\uDFFFy', '\u202Eevil\u202C', '\u200F\u200E', 'x'.repeat(10_000), '💥🧨',
-  "' OR 1=1 --", '%_\\', '../../etc/passwd', '<script>alert(1)</script>', '   ', 'null', '{"a":1}',
+  '',
+  '\u0000',
+  'a\u0000b',
+  '\uD800',
+  'x\uDFFFy',
+  '\u202Eevil\u202C',
+  '\u200F\u200E',
+  'x'.repeat(10_000),
+  '💥🧨',
+  "' OR 1=1 --",
+  '%_\\',
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  '   ',
+  'null',
+  '{"a":1}',
 );
-const edgeNumber = fc.constantFrom(0, -1, 1, 2 ** 31, -(2 ** 31), 2 ** 31 - 1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1e308, 0.5, -0);
-const edgeValue = fc.oneof(edgeString, edgeNumber, fc.constantFrom(null, true, [], {}, [1, 2], { a: '\u0000' }), fc.string({ maxLength: 50 }), fc.integer());
+const edgeNumber = fc.constantFrom(
+  0,
+  -1,
+  1,
+  2 ** 31,
+  -(2 ** 31),
+  2 ** 31 - 1,
+  Number.MAX_SAFE_INTEGER,
+  -Number.MAX_SAFE_INTEGER,
+  1e308,
+  0.5,
+  -0,
+);
+const edgeValue = fc.oneof(
+  edgeString,
+  edgeNumber,
+  fc.constantFrom(null, true, [], {}, [1, 2], { a: '\u0000' }),
+  fc.string({ maxLength: 50 }),
+  fc.integer(),
+);
 
 /** A sample with one field (possibly nested one level, possibly new) replaced by an edge value; or arbitrary JSON. */
 function inputs(sample: Record<string, unknown> | undefined): fc.Arbitrary<unknown> {
@@ -64,22 +98,34 @@ function inputs(sample: Record<string, unknown> | undefined): fc.Arbitrary<unkno
     const out: Record<string, unknown> = structuredClone(base);
     const current = out[k];
     if (Array.isArray(current) && current[0] && typeof current[0] === 'object') out[k] = [{ ...current[0], quantity: v }];
-    else if (current && typeof current === 'object' && !Array.isArray(current)) out[k] = Object.fromEntries(Object.keys(current).map((kk) => [kk, v]));
+    else if (current && typeof current === 'object' && !Array.isArray(current))
+      out[k] = Object.fromEntries(Object.keys(current).map((kk) => [kk, v]));
     else out[k] = v;
     return out;
   });
-  return fc.oneof({ weight: 4, arbitrary: mutated }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) }, { weight: 1, arbitrary: fc.constant(undefined) });
+  return fc.oneof(
+    { weight: 4, arbitrary: mutated },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
 }
 
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
-  .map(([path, p]) => ({ path, type: p._def.type }));
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>).map(([path, p]) => ({
+  path,
+  type: p._def.type,
+}));
 
 async function call(path: string, type: string, input: unknown): Promise<Response> {
   const body = JSON.stringify(superjson.serialize(input));
   const headers = { host: 'fuzz.test', authorization: `Bearer ${token}` };
-  const req = type === 'mutation'
-    ? new Request(`http://fuzz.test/api/trpc/${path}`, { method: 'POST', body, headers: { ...headers, 'content-type': 'application/json' } })
-    : new Request(`http://fuzz.test/api/trpc/${path}?input=${encodeURIComponent(body)}`, { headers });
+  const req =
+    type === 'mutation'
+      ? new Request(`http://fuzz.test/api/trpc/${path}`, {
+          method: 'POST',
+          body,
+          headers: { ...headers, 'content-type': 'application/json' },
+        })
+      : new Request(`http://fuzz.test/api/trpc/${path}?input=${encodeURIComponent(body)}`, { headers });
   return handleTrpc(t.services, req);
 }
 
@@ -88,16 +134,20 @@ describe('fuzzing every procedure (finding 6)', () => {
     expect(procedures.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(procedures.map((p) => [p.path, p.type]))('%s (%s): never 5xx; a 4xx changes no write table', async (path, type) => {
-    await fc.assert(
-      fc.asyncProperty(inputs(samples[path]), async (input) => {
-        const before = await rowCounts(t.services);
-        const res = await call(path, type, input);
-        const text = await res.text();
-        expect(res.status, `${path} ${JSON.stringify(input)?.slice(0, 200)} → ${text.slice(0, 300)}`).toBeLessThan(500);
-        if (res.status >= 400) expect(await rowCounts(t.services)).toEqual(before);
-      }),
-      { seed: SEED, numRuns: RUNS_PER_PROCEDURE, endOnFailure: true },
-    );
-  }, 120_000);
+  it.each(procedures.map((p) => [p.path, p.type]))(
+    '%s (%s): never 5xx; a 4xx changes no write table',
+    async (path, type) => {
+      await fc.assert(
+        fc.asyncProperty(inputs(samples[path]), async (input) => {
+          const before = await rowCounts(t.services);
+          const res = await call(path, type, input);
+          const text = await res.text();
+          expect(res.status, `${path} ${JSON.stringify(input)?.slice(0, 200)} → ${text.slice(0, 300)}`).toBeLessThan(500);
+          if (res.status >= 400) expect(await rowCounts(t.services)).toEqual(before);
+        }),
+        { seed: SEED, numRuns: RUNS_PER_PROCEDURE, endOnFailure: true },
+      );
+    },
+    120_000,
+  );
 });

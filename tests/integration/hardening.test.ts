@@ -28,7 +28,9 @@ beforeAll(async () => {
   const session = (await signIn(t.services.write.db, t.services.env.SESSION_SECRET, 'ops@example.com', password))!;
   cookie = `${SESSION_COOKIE}=${encodeURIComponent(session.secret)}`;
 });
-afterAll(async () => { await t?.cleanup(); });
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 const trpc = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
   handleTrpc(t.services, new Request(`${ORIGIN}/api/trpc/${path}`, { ...init, headers: { host: 'portal.test', ...init.headers } }));
@@ -53,20 +55,37 @@ describe('finding 5: request limits', () => {
   it('a chunked body with no Content-Length is cut off at 1 MB: 413', async () => {
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
-      pull(c) { if (sent > 3 * 1024 * 1024) c.close(); else { sent += 64 * 1024; c.enqueue(new Uint8Array(64 * 1024).fill(32)); } },
+      pull(c) {
+        if (sent > 3 * 1024 * 1024) c.close();
+        else {
+          sent += 64 * 1024;
+          c.enqueue(new Uint8Array(64 * 1024).fill(32));
+        }
+      },
     });
-    const res = await handleTrpc(t.services, new Request(`${ORIGIN}/api/trpc/users.create`, {
-      method: 'POST', body, headers: { ...bearer(), 'content-type': 'application/json' }, duplex: 'half',
-    } as RequestInit));
+    const res = await handleTrpc(
+      t.services,
+      new Request(`${ORIGIN}/api/trpc/users.create`, {
+        method: 'POST',
+        body,
+        headers: { ...bearer(), 'content-type': 'application/json' },
+        duplex: 'half',
+      } as RequestInit),
+    );
     expect(res.status).toBe(413);
     expect(sent).toBeLessThan(2 * 1024 * 1024); // it stopped reading, it did not drain 3 MB
   });
 
   it('a 10 MB anonymous sign-in body is refused with 413 (limit 8 KB)', async () => {
     const big = JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(10 * 1024 * 1024) });
-    const res = await handleSignIn(t.services, new Request(`${ORIGIN}/api/auth/sign-in`, {
-      method: 'POST', body: big, headers: { host: 'portal.test', 'content-type': 'application/json', accept: 'application/json' },
-    }));
+    const res = await handleSignIn(
+      t.services,
+      new Request(`${ORIGIN}/api/auth/sign-in`, {
+        method: 'POST',
+        body: big,
+        headers: { host: 'portal.test', 'content-type': 'application/json', accept: 'application/json' },
+      }),
+    );
     expect(res.status).toBe(413);
   });
 
@@ -92,7 +111,10 @@ describe('finding 7: CSRF', () => {
 
   it('the same call from this site runs; a Bearer call from anywhere runs', async () => {
     expect((await post('users.create', { email: 'same@example.com', name: 'Same' }, { cookie, origin: ORIGIN })).status).toBe(200);
-    expect((await post('users.create', { email: 'bearer@example.com', name: 'Bearer' }, { ...bearer(), origin: 'https://elsewhere.example' })).status).toBe(200);
+    expect(
+      (await post('users.create', { email: 'bearer@example.com', name: 'Bearer' }, { ...bearer(), origin: 'https://elsewhere.example' }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -128,10 +150,14 @@ describe('finding 6: bad input is a 400 with a message, never a 500', () => {
   });
 
   it('a NUL in the sign-in email → 400 with a message', async () => {
-    const res = await handleSignIn(t.services, new Request(`${ORIGIN}/api/auth/sign-in`, {
-      method: 'POST', body: JSON.stringify({ email: 'ops@example.com\u0000', password }),
-      headers: { host: 'portal.test', 'content-type': 'application/json', accept: 'application/json' },
-    }));
+    const res = await handleSignIn(
+      t.services,
+      new Request(`${ORIGIN}/api/auth/sign-in`, {
+        method: 'POST',
+        body: JSON.stringify({ email: 'ops@example.com\u0000', password }),
+        headers: { host: 'portal.test', 'content-type': 'application/json', accept: 'application/json' },
+      }),
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toMatch(/control character/);
   });
@@ -140,7 +166,11 @@ describe('finding 6: bad input is a 400 with a message, never a 500', () => {
 describe('finding 10: deep nesting', () => {
   it('a deeply nested input gets a generic 400, not "Maximum call stack size exceeded"', async () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-    const res = await trpc('users.create', { method: 'POST', body: `{"json":${deep}}`, headers: { ...bearer(), 'content-type': 'application/json' } });
+    const res = await trpc('users.create', {
+      method: 'POST',
+      body: `{"json":${deep}}`,
+      headers: { ...bearer(), 'content-type': 'application/json' },
+    });
     const text = await res.text();
     expect(res.status).toBe(400);
     expect(text).toMatch(/nested too deeply/);
@@ -163,7 +193,11 @@ describe('finding 2: the client address', () => {
       const port = (server.address() as AddressInfo).port;
       return await new Promise<string>((resolve, reject) => {
         const req = httpRequest({ host: '127.0.0.1', port, path: '/', headers: xff ? { 'x-forwarded-for': xff } : {} }, (res) => {
-          let body = ''; res.on('data', (c: Buffer) => { body += c.toString(); }); res.on('end', () => resolve(body));
+          let body = '';
+          res.on('data', (c: Buffer) => {
+            body += c.toString();
+          });
+          res.on('end', () => resolve(body));
         });
         req.on('error', reject);
         req.end();

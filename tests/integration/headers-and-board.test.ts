@@ -28,10 +28,15 @@ beforeAll(async () => {
   const session = (await signIn(t.services.write.db, t.services.env.SESSION_SECRET, 'board@example.com', 'correct horse battery'))!;
   cookie = `${SESSION_COOKIE}=${encodeURIComponent(session.secret)}`;
 });
-afterAll(async () => { await t?.cleanup(); });
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 const base = (h: Headers) => ({
-  nosniff: h.get('x-content-type-options'), frame: h.get('x-frame-options'), referrer: h.get('referrer-policy'), hsts: h.get('strict-transport-security'),
+  nosniff: h.get('x-content-type-options'),
+  frame: h.get('x-frame-options'),
+  referrer: h.get('referrer-policy'),
+  hsts: h.get('strict-transport-security'),
 });
 const BASE_HTTP = { nosniff: 'nosniff', frame: 'DENY', referrer: 'strict-origin-when-cross-origin', hsts: null };
 
@@ -56,22 +61,35 @@ describe('proxy.ts: pages and routes through Next (finding 4)', () => {
 
   it('Next sends no X-Powered-By', async () => {
     // next.config.js is plain JavaScript with no declarations: read it as Next does, at run time.
-    const { default: nextConfig } = await import(/* @vite-ignore */ pathToFileURL(path.join(root, 'next.config.js')).href) as { default: { poweredByHeader?: boolean } };
+    const { default: nextConfig } = (await import(/* @vite-ignore */ pathToFileURL(path.join(root, 'next.config.js')).href)) as {
+      default: { poweredByHeader?: boolean };
+    };
     expect(nextConfig.poweredByHeader).toBe(false);
   });
 });
 
 describe('the queue board (findings 4 and 7)', () => {
   const board = (method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string) =>
-    (method === 'GET' ? boardGet : boardPost)(new Request(`${ORIGIN}${path}`, { method, headers: { host: 'portal.test', ...headers }, body }));
+    (method === 'GET' ? boardGet : boardPost)(
+      new Request(`${ORIGIN}${path}`, { method, headers: { host: 'portal.test', ...headers }, body }),
+    );
 
   it('every board answer carries its own CSP and the base headers: the page, a redirect to sign in, a refusal', async () => {
     const answers = {
       page: await board('GET', '/admin/queues', { cookie }),
       'signed out': await board('GET', '/admin/queues', {}),
-      'foreign origin': await board('POST', '/admin/queues/api/queues/pause', { cookie, origin: 'https://evil.example', 'content-type': 'application/json' }, '{}'),
+      'foreign origin': await board(
+        'POST',
+        '/admin/queues/api/queues/pause',
+        { cookie, origin: 'https://evil.example', 'content-type': 'application/json' },
+        '{}',
+      ),
     };
-    expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r.status]))).toEqual({ page: 200, 'signed out': 302, 'foreign origin': 403 });
+    expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r.status]))).toEqual({
+      page: 200,
+      'signed out': 302,
+      'foreign origin': 403,
+    });
     for (const [what, r] of Object.entries(answers)) {
       expect({ what, csp: r.headers.get('content-security-policy'), ...base(r.headers) }).toEqual({ what, csp: BOARD_CSP, ...BASE_HTTP });
     }
@@ -79,14 +97,29 @@ describe('the queue board (findings 4 and 7)', () => {
 
   it('a cookie-authenticated write from another site, or with a text/plain or form body, is refused with 403', async () => {
     const refused = [
-      await board('POST', '/admin/queues/api/queues/pause', { cookie, origin: 'https://evil.example', 'content-type': 'application/json' }, '{}'),
+      await board(
+        'POST',
+        '/admin/queues/api/queues/pause',
+        { cookie, origin: 'https://evil.example', 'content-type': 'application/json' },
+        '{}',
+      ),
       await board('POST', '/admin/queues/api/queues/pause', { cookie, 'content-type': 'application/json' }, '{}'), // no Origin at all
       await board('POST', '/admin/queues/api/queues/pause', { cookie, origin: ORIGIN, 'content-type': 'text/plain' }, '{}'),
-      await board('POST', '/admin/queues/api/queues/pause', { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, 'a=1'),
+      await board(
+        'POST',
+        '/admin/queues/api/queues/pause',
+        { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+        'a=1',
+      ),
     ];
     expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403]);
     // The same admin, from this site with JSON, gets through to the board (its own answer, not our 403).
-    const allowed = await board('POST', '/admin/queues/api/queues/pause', { cookie, origin: ORIGIN, 'content-type': 'application/json' }, '{}');
+    const allowed = await board(
+      'POST',
+      '/admin/queues/api/queues/pause',
+      { cookie, origin: ORIGIN, 'content-type': 'application/json' },
+      '{}',
+    );
     expect(allowed.status).not.toBe(403);
   });
 });

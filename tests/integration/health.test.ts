@@ -14,12 +14,17 @@ beforeAll(async () => {
   t = await createTestEnv('health');
   token = await tokenFor(t.services, 'analyst');
 });
-afterAll(async () => { await t?.cleanup(); });
-afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); });
+afterAll(async () => {
+  await t?.cleanup();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 const health = async (headers: Record<string, string> = {}) => {
   const res = await healthResponse(t.services, new Request('http://portal.test/api/health', { headers }));
-  return { status: res.status, body: await res.json() as Record<string, unknown> };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
 describe('/api/health (finding 10)', () => {

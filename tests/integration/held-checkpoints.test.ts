@@ -37,7 +37,14 @@ describe('checkpoints held in memory', () => {
     await admin.unsafe(`CREATE ROLE ${role} LOGIN SUPERUSER`);
     const url = new URL(t.url);
     url.username = role;
-    reader = createServices({ databaseUrl: url.toString(), prefix: t.prefix, poolMax: 2, appName, principalTtlMs: 60_000, onQuery: (q) => statements.push(q) });
+    reader = createServices({
+      databaseUrl: url.toString(),
+      prefix: t.prefix,
+      poolMax: 2,
+      appName,
+      principalTtlMs: 60_000,
+      onQuery: (q) => statements.push(q),
+    });
   });
   afterAll(async () => {
     await reader?.close();
@@ -58,8 +65,8 @@ describe('checkpoints held in memory', () => {
   it('a cache hit, principal included, performs no Postgres query', async () => {
     const { userId, position } = await createUser(t.services, ctx(), { email: 'held@example.test', name: 'Held' });
     const token = await tokenFor(t.services, 'analyst');
-    const call = async () => appRouter.createCaller(await createContext(reader, new Headers({ authorization: `Bearer ${token}` })))
-      .users.profile({ userId });
+    const call = async () =>
+      appRouter.createCaller(await createContext(reader, new Headers({ authorization: `Bearer ${token}` }))).users.profile({ userId });
     const first = await userProfile(reader, { userId, minPosition: position, waitMs: MAX_WAIT_MS });
     expect(first.freshness.stale).toBe(false);
     // Every consumer done with the log: no notification will come, so nothing may be read again.

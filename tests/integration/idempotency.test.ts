@@ -18,8 +18,7 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-const onHand = async (productId: string) =>
-  (await t.services.write.sql`SELECT on_hand, version FROM products WHERE id = ${productId}`)[0];
+const onHand = async (productId: string) => (await t.services.write.sql`SELECT on_hand, version FROM products WHERE id = ${productId}`)[0];
 
 describe('a repeated commandId', () => {
   it('returns the first result and writes nothing (users.create through the API)', async () => {
@@ -55,8 +54,9 @@ describe('a repeated commandId', () => {
   it('sent 10 times at once, is done once and every caller gets the same answer', async () => {
     const commandId = randomUUID();
     const before = await rowCounts(t.services);
-    const results = await Promise.all(Array.from({ length: 10 }, () =>
-      createUser(t.services, { actor: 'test', commandId }, { email: 'twins@example.com', name: 'Twins' })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => createUser(t.services, { actor: 'test', commandId }, { email: 'twins@example.com', name: 'Twins' })),
+    );
     expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
     const after = await rowCounts(t.services);
     expect(after).toEqual({ ...before, users: before.users + 1, events: before.events + 1, command_results: before.command_results + 1 });
@@ -66,8 +66,9 @@ describe('a repeated commandId', () => {
   it('concurrent restocks with one commandId add the quantity once', async () => {
     const { productId } = await op.catalog.createProduct({ sku: 'IDEM-2', name: 'Idem 2', priceCents: 100, stock: 0 });
     const commandId = randomUUID();
-    const results = await Promise.all(Array.from({ length: 8 }, () =>
-      restock(t.services, { actor: 'test', commandId }, { productId, quantity: 3 })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => restock(t.services, { actor: 'test', commandId }, { productId, quantity: 3 })),
+    );
     expect(new Set(results.map((r) => r.position)).size).toBe(1);
     expect(await onHand(productId)).toEqual({ on_hand: 3, version: 2 });
   });
@@ -76,8 +77,13 @@ describe('a repeated commandId', () => {
     const commandId = randomUUID();
     const { userId } = await op.users.create({ email: 'reuse@example.com', name: 'Reuse', commandId });
     const before = await rowCounts(t.services);
-    await expect(op.users.recordLogin({ userId, commandId })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already used for users\.create/) });
-    await expect(op.catalog.createProduct({ sku: 'REUSE', name: 'Reuse', priceCents: 100, stock: 1, commandId })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(op.users.recordLogin({ userId, commandId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/already used for users\.create/),
+    });
+    await expect(op.catalog.createProduct({ sku: 'REUSE', name: 'Reuse', priceCents: 100, stock: 1, commandId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     expect(await rowCounts(t.services)).toEqual(before);
   });
 

@@ -28,7 +28,11 @@ function withDatabase(url: string, name: string) {
 async function buildLegacy(name: string, fill: (sql: postgres.Sql) => Promise<void>): Promise<{ url: string; dbName: string }> {
   const dbName = `ll_test_${name}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(withDatabase(env().DATABASE_URL, 'postgres'), { max: 1, onnotice: () => {} });
-  try { await admin.unsafe(`CREATE DATABASE "${dbName}"`); } finally { await admin.end(); }
+  try {
+    await admin.unsafe(`CREATE DATABASE "${dbName}"`);
+  } finally {
+    await admin.end();
+  }
   const url = withDatabase(env().DATABASE_URL, dbName);
   const legacy = postgres(url, { max: 1, onnotice: () => {} });
   try {
@@ -44,9 +48,19 @@ async function fillShop(db: postgres.Sql) {
   const rng = new Rng('legacy-shop');
   const now = Date.now();
   const at = (daysAgo: number) => new Date(now - daysAgo * DAY - rng.int(0, DAY - 1));
-  const users = Array.from({ length: 150 }, (_, i) => ({ email: `customer${i}@legacy.example`, name: `Customer ${i}`, created_at: at(rng.int(20, 60)) }));
+  const users = Array.from({ length: 150 }, (_, i) => ({
+    email: `customer${i}@legacy.example`,
+    name: `Customer ${i}`,
+    created_at: at(rng.int(20, 60)),
+  }));
   await db`INSERT INTO users ${db(users)}`;
-  const products = Array.from({ length: 25 }, (_, i) => ({ sku: `SKU-${i}`, name: `Product ${i}`, price_cents: rng.int(5, 200) * 100, stock: rng.int(0, 40), created_at: at(61) }));
+  const products = Array.from({ length: 25 }, (_, i) => ({
+    sku: `SKU-${i}`,
+    name: `Product ${i}`,
+    price_cents: rng.int(5, 200) * 100,
+    stock: rng.int(0, 40),
+    created_at: at(61),
+  }));
   await db`INSERT INTO products ${db(products)}`;
   const statuses = ['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'cancelled', 'pending', 'refunded'];
   for (let i = 0; i < 400; i++) {
@@ -75,7 +89,9 @@ async function eventCount(db: Db) {
 async function outcome(db: Db) {
   const q = async (query: ReturnType<typeof sql>) => [...(await db.execute<Record<string, unknown>>(query))];
   return {
-    events: await q(sql`SELECT type, count(*)::int AS n, min(occurred_at)::text AS first, max(occurred_at)::text AS last FROM events GROUP BY type ORDER BY type`),
+    events: await q(
+      sql`SELECT type, count(*)::int AS n, min(occurred_at)::text AS first, max(occurred_at)::text AS last FROM events GROUP BY type ORDER BY type`,
+    ),
     users: await q(sql`SELECT email, name, created_at::text, version FROM users ORDER BY email`),
     products: await q(sql`SELECT sku, price_cents, on_hand, reserved, created_at::text FROM products ORDER BY sku`),
     orders: await q(sql`SELECT o.id, u.email, o.status, o.cancel_reason, o.total_cents, o.placed_at::text, o.updated_at::text, o.version,
@@ -129,9 +145,16 @@ describe('import crud', () => {
         FROM orders WHERE status IN ('completed', 'cancelled') GROUP BY 1`;
       const expectedRevenue = revenue.map((d) => {
         const r = legacyRevenue.find((x) => x.day === d.day);
-        return { day: d.day, completedCount: r?.n ?? 0, revenueCents: r?.cents ?? 0, placedCount: legacyPlaced.find((x) => x.day === d.day)?.n ?? 0 };
+        return {
+          day: d.day,
+          completedCount: r?.n ?? 0,
+          revenueCents: r?.cents ?? 0,
+          placedCount: legacyPlaced.find((x) => x.day === d.day)?.n ?? 0,
+        };
       });
-      expect(revenue.map((d) => ({ day: d.day, completedCount: d.completedCount, revenueCents: d.revenueCents, placedCount: d.placedCount }))).toEqual(expectedRevenue);
+      expect(
+        revenue.map((d) => ({ day: d.day, completedCount: d.completedCount, revenueCents: d.revenueCents, placedCount: d.placedCount })),
+      ).toEqual(expectedRevenue);
       expect(revenue.reduce((s, d) => s + d.revenueCents, 0)).toBeGreaterThan(0);
 
       const registrations = await registrationsBetween(t.services, { from, to });
@@ -147,7 +170,9 @@ describe('import crud', () => {
       expect([...profiles]).toEqual([...legacyTotals]);
 
       // Stock: after replaying the completed orders, on hand is the legacy stock again.
-      const stock = await t.services.read.db.execute<{ sku: string; on_hand: number }>(sql`SELECT sku, on_hand FROM inventory ORDER BY sku`);
+      const stock = await t.services.read.db.execute<{ sku: string; on_hand: number }>(
+        sql`SELECT sku, on_hand FROM inventory ORDER BY sku`,
+      );
       const legacyStock = await src<{ sku: string; on_hand: number }[]>`SELECT sku, stock AS on_hand FROM products ORDER BY sku`;
       expect([...stock]).toEqual([...legacyStock]);
     } finally {
@@ -169,18 +194,30 @@ describe('import crud', () => {
   it('killed part-way (a child process, SIGKILL), then run again, ends exactly as the uninterrupted import', async () => {
     const other = await createTestEnv('import_crud_resume');
     try {
-      const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['cli/main.ts', 'import', 'crud', '--from', legacy.url, '--concurrency', '2'], {
-        cwd: root, env: { ...process.env, ...serverEnv(other) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
-      });
+      const child = spawn(
+        path.join(root, 'node_modules', '.bin', 'tsx'),
+        ['cli/main.ts', 'import', 'crud', '--from', legacy.url, '--concurrency', '2'],
+        {
+          cwd: root,
+          env: { ...process.env, ...serverEnv(other) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        },
+      );
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
       let output = '';
       await new Promise<void>((resolve, reject) => {
         child.stdout!.on('data', (chunk: Buffer) => {
           output += chunk.toString();
           // Kill it mid-way through the orders, with commands in flight.
-          if (/^orders \d+\/400/m.test(output)) { process.kill(-child.pid!, 'SIGKILL'); resolve(); }
+          if (/^orders \d+\/400/m.test(output)) {
+            process.kill(-child.pid!, 'SIGKILL');
+            resolve();
+          }
         });
-        child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+        child.stderr!.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+        });
         child.on('exit', () => reject(new Error(`the import ended before it could be interrupted:\n${output}`)));
       });
       await exited;
@@ -225,7 +262,13 @@ describe('import crud', () => {
       expect(r.products).toMatchObject({ imported: 1, failed: 1 });
       expect(r.orders).toMatchObject({ imported: 1, failed: 2, skipped: 1 });
       expect(r.skippedStatuses).toEqual({ pending: 1 });
-      expect(r.failures.map((f) => `${f.table} ${f.legacyId}`).sort()).toEqual(['orders 2', 'orders 4', 'products 2', 'users 2', 'users 3']);
+      expect(r.failures.map((f) => `${f.table} ${f.legacyId}`).sort()).toEqual([
+        'orders 2',
+        'orders 4',
+        'products 2',
+        'users 2',
+        'users 3',
+      ]);
       expect(r.failures.find((f) => f.legacyId === '3' && f.table === 'users')!.reason).toContain('already exists');
       const [order] = await target.services.write.db.execute<{ total_cents: number; quantity: number; on_hand: number }>(sql`
         SELECT o.total_cents, l.quantity, p.on_hand FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id`);

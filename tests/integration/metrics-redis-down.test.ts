@@ -18,7 +18,13 @@ beforeAll(async () => {
   t = await createTestEnv('metrics_redis_down');
   token = await tokenFor(t.services, 'analyst');
   // The same database, and a Redis port nothing listens on: Redis is down for these services.
-  redisDown = createServices({ databaseUrl: t.url, redisUrl: `redis://127.0.0.1:${await freePort()}`, prefix: t.prefix, poolMax: 2, appName: 'll-test-metrics-redis-down' });
+  redisDown = createServices({
+    databaseUrl: t.url,
+    redisUrl: `redis://127.0.0.1:${await freePort()}`,
+    prefix: t.prefix,
+    poolMax: 2,
+    appName: 'll-test-metrics-redis-down',
+  });
 });
 afterAll(async () => {
   await redisDown?.close();

@@ -24,7 +24,10 @@ describe('metrics', () => {
     env = await createTestEnv('metrics');
     worker = await startWorker(env.services, createLogger('test', 'silent'), { heartbeatMs: 200 });
   });
-  afterAll(async () => { await worker?.stop(); await env?.cleanup(); });
+  afterAll(async () => {
+    await worker?.stop();
+    await env?.cleanup();
+  });
 
   it('exposes the documented series and counts commands as they happen', async () => {
     const caller = await callerFor(env.services, 'operator');
@@ -35,10 +38,20 @@ describe('metrics', () => {
     await caller.users.profile({ userId: first.userId });
 
     const before = (await renderMetrics(env.services, metrics())).body;
-    for (const name of ['ledgerline_commands_total', 'ledgerline_command_duration_seconds', 'ledgerline_query_duration_seconds',
-      'ledgerline_cache_requests_total', 'ledgerline_projection_lag_events', 'ledgerline_projection_lag_seconds',
-      'ledgerline_relay_backlog_events', 'ledgerline_dead_letters', 'ledgerline_queue_jobs', 'ledgerline_sagas_in_flight',
-      'ledgerline_workers_alive', 'ledgerline_projection_events_applied_total']) {
+    for (const name of [
+      'ledgerline_commands_total',
+      'ledgerline_command_duration_seconds',
+      'ledgerline_query_duration_seconds',
+      'ledgerline_cache_requests_total',
+      'ledgerline_projection_lag_events',
+      'ledgerline_projection_lag_seconds',
+      'ledgerline_relay_backlog_events',
+      'ledgerline_dead_letters',
+      'ledgerline_queue_jobs',
+      'ledgerline_sagas_in_flight',
+      'ledgerline_workers_alive',
+      'ledgerline_projection_events_applied_total',
+    ]) {
       expect(before, name).toContain(`# TYPE ${name} `);
     }
     const ok = 'ledgerline_commands_total{type="users.create",outcome="ok"';
@@ -57,8 +70,13 @@ describe('metrics', () => {
 describe('health', () => {
   let env: TestEnv;
   let child: ChildProcess | undefined;
-  beforeAll(async () => { env = await createTestEnv('health'); });
-  afterAll(async () => { child?.kill('SIGKILL'); await env?.cleanup(); });
+  beforeAll(async () => {
+    env = await createTestEnv('health');
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await env?.cleanup();
+  });
 
   it('turns degraded within the heartbeat threshold when the worker dies, and when projections lag', async () => {
     // One real process (not npx → tsx → node), so SIGKILL kills the worker itself.
@@ -70,7 +88,9 @@ describe('health', () => {
 
     child.kill('SIGKILL'); // no clean shutdown: its heartbeat row stays and goes stale
     const killedAt = Date.now();
-    await eventually('health to turn degraded', async () => (await healthReport(env.services)).status === 'degraded', { timeoutMs: 10_000 });
+    await eventually('health to turn degraded', async () => (await healthReport(env.services)).status === 'degraded', {
+      timeoutMs: 10_000,
+    });
     const report = await healthReport(env.services);
     expect(report.ok).toBe(true); // the web tier still reaches Postgres and Redis
     expect(report.reasons.join(' ')).toMatch(/no worker has sent a heartbeat/);

@@ -19,10 +19,19 @@ const ops = path.resolve(__dirname, '..', '..', 'ops');
 const dashboard = JSON.parse(readFileSync(path.join(ops, 'grafana', 'ledgerline.json'), 'utf8')) as {
   panels: { title: string; targets: { expr: string }[] }[];
 };
-interface Rule { alert: string; expr: string; labels: { health_reason?: string } }
-const rules = (parse(readFileSync(path.join(ops, 'prometheus', 'alerts.yml'), 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
+interface Rule {
+  alert: string;
+  expr: string;
+  labels: { health_reason?: string };
+}
+const rules = (parse(readFileSync(path.join(ops, 'prometheus', 'alerts.yml'), 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap(
+  (g) => g.rules,
+);
 
-interface Served { types: Map<string, string>; samples: { name: string; labels: Record<string, string>; value: number }[] }
+interface Served {
+  types: Map<string, string>;
+  samples: { name: string; labels: Record<string, string>; value: number }[];
+}
 
 /** Parses Prometheus text: `# TYPE name kind` lines and samples `name{a="b",...} value`. */
 function parseExposition(text: string): Served {
@@ -30,7 +39,10 @@ function parseExposition(text: string): Served {
   const samples: Served['samples'] = [];
   for (const line of text.split('\n')) {
     const type = /^# TYPE (\S+) (\S+)/.exec(line);
-    if (type) { types.set(type[1]!, type[2]!); continue; }
+    if (type) {
+      types.set(type[1]!, type[2]!);
+      continue;
+    }
     const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
     if (!sample || line.startsWith('#')) continue;
     const labels = Object.fromEntries([...(sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
@@ -44,7 +56,15 @@ function references(expr: string): { series: string; labels: string[] }[] {
   const grouped = [...expr.matchAll(/\bby \(([^)]*)\)/g)].flatMap((m) => m[1]!.split(',').map((l) => l.trim()));
   return [...expr.matchAll(/\b(ledgerline_\w+)(?:\{([^}]*)\})?/g)].map((m) => ({
     series: m[1]!,
-    labels: [...new Set([...(m[2] ?? '').split(',').map((s) => s.split(/[=!~]/)[0]!.trim()).filter(Boolean), ...grouped])].filter((l) => l !== 'le'),
+    labels: [
+      ...new Set([
+        ...(m[2] ?? '')
+          .split(',')
+          .map((s) => s.split(/[=!~]/)[0]!.trim())
+          .filter(Boolean),
+        ...grouped,
+      ]),
+    ].filter((l) => l !== 'le'),
   }));
 }
 
@@ -59,8 +79,13 @@ function firing(rule: Rule, served: Served): string[] {
   const m = /^(ledgerline_\w+) (==|>|<|>=|<=) (\d+(?:\.\d+)?)$/.exec(rule.expr.trim());
   if (!m) return [];
   const [, series, op, limit] = m as unknown as [string, string, string, string];
-  const test = { '==': (v: number) => v === Number(limit), '>': (v: number) => v > Number(limit), '<': (v: number) => v < Number(limit),
-    '>=': (v: number) => v >= Number(limit), '<=': (v: number) => v <= Number(limit) }[op]!;
+  const test = {
+    '==': (v: number) => v === Number(limit),
+    '>': (v: number) => v > Number(limit),
+    '<': (v: number) => v < Number(limit),
+    '>=': (v: number) => v >= Number(limit),
+    '<=': (v: number) => v <= Number(limit),
+  }[op]!;
   return served.samples.filter((s) => s.name === series && test(s.value)).map((s) => `${rule.alert}${JSON.stringify(s.labels)}`);
 }
 
@@ -80,12 +105,17 @@ describe('the operator kit (ops/) matches what /api/metrics serves', () => {
     });
     withoutWorker = await snapshot();
     worker = await startWorker(env.services, createLogger('test', 'silent'), { heartbeatMs: 200 });
-    await eventually('health to be ok with a worker', async () => (await healthReport(env.services)).status === 'ok', { timeoutMs: 30_000 });
+    await eventually('health to be ok with a worker', async () => (await healthReport(env.services)).status === 'ok', {
+      timeoutMs: 30_000,
+    });
     await caller.users.profile({ userId, minPosition: position }); // a query, for the query and cache series
     withWorker = await snapshot();
   }, 120_000);
 
-  afterAll(async () => { await worker?.stop(); await env?.cleanup(); });
+  afterAll(async () => {
+    await worker?.stop();
+    await env?.cleanup();
+  });
 
   const queries = () => [
     ...dashboard.panels.flatMap((p) => p.targets.map((t) => ({ where: `dashboard panel "${p.title}"`, expr: t.expr }))),
@@ -105,22 +135,39 @@ describe('the operator kit (ops/) matches what /api/metrics serves', () => {
         if (base === 'ledgerline_dead_letters' && samples.length === 0) continue;
         expect(samples.length, `${where}: ${ref.series} has no samples`).toBeGreaterThan(0);
         for (const label of ref.labels) {
-          expect(samples.some((s) => label in s.labels), `${where}: ${ref.series} has no label "${label}"`).toBe(true);
+          expect(
+            samples.some((s) => label in s.labels),
+            `${where}: ${ref.series} has no label "${label}"`,
+          ).toBe(true);
         }
       }
     }
     // The dashboard covers what the issue lists: commands by outcome, latency, lag in events and
     // seconds, relay backlog, dead letters, queues, sagas in flight and workers alive.
-    for (const series of ['ledgerline_commands_total', 'ledgerline_command_duration_seconds', 'ledgerline_projection_lag_events',
-      'ledgerline_projection_lag_seconds', 'ledgerline_relay_backlog_events', 'ledgerline_dead_letters', 'ledgerline_queue_jobs',
-      'ledgerline_sagas_in_flight', 'ledgerline_workers_alive']) {
+    for (const series of [
+      'ledgerline_commands_total',
+      'ledgerline_command_duration_seconds',
+      'ledgerline_projection_lag_events',
+      'ledgerline_projection_lag_seconds',
+      'ledgerline_relay_backlog_events',
+      'ledgerline_dead_letters',
+      'ledgerline_queue_jobs',
+      'ledgerline_sagas_in_flight',
+      'ledgerline_workers_alive',
+    ]) {
       expect(named, `nothing in ops/ shows ${series}`).toContain(series);
     }
   });
 
   it('has one alert per reason /api/health gives for degraded, and its thresholds are the defaults', () => {
     const byReason = new Map(rules.map((r) => [r.labels.health_reason, r]));
-    expect([...byReason.keys()].sort()).toEqual(['down', 'no_worker', 'projection_halted', 'projection_lag_events', 'projection_lag_seconds']);
+    expect([...byReason.keys()].sort()).toEqual([
+      'down',
+      'no_worker',
+      'projection_halted',
+      'projection_lag_events',
+      'projection_lag_seconds',
+    ]);
     // The defaults of LAG_ALERT_EVENTS and LAG_ALERT_SECONDS (server/env.ts), unless this run overrides them.
     const lagEvents = Number(process.env.LAG_ALERT_EVENTS ?? 1000);
     const lagSeconds = Number(process.env.LAG_ALERT_SECONDS ?? 30);
@@ -131,7 +178,10 @@ describe('the operator kit (ops/) matches what /api/metrics serves', () => {
   });
 
   it('fires the no-worker alert exactly when health reports no worker, and nothing when health is ok', () => {
-    expect(withoutWorker.reasons.some((r) => r.startsWith('no worker has sent a heartbeat')), withoutWorker.reasons.join('; ')).toBe(true);
+    expect(
+      withoutWorker.reasons.some((r) => r.startsWith('no worker has sent a heartbeat')),
+      withoutWorker.reasons.join('; '),
+    ).toBe(true);
     expect(rules.flatMap((r) => firing(r, withoutWorker.served))).toEqual(['LedgerlineNoWorker{}']);
     expect(withWorker.reasons).toEqual([]);
     expect(rules.flatMap((r) => firing(r, withWorker.served))).toEqual([]);

@@ -32,7 +32,13 @@ describe('ops.projections with a separate read database', () => {
   beforeAll(async () => {
     await migrateDatabase(withDatabase(e.DATABASE_URL, writeName));
     await migrateDatabase(withDatabase(e.DATABASE_URL, readName));
-    s = createServices({ databaseUrl: withDatabase(e.DATABASE_URL, writeName), readDatabaseUrl: withDatabase(e.DATABASE_URL, readName), prefix, poolMax: 5, appName: 'll-test-opsread' });
+    s = createServices({
+      databaseUrl: withDatabase(e.DATABASE_URL, writeName),
+      readDatabaseUrl: withDatabase(e.DATABASE_URL, readName),
+      prefix,
+      poolMax: 5,
+      appName: 'll-test-opsread',
+    });
     worker = await startWorker(s, testLog, { ...sagaWorkerOptions(e, { sweepMs: 200 }), sweepMs: 500 });
   });
   afterAll(async () => {

@@ -25,7 +25,8 @@ const key = () => t.services.env.SESSION_SECRET;
 
 beforeAll(async () => {
   t = await createTestEnv('principal_cache');
-  const instance = (name: string) => createServices({ databaseUrl: t.url, redisUrl: t.services.redisUrl, prefix: t.prefix, poolMax: 2, appName: name, principalTtlMs: TTL });
+  const instance = (name: string) =>
+    createServices({ databaseUrl: t.url, redisUrl: t.services.redisUrl, prefix: t.prefix, poolMax: 2, appName: name, principalTtlMs: TTL });
   a = instance('ll-test-principals-a');
   b = instance('ll-test-principals-b');
   await createStaff(t.services.write.db, { email: 'pat@example.com', role: 'operator', password: 'correct horse battery' });
@@ -89,7 +90,8 @@ describe('the principal cache', () => {
     expect(await b.principals.authenticate(bearer(token))).toMatchObject({ id });
     expect(b.principals.lookups).toBe(before); // held in memory until told otherwise
     await execFileAsync(path.join(root, 'node_modules', '.bin', 'tsx'), ['cli/main.ts', 'token', 'revoke', '--id', id], {
-      cwd: root, env: { ...process.env, ...serverEnv(t) },
+      cwd: root,
+      env: { ...process.env, ...serverEnv(t) },
     });
     await b.principals.sync();
     expect(await b.principals.authenticate(bearer(token))).toBeNull();

@@ -6,8 +6,12 @@ import { createTestEnv, type TestEnv } from './support/harness';
 import { eventLog, given, order } from './support/projection-spec';
 
 let t: TestEnv;
-beforeAll(async () => { t = await createTestEnv('spec_cohorts'); });
-afterAll(async () => { await t?.cleanup(); });
+beforeAll(async () => {
+  t = await createTestEnv('spec_cohorts');
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 describe('cohorts projection', () => {
   it('weeks start on Monday, UTC', () => {
@@ -28,9 +32,18 @@ describe('cohorts projection', () => {
     order(log, { userId: bob!, lines: line, at: '2026-03-11T08:00:00Z', outcome: 'payment_failed' });
     order(log, { userId: bob!, lines: line, at: '2026-03-12T08:00:00Z', outcome: 'pending' });
     await given(t.services.read, cohortsProjection, log.events);
-    expect(await t.services.read.sql`SELECT user_id, to_char(cohort_week, 'YYYY-MM-DD') AS week FROM cohort_customers ORDER BY user_id`)
-      .toEqual([{ user_id: ann, week: '2026-03-02' }, { user_id: bob, week: '2026-03-09' }]);
-    expect(await t.services.read.sql`SELECT user_id, to_char(week, 'YYYY-MM-DD') AS week, completed_orders AS orders FROM cohort_activity ORDER BY user_id, week`)
-      .toEqual([{ user_id: ann, week: '2026-03-02', orders: 2 }, { user_id: ann, week: '2026-03-16', orders: 1 }]);
+    expect(
+      await t.services.read.sql`SELECT user_id, to_char(cohort_week, 'YYYY-MM-DD') AS week FROM cohort_customers ORDER BY user_id`,
+    ).toEqual([
+      { user_id: ann, week: '2026-03-02' },
+      { user_id: bob, week: '2026-03-09' },
+    ]);
+    expect(
+      await t.services.read
+        .sql`SELECT user_id, to_char(week, 'YYYY-MM-DD') AS week, completed_orders AS orders FROM cohort_activity ORDER BY user_id, week`,
+    ).toEqual([
+      { user_id: ann, week: '2026-03-02', orders: 2 },
+      { user_id: ann, week: '2026-03-16', orders: 1 },
+    ]);
   });
 });

@@ -6,8 +6,12 @@ import { createTestEnv, type TestEnv } from './support/harness';
 import { eventLog, given, order } from './support/projection-spec';
 
 let t: TestEnv;
-beforeAll(async () => { t = await createTestEnv('spec_order_facts'); });
-afterAll(async () => { await t?.cleanup(); });
+beforeAll(async () => {
+  t = await createTestEnv('spec_order_facts');
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 const rows = () => t.services.read.sql<Record<string, unknown>[]>`
   SELECT order_id, user_id, currency, total_cents::int AS total, to_char(placed_at AT TIME ZONE 'UTC', 'HH24:MI:SS') AS placed,
@@ -28,10 +32,58 @@ describe('order_facts projection', () => {
     const open = order(log, { userId: user, lines: line, at: '2026-03-02T13:00:00Z', outcome: 'pending' });
     await given(t.services.read, orderFactsProjection, log.events);
     expect(await rows()).toEqual([
-      { order_id: done.orderId, user_id: user, currency: 'USD', total: 3000, placed: '10:00:00', paid: '10:00:30', reserved: '10:01:00', completed: '10:01:30', cancelled: null, cancel_reason: null, refunded: 0 },
-      { order_id: declined.orderId, user_id: user, currency: 'EUR', total: 3000, placed: '11:00:00', paid: null, reserved: null, completed: null, cancelled: '11:02:00', cancel_reason: 'payment_failed', refunded: 0 },
-      { order_id: soldOut.orderId, user_id: user, currency: 'USD', total: 3000, placed: '12:00:00', paid: '12:01:00', reserved: null, completed: null, cancelled: '12:04:00', cancel_reason: 'out_of_stock', refunded: 3000 },
-      { order_id: open.orderId, user_id: user, currency: 'USD', total: 3000, placed: '13:00:00', paid: null, reserved: null, completed: null, cancelled: null, cancel_reason: null, refunded: 0 },
+      {
+        order_id: done.orderId,
+        user_id: user,
+        currency: 'USD',
+        total: 3000,
+        placed: '10:00:00',
+        paid: '10:00:30',
+        reserved: '10:01:00',
+        completed: '10:01:30',
+        cancelled: null,
+        cancel_reason: null,
+        refunded: 0,
+      },
+      {
+        order_id: declined.orderId,
+        user_id: user,
+        currency: 'EUR',
+        total: 3000,
+        placed: '11:00:00',
+        paid: null,
+        reserved: null,
+        completed: null,
+        cancelled: '11:02:00',
+        cancel_reason: 'payment_failed',
+        refunded: 0,
+      },
+      {
+        order_id: soldOut.orderId,
+        user_id: user,
+        currency: 'USD',
+        total: 3000,
+        placed: '12:00:00',
+        paid: '12:01:00',
+        reserved: null,
+        completed: null,
+        cancelled: '12:04:00',
+        cancel_reason: 'out_of_stock',
+        refunded: 3000,
+      },
+      {
+        order_id: open.orderId,
+        user_id: user,
+        currency: 'USD',
+        total: 3000,
+        placed: '13:00:00',
+        paid: null,
+        reserved: null,
+        completed: null,
+        cancelled: null,
+        cancel_reason: null,
+        refunded: 0,
+      },
     ]);
   });
 

@@ -6,8 +6,12 @@ import { createTestEnv, type TestEnv } from './support/harness';
 import { eventLog, given, order } from './support/projection-spec';
 
 let t: TestEnv;
-beforeAll(async () => { t = await createTestEnv('spec_product_sales'); });
-afterAll(async () => { await t?.cleanup(); });
+beforeAll(async () => {
+  t = await createTestEnv('spec_product_sales');
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 const daily = () => t.services.read.sql<Record<string, unknown>[]>`
   SELECT product_id, to_char(day, 'YYYY-MM-DD') AS day, currency, units_sold AS units, revenue_cents::int AS revenue,
@@ -20,12 +24,50 @@ describe('product_sales_daily projection', () => {
     const user = randomUUID();
     const [a, b] = [randomUUID(), randomUUID()].sort();
     // Completes on the next day (placed 23:59, steps an hour apart).
-    order(log, { userId: user, lines: [{ productId: a!, quantity: 2, unitPriceCents: 1000 }, { productId: b!, quantity: 1, unitPriceCents: 500 }], at: '2026-03-01T23:59:00Z', outcome: 'completed', stepSeconds: 3600 });
-    order(log, { userId: user, lines: [{ productId: a!, quantity: 1, unitPriceCents: 1000 }], at: '2026-03-02T09:00:00Z', outcome: 'completed' });
-    order(log, { userId: user, lines: [{ productId: a!, quantity: 3, unitPriceCents: 900 }], at: '2026-03-02T10:00:00Z', outcome: 'completed', currency: 'EUR' });
-    order(log, { userId: user, lines: [{ productId: a!, quantity: 4, unitPriceCents: 1000 }, { productId: b!, quantity: 2, unitPriceCents: 500 }], at: '2026-03-02T11:00:00Z', outcome: 'out_of_stock' });
-    order(log, { userId: user, lines: [{ productId: b!, quantity: 1, unitPriceCents: 500 }], at: '2026-03-02T12:00:00Z', outcome: 'payment_failed' });
-    order(log, { userId: user, lines: [{ productId: b!, quantity: 7, unitPriceCents: 500 }], at: '2026-03-02T13:00:00Z', outcome: 'pending' });
+    order(log, {
+      userId: user,
+      lines: [
+        { productId: a!, quantity: 2, unitPriceCents: 1000 },
+        { productId: b!, quantity: 1, unitPriceCents: 500 },
+      ],
+      at: '2026-03-01T23:59:00Z',
+      outcome: 'completed',
+      stepSeconds: 3600,
+    });
+    order(log, {
+      userId: user,
+      lines: [{ productId: a!, quantity: 1, unitPriceCents: 1000 }],
+      at: '2026-03-02T09:00:00Z',
+      outcome: 'completed',
+    });
+    order(log, {
+      userId: user,
+      lines: [{ productId: a!, quantity: 3, unitPriceCents: 900 }],
+      at: '2026-03-02T10:00:00Z',
+      outcome: 'completed',
+      currency: 'EUR',
+    });
+    order(log, {
+      userId: user,
+      lines: [
+        { productId: a!, quantity: 4, unitPriceCents: 1000 },
+        { productId: b!, quantity: 2, unitPriceCents: 500 },
+      ],
+      at: '2026-03-02T11:00:00Z',
+      outcome: 'out_of_stock',
+    });
+    order(log, {
+      userId: user,
+      lines: [{ productId: b!, quantity: 1, unitPriceCents: 500 }],
+      at: '2026-03-02T12:00:00Z',
+      outcome: 'payment_failed',
+    });
+    order(log, {
+      userId: user,
+      lines: [{ productId: b!, quantity: 7, unitPriceCents: 500 }],
+      at: '2026-03-02T13:00:00Z',
+      outcome: 'pending',
+    });
     await given(t.services.read, productSalesProjection, log.events);
     expect(await daily()).toEqual([
       { product_id: a, day: '2026-03-02', currency: 'EUR', units: 3, revenue: 2700, completed: 1, cancelled: 0, refunded: 0 },

@@ -42,13 +42,17 @@ beforeAll(async () => {
   const s = () => t.services;
   const lane = queryLane(s);
   laneUrl = await serve((req, res) => {
-    void lane(req, res).then((answered) => { if (!answered) res.writeHead(599).end(); });
+    void lane(req, res).then((answered) => {
+      if (!answered) res.writeHead(599).end();
+    });
   });
   trpcUrl = await serve((req, res) => {
     void handleTrpc(t.services, incomingMessageToRequest(req, res, { maxBodySize: null })).then(async (r) => {
       const body = Buffer.from(await r.arrayBuffer());
       const headers: Record<string, string> = {};
-      r.headers.forEach((v, k) => { headers[k] = v; });
+      r.headers.forEach((v, k) => {
+        headers[k] = v;
+      });
       res.writeHead(r.status, { ...headers, 'content-length': String(body.byteLength) }).end(body);
     });
   });
@@ -70,7 +74,9 @@ const query = (path: string, input?: unknown) =>
 async function fetched(url: string, headers: Record<string, string> = {}) {
   const r = await fetch(url, { headers });
   const h: Record<string, string> = {};
-  r.headers.forEach((v, k) => { if (!['date', 'connection', 'keep-alive', 'x-correlation-id'].includes(k)) h[k] = v; });
+  r.headers.forEach((v, k) => {
+    if (!['date', 'connection', 'keep-alive', 'x-correlation-id'].includes(k)) h[k] = v;
+  });
   return { status: r.status, text: await r.text(), headers: h };
 }
 
@@ -102,11 +108,16 @@ describe('the GET query lane', () => {
       expect(again.headers, path).toEqual(viaTrpc.headers);
       if (!path.includes('session.me')) expect(t.services.cache.stats.hits, path).toBeGreaterThan(hits);
     }
-    const profile = JSON.parse((await fetched(`${laneUrl}${query('users.profile', { userId })}`, bearer(token))).text) as { result: { data: unknown } };
-    expect(superjson.deserialize(profile.result.data as never)).toMatchObject({ data: { userId, email: 'lane@example.test' }, freshness: { stale: false } });
+    const profile = JSON.parse((await fetched(`${laneUrl}${query('users.profile', { userId })}`, bearer(token))).text) as {
+      result: { data: unknown };
+    };
+    expect(superjson.deserialize(profile.result.data as never)).toMatchObject({
+      data: { userId, email: 'lane@example.test' },
+      freshness: { stale: false },
+    });
   });
 
-  it('answers nothing that tRPC would refuse; through apiRoutes the refusal is tRPC\'s own', { timeout: 60_000 }, async () => {
+  it("answers nothing that tRPC would refuse; through apiRoutes the refusal is tRPC's own", { timeout: 60_000 }, async () => {
     const analyst = await tokenFor(t.services, 'analyst');
     const admin = await createToken(t.services.write.db, t.services.env.SESSION_SECRET, { name: 'lane-admin', role: 'admin' });
     const summary = query('dashboard.summary');

@@ -10,7 +10,15 @@ import { startWorker } from '@/server/readside/worker';
 import { QUEUE } from '@/server/queues';
 import { createTestEnv, type TestEnv } from './support/harness';
 import {
-  checkpointRows, countingProjection, countingReport, createCountingTable, mismatchesWithLog, runCommands, seedShop, settle, testLog,
+  checkpointRows,
+  countingProjection,
+  countingReport,
+  createCountingTable,
+  mismatchesWithLog,
+  runCommands,
+  seedShop,
+  settle,
+  testLog,
 } from './support/readside';
 
 let t: TestEnv;
@@ -20,17 +28,26 @@ beforeAll(async () => {
   second = t.peer('ll-test-readside-worker-b', { poolMax: 8 });
   await createCountingTable(t.services.read.sql);
 });
-afterAll(async () => { await second?.close(); await t?.cleanup(); });
+afterAll(async () => {
+  await second?.close();
+  await t?.cleanup();
+});
 
 describe('two workers at once', () => {
   it('share the work and apply every event exactly once, in log order', async () => {
     const defs = [...projections, countingProjection()];
-    const workers = [await startWorker(t.services, testLog, { projections: defs }), await startWorker(second, testLog, { projections: defs })];
+    const workers = [
+      await startWorker(t.services, testLog, { projections: defs }),
+      await startWorker(second, testLog, { projections: defs }),
+    ];
     const batches = [0, 0];
     workers.forEach((w, i) => {
       const runner = w.consumers.runners[0]!;
       const inner = runner.onApplied;
-      runner.onApplied = (name, events, seconds) => { if (events.length) batches[i]!++; inner?.(name, events, seconds); };
+      runner.onApplied = (name, events, seconds) => {
+        if (events.length) batches[i]!++;
+        inner?.(name, events, seconds);
+      };
     });
     try {
       const shop = await seedShop(t.services, { users: 8, products: 6 });
@@ -40,12 +57,17 @@ describe('two workers at once', () => {
         runCommands(second, shop, 150, { concurrency: 3, offset: 150 }),
         (async () => {
           for (let i = 0; i < 10; i++) {
-            await second.queues().byName[QUEUE.projections]!.addBulk(defs.map((d) => ({ name: 'apply', data: { kind: 'apply' as const, name: d.name } })));
+            await second
+              .queues()
+              .byName[QUEUE.projections]!.addBulk(defs.map((d) => ({ name: 'apply', data: { kind: 'apply' as const, name: d.name } })));
             await t.services.queues().byName[QUEUE.relay]!.add('relay', {});
           }
         })(),
       ]);
-      await settle(t.services.read.sql, defs.map((d) => d.name));
+      await settle(
+        t.services.read.sql,
+        defs.map((d) => d.name),
+      );
 
       expect(batches.every((n) => n > 0)).toBe(true);
       const report = await countingReport(t.services.read.sql);
@@ -57,7 +79,10 @@ describe('two workers at once', () => {
       const byType = new Map(rows.map((r) => [r.type, Number(r.n)]));
       const cks = await checkpointRows(t.services.read.sql);
       for (const d of defs) {
-        expect({ name: d.name, applied: cks.get(d.name)!.eventsApplied }).toEqual({ name: d.name, applied: d.handles.reduce((a, ty) => a + (byType.get(ty) ?? 0), 0) });
+        expect({ name: d.name, applied: cks.get(d.name)!.eventsApplied }).toEqual({
+          name: d.name,
+          applied: d.handles.reduce((a, ty) => a + (byType.get(ty) ?? 0), 0),
+        });
       }
       const { mismatches } = await mismatchesWithLog(t.services.read, projections);
       expect(mismatches).toEqual([]);

@@ -14,7 +14,15 @@ import { getOrder } from '@/server/queries/orders';
 import { projectionStatus } from '@/server/queries/ops';
 import { createTestEnv, type TestEnv } from './support/harness';
 import {
-  checkpointRows, countingProjection, countingReport, createCountingTable, ctx, logEnd, mismatchesWithLog, testLog, type Point,
+  checkpointRows,
+  countingProjection,
+  countingReport,
+  createCountingTable,
+  ctx,
+  logEnd,
+  mismatchesWithLog,
+  testLog,
+  type Point,
 } from './support/readside';
 
 let t: TestEnv;
@@ -29,10 +37,19 @@ beforeAll(async () => {
   await createCountingTable(t.services.read.sql);
   runner = new ProjectionRunner(t.services.write, t.services.read, defs, testLog, { batchSize: 1000 });
   await runner.ensureCheckpoints();
-  relay = new Relay(t.services.write.db, defs.map((d) => ({ name: d.name, handles: d.handles })), async (names) => { relayed.push(names); }, testLog);
+  relay = new Relay(
+    t.services.write.db,
+    defs.map((d) => ({ name: d.name, handles: d.handles })),
+    async (names) => {
+      relayed.push(names);
+    },
+    testLog,
+  );
   await relay.ensureCheckpoint();
 });
-afterAll(async () => { await t?.cleanup(); });
+afterAll(async () => {
+  await t?.cleanup();
+});
 
 /** The relay and every projection catch up once, as the worker's jobs would. */
 async function catchUpOnce() {
@@ -60,30 +77,54 @@ async function catchUpAll() {
 const at = (p: Point, ck: Point) => ck.txId > p.txId || (ck.txId === p.txId && ck.position >= p.position);
 
 /** A raw transaction on its own connection that appends one event and stays open until released. */
-async function openTransaction(opts: { takeXidFirst: boolean; beforeInsert?: Promise<void> }, event: { userId: string; email: string; version: number }) {
+async function openTransaction(
+  opts: { takeXidFirst: boolean; beforeInsert?: Promise<void> },
+  event: { userId: string; email: string; version: number },
+) {
   let release!: (commit: boolean) => void;
-  const decision = new Promise<boolean>((r) => { release = r; });
+  const decision = new Promise<boolean>((r) => {
+    release = r;
+  });
   let inserted!: (p: Point) => void;
-  const insertedP = new Promise<Point>((r) => { inserted = r; });
+  const insertedP = new Promise<Point>((r) => {
+    inserted = r;
+  });
   let xid!: (x: bigint) => void;
-  const xidP = new Promise<bigint>((r) => { xid = r; });
-  const done = t.services.write.sql.begin(async (tx) => {
-    if (opts.takeXidFirst) {
-      const [row] = await tx<{ x: string }[]>`SELECT pg_current_xact_id()::text AS x`;
-      xid(BigInt(row!.x));
-    }
-    await opts.beforeInsert;
-    const [row] = await tx<{ position: string; tx_id: string }[]>`
+  const xidP = new Promise<bigint>((r) => {
+    xid = r;
+  });
+  const done = t.services.write.sql
+    .begin(async (tx) => {
+      if (opts.takeXidFirst) {
+        const [row] = await tx<{ x: string }[]>`SELECT pg_current_xact_id()::text AS x`;
+        xid(BigInt(row!.x));
+      }
+      await opts.beforeInsert;
+      const [row] = await tx<{ position: string; tx_id: string }[]>`
       INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
       VALUES (${randomUUID()}, ${`user-${event.userId}`}, ${event.version}, 'UserEmailUpdated', 1,
         ${JSON.stringify({ userId: event.userId, email: event.email, previousEmail: 'someone@example.test' })}::jsonb,
         ${JSON.stringify({ correlationId: randomUUID(), causationId: null, commandId: randomUUID(), actor: 'test:raw' })}::jsonb, now())
       RETURNING position, tx_id::text`;
-    xid(BigInt(row!.tx_id));
-    inserted({ txId: BigInt(row!.tx_id), position: Number(row!.position) });
-    if (!(await decision)) throw new Error('rolled back on purpose');
-  }).catch((err: Error) => { if (err.message !== 'rolled back on purpose') throw err; });
-  return { xid: xidP, inserted: insertedP, commit: async () => { release(true); await done; }, rollback: async () => { release(false); await done; } };
+      xid(BigInt(row!.tx_id));
+      inserted({ txId: BigInt(row!.tx_id), position: Number(row!.position) });
+      if (!(await decision)) throw new Error('rolled back on purpose');
+    })
+    .catch((err: Error) => {
+      if (err.message !== 'rolled back on purpose') throw err;
+    });
+  return {
+    xid: xidP,
+    inserted: insertedP,
+    commit: async () => {
+      release(true);
+      await done;
+    },
+    rollback: async () => {
+      release(false);
+      await done;
+    },
+  };
 }
 
 /** A raw, committed event on the same user stream. */
@@ -104,13 +145,24 @@ async function handledCounts() {
 }
 
 async function expectEverythingAppliedOnceInOrder() {
-  expect(await countingReport(t.services.read.sql)).toEqual({ rows: expect.any(Number), duplicated: 0, missing: 0, unexpected: 0, outOfOrder: 0 });
+  expect(await countingReport(t.services.read.sql)).toEqual({
+    rows: expect.any(Number),
+    duplicated: 0,
+    missing: 0,
+    unexpected: 0,
+    outOfOrder: 0,
+  });
   const end = (await logEnd(t.services.read.sql))!;
   const cks = await checkpointRows(t.services.read.sql);
   const expected = await handledCounts();
   for (const d of defs) {
     const ck = cks.get(d.name)!;
-    expect({ name: d.name, atEnd: at(end, ck), status: ck.status, applied: ck.eventsApplied }).toEqual({ name: d.name, atEnd: true, status: 'running', applied: expected[d.name] });
+    expect({ name: d.name, atEnd: at(end, ck), status: ck.status, applied: ck.eventsApplied }).toEqual({
+      name: d.name,
+      atEnd: true,
+      status: 'running',
+      applied: expected[d.name],
+    });
   }
   expect(at(end, cks.get(RELAY_CHECKPOINT)!)).toBe(true);
   const { mismatches, tables } = await mismatchesWithLog(t.services.read, [...projections]);
@@ -119,7 +171,7 @@ async function expectEverythingAppliedOnceInOrder() {
 }
 
 describe('out-of-order commits', () => {
-  it('holds every consumer at an open transaction\'s event, then applies both events once, in log order', async () => {
+  it("holds every consumer at an open transaction's event, then applies both events once, in log order", async () => {
     const { userId } = await createUser(t.services, ctx(), { email: 'first@example.test', name: 'Ordered One' });
     await catchUpAll();
 
@@ -138,7 +190,9 @@ describe('out-of-order commits', () => {
       expect({ name, passedA: at(aEvent, held.get(name)!) }).toEqual({ name, passedA: false });
     }
     expect(held.get('counting')!.eventsApplied).toBe(appliedBefore);
-    const [seen] = await t.services.read.sql<{ n: string }[]>`SELECT count(*) AS n FROM applied_events WHERE position >= ${aEvent.position}`;
+    const [seen] = await t.services.read.sql<
+      { n: string }[]
+    >`SELECT count(*) AS n FROM applied_events WHERE position >= ${aEvent.position}`;
     expect(Number(seen!.n)).toBe(0);
     // B's user is committed but not applied yet: the profile answers null, and ops shows the lag.
     expect((await userProfile(t.services, { userId: other.userId })).data).toBeNull();
@@ -169,8 +223,13 @@ describe('out-of-order commits', () => {
 
     // A takes its transaction id first but inserts only after B has inserted and committed.
     let letAInsert!: () => void;
-    const aMayInsert = new Promise<void>((r) => { letAInsert = r; });
-    const a = await openTransaction({ takeXidFirst: true, beforeInsert: aMayInsert }, { userId, email: 'older-tx@example.test', version: 2 });
+    const aMayInsert = new Promise<void>((r) => {
+      letAInsert = r;
+    });
+    const a = await openTransaction(
+      { takeXidFirst: true, beforeInsert: aMayInsert },
+      { userId, email: 'older-tx@example.test', version: 2 },
+    );
     const aXid = await a.xid;
     const bEvent = await appendCommitted(userId, 'younger-tx@example.test', 3);
     expect(bEvent.txId).toBeGreaterThan(aXid);
@@ -210,8 +269,12 @@ describe('out-of-order commits', () => {
 
 describe('transaction ids that gain a digit', () => {
   let fresh: TestEnv;
-  beforeAll(async () => { fresh = await createTestEnv('readside_xid_digits', { poolMax: 4 }); });
-  afterAll(async () => { await fresh?.cleanup(); });
+  beforeAll(async () => {
+    fresh = await createTestEnv('readside_xid_digits', { poolMax: 4 });
+  });
+  afterAll(async () => {
+    await fresh?.cleanup();
+  });
 
   it('orders 9…9 before 10…0: no event skipped, none applied out of order, whatever the batch size', async () => {
     const s = fresh.services;
@@ -226,10 +289,20 @@ describe('transaction ids that gain a digit', () => {
     const line = { productId, sku: 'SKU-X', name: 'Digit', quantity: 1, unitPriceCents: 500 };
     const events: [bigint, string, string, object][] = [
       [ten - 2n, `user-${userId}`, 'UserCreated', { userId, email: 'digits@example.test', name: 'Digits' }],
-      [ten - 1n, `order-${orderId}`, 'OrderPlaced', { orderId, userId, lines: [line], totalCents: 500, paymentToken: 'tok_ok', currency: 'USD' }],
+      [
+        ten - 1n,
+        `order-${orderId}`,
+        'OrderPlaced',
+        { orderId, userId, lines: [line], totalCents: 500, paymentToken: 'tok_ok', currency: 'USD' },
+      ],
       [ten, `order-${orderId}`, 'PaymentProcessed', { orderId, amountCents: 500, chargeId: 'ch_1' }],
       [ten + 1n, `order-${orderId}`, 'InventoryReserved', { orderId, lines: [{ productId, quantity: 1 }] }],
-      [ten + 1n, `order-${orderId}`, 'OrderCompleted', { orderId, userId, totalCents: 500, currency: 'USD', lines: [{ productId, name: 'Digit', quantity: 1, unitPriceCents: 500 }] }],
+      [
+        ten + 1n,
+        `order-${orderId}`,
+        'OrderCompleted',
+        { orderId, userId, totalCents: 500, currency: 'USD', lines: [{ productId, name: 'Digit', quantity: 1, unitPriceCents: 500 }] },
+      ],
     ];
     const version = new Map<string, number>();
     for (const [tx, stream, type, data] of events) {
@@ -244,10 +317,15 @@ describe('transaction ids that gain a digit', () => {
     for (const batchSize of [1, 2, 1000]) {
       const name = `counting_b${batchSize}`;
       await s.read.sql`TRUNCATE applied_events`;
-      const r = new ProjectionRunner(s.write, s.read, [countingProjection({ name }), ...(batchSize === 1000 ? projections : [])], testLog, { batchSize });
+      const r = new ProjectionRunner(s.write, s.read, [countingProjection({ name }), ...(batchSize === 1000 ? projections : [])], testLog, {
+        batchSize,
+      });
       await r.ensureCheckpoints();
       for (const d of r.definitions) await r.catchUp(d.name);
-      expect({ batchSize, report: await countingReport(s.read.sql) }).toEqual({ batchSize, report: { rows: 5, duplicated: 0, missing: 0, unexpected: 0, outOfOrder: 0 } });
+      expect({ batchSize, report: await countingReport(s.read.sql) }).toEqual({
+        batchSize,
+        report: { rows: 5, duplicated: 0, missing: 0, unexpected: 0, outOfOrder: 0 },
+      });
     }
     // In one batch, the order's events in log order: placed, then completed.
     expect((await getOrder(s, { orderId })).data).toMatchObject({ status: 'completed', sagaStep: 'done', totalCents: 500 });

@@ -29,8 +29,14 @@ const orderSummary: ProjectionDefinition = {
     for (const e of events) {
       if (fix.deployed || e.type !== 'PaymentProcessed') continue;
       const placed = events.find((p) => p.type === 'OrderPlaced' && p.streamId === e.streamId);
-      const userId = placed?.type === 'OrderPlaced' ? placed.data.userId
-        : (await tx.execute<{ user_id: string }>(sql`SELECT user_id FROM order_summaries WHERE order_id = ${e.streamId.replace(/^order-/, '')}`))[0]?.user_id;
+      const userId =
+        placed?.type === 'OrderPlaced'
+          ? placed.data.userId
+          : (
+              await tx.execute<{ user_id: string }>(
+                sql`SELECT user_id FROM order_summaries WHERE order_id = ${e.streamId.replace(/^order-/, '')}`,
+              )
+            )[0]?.user_id;
       if (userId === poisonUser) throw new Error(`poison: cannot apply ${e.type} of ${e.streamId}`);
     }
     await orderSummaryProjection.applyBatch(tx, events);
@@ -45,31 +51,42 @@ beforeAll(async () => {
   poisonUser = shop.users[2]!;
   worker = await startWorker(t.services, testLog, { projections: defs, maxAttempts: 3, backoffMs: 20 });
 }, 120_000);
-afterAll(async () => { await worker?.stop(); await t?.cleanup(); });
+afterAll(async () => {
+  await worker?.stop();
+  await t?.cleanup();
+});
 
 /** One completed order through the real decider: OrderPlaced, PaymentProcessed, InventoryReserved, OrderCompleted. */
 async function completedOrder(i: number, userId = shop.users[i % 2]!) {
   const placed = new Date(Date.UTC(2025, 2, 1 + i, 10));
   const r = await recordHistoricalOrder(t.services, ctx({ commandId: randomUUID(), now: () => placed }), {
-    userId, items: [{ productId: shop.products[i % shop.products.length]!, quantity: 1 + i }],
-    paymentToken: 'tok_ok', outcome: 'completed', settledAt: new Date(placed.getTime() + 3_600_000),
+    userId,
+    items: [{ productId: shop.products[i % shop.products.length]!, quantity: 1 + i }],
+    paymentToken: 'tok_ok',
+    outcome: 'completed',
+    settledAt: new Date(placed.getTime() + 3_600_000),
   });
   return r;
 }
 
 const rowOf = async (orderId: string) =>
-  (await t.services.read.sql<{ status: string; saga_step: string; paid_at: string | null }[]>`
-    SELECT status, saga_step, paid_at FROM order_summaries WHERE order_id = ${orderId}`)[0];
+  (
+    await t.services.read.sql<{ status: string; saga_step: string; paid_at: string | null }[]>`
+    SELECT status, saga_step, paid_at FROM order_summaries WHERE order_id = ${orderId}`
+  )[0];
 
 const openLetters = async () => (await listDeadLetters(t.services)).data.filter((l) => l.projection === 'order_summary' && !l.resolvedAt);
 
 describe('park-stream: a poison event in one order stream', () => {
   let poison: Awaited<ReturnType<typeof completedOrder>>;
 
-  it('parks that order\'s event and its later events in order, while every other order is current', async () => {
+  it("parks that order's event and its later events in order, while every other order is current", async () => {
     const s = t.services;
     const before = await completedOrder(0);
-    await settle(s.read.sql, defs.map((d) => d.name));
+    await settle(
+      s.read.sql,
+      defs.map((d) => d.name),
+    );
     const [placed] = await s.read.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM order_summaries`;
     expect(placed!.n).toBe(1);
 
@@ -77,11 +94,18 @@ describe('park-stream: a poison event in one order stream', () => {
     poison = await completedOrder(1, poisonUser);
     const other = await completedOrder(2);
 
-    await waitUntil(s.read.sql, async () => (await openLetters()).length === 3, { what: 'the poison order\'s three events parked', timeoutMs: 60_000 });
+    await waitUntil(s.read.sql, async () => (await openLetters()).length === 3, {
+      what: "the poison order's three events parked",
+      timeoutMs: 60_000,
+    });
     const later = await completedOrder(3); // another order after the parking: it goes on
-    await settle(s.read.sql, defs.map((d) => d.name));
+    await settle(
+      s.read.sql,
+      defs.map((d) => d.name),
+    );
 
-    for (const o of [before, other, later]) expect(await rowOf(o.orderId), o.orderId).toMatchObject({ status: 'completed', saga_step: 'done' });
+    for (const o of [before, other, later])
+      expect(await rowOf(o.orderId), o.orderId).toMatchObject({ status: 'completed', saga_step: 'done' });
     // The poison order waits at its last applied event (OrderPlaced): it did not skip to completed.
     expect(await rowOf(poison.orderId)).toMatchObject({ status: 'pending', saga_step: 'payment', paid_at: null });
 
@@ -119,12 +143,19 @@ describe('park-stream: a poison event in one order stream', () => {
     // Retrying any of the stream's letters replays all of them, from the first, in order.
     expect(await retryDeadLetter(s.read, s.write, defs, held.id)).toEqual({ ok: true, applied: 3 });
     expect(await openLetters()).toEqual([]);
-    expect(await rowOf(poison.orderId)).toMatchObject({ status: 'completed', saga_step: 'done', paid_at: expect.stringMatching(/^2025-03-02/) });
+    expect(await rowOf(poison.orderId)).toMatchObject({
+      status: 'completed',
+      saga_step: 'done',
+      paid_at: expect.stringMatching(/^2025-03-02/),
+    });
     expect((await projectionStatus(s)).data.find((p) => p.name === 'order_summary')).toMatchObject({ parkedEvents: 0, lagEvents: 0 });
 
     // New events of that order's kind flow again, and the rows equal a rebuild from the log.
     await completedOrder(4);
-    await settle(s.read.sql, defs.map((d) => d.name));
+    await settle(
+      s.read.sql,
+      defs.map((d) => d.name),
+    );
     expect((await mismatchesWithLog(s.read, [orderSummary])).mismatches).toEqual([]);
   });
 
@@ -132,9 +163,17 @@ describe('park-stream: a poison event in one order stream', () => {
     const s = t.services;
     fix.deployed = false;
     const victim = await completedOrder(6, poisonUser);
-    await waitUntil(s.read.sql, async () => (await openLetters()).length === 3, { what: 'the second poison order parked', timeoutMs: 60_000 });
-    await settle(s.read.sql, defs.map((d) => d.name));
-    const letters = (await openLetters()).filter((l) => l.streamId === streamId.order(victim.orderId)).sort((a, b) => a.position - b.position);
+    await waitUntil(s.read.sql, async () => (await openLetters()).length === 3, {
+      what: 'the second poison order parked',
+      timeoutMs: 60_000,
+    });
+    await settle(
+      s.read.sql,
+      defs.map((d) => d.name),
+    );
+    const letters = (await openLetters())
+      .filter((l) => l.streamId === streamId.order(victim.orderId))
+      .sort((a, b) => a.position - b.position);
     expect(letters.map((l) => l.eventType)).toEqual(['PaymentProcessed', 'InventoryReserved', 'OrderCompleted']);
     for (const [i, l] of letters.entries()) {
       expect(await discardDeadLetter(s.read, l.id, `discard ${l.position}`)).toEqual({ ok: true });

@@ -13,7 +13,16 @@ import { createUser } from '@/server/commands/users';
 import { startWorker } from '@/server/readside/worker';
 import { rebuildProjection } from '@/server/readside/rebuild';
 import { createTestEnv, type TestEnv } from './support/harness';
-import { checkpointRows, countingProjection, countingReport, createCountingTable, ctx, settle, testLog, waitUntil } from './support/readside';
+import {
+  checkpointRows,
+  countingProjection,
+  countingReport,
+  createCountingTable,
+  ctx,
+  settle,
+  testLog,
+  waitUntil,
+} from './support/readside';
 
 let t: TestEnv;
 const fix = { deployed: false };
@@ -29,24 +38,35 @@ beforeAll(async () => {
   await createCountingTable(t.services.read.sql, 'applied_park');
   worker = await startWorker(t.services, testLog, { projections: defs, maxAttempts: 3, backoffMs: 20 });
 });
-afterAll(async () => { await worker?.stop(); await t?.cleanup(); });
+afterAll(async () => {
+  await worker?.stop();
+  await t?.cleanup();
+});
 
 const applied = async (table: string, position: number) =>
-  (await t.services.read.sql.unsafe<{ applied: number }[]>(`SELECT applied FROM "${table}" WHERE position = $1`, [position]))[0]?.applied ?? 0;
+  (await t.services.read.sql.unsafe<{ applied: number }[]>(`SELECT applied FROM "${table}" WHERE position = $1`, [position]))[0]?.applied ??
+  0;
 
 describe('a poison event', () => {
   it('halts a `halt` projection with its error, parks it for a `dead-letter` one, and a retry after the fix applies it', async () => {
     const s = t.services;
     const before = await createUser(s, ctx(), { email: 'before@example.test', name: 'Before' });
-    await settle(s.read.sql, defs.map((d) => d.name));
+    await settle(
+      s.read.sql,
+      defs.map((d) => d.name),
+    );
     const poison = await createUser(s, ctx(), { email: 'poison@example.test', name: 'Poison Pill' });
     const later = await createUser(s, ctx(), { email: 'later@example.test', name: 'Later' });
 
-    await waitUntil(s.read.sql, async () => {
-      const cks = await checkpointRows(s.read.sql);
-      const [parked] = await s.read.sql<{ n: string }[]>`SELECT count(*) AS n FROM dead_letters WHERE projection = 'poison_park'`;
-      return cks.get('poison_halt')!.status === 'failed' && Number(parked!.n) === 1;
-    }, { what: 'poison_halt halted and poison_park parked the event' });
+    await waitUntil(
+      s.read.sql,
+      async () => {
+        const cks = await checkpointRows(s.read.sql);
+        const [parked] = await s.read.sql<{ n: string }[]>`SELECT count(*) AS n FROM dead_letters WHERE projection = 'poison_park'`;
+        return cks.get('poison_halt')!.status === 'failed' && Number(parked!.n) === 1;
+      },
+      { what: 'poison_halt halted and poison_park parked the event' },
+    );
     await settle(s.read.sql, [...projectionNames, 'poison_park']);
 
     // halt: stopped before the poison event, with the error for the operator; nothing after it applied.
@@ -57,20 +77,31 @@ describe('a poison event', () => {
     expect(halted.lastError).toContain('poison');
     expect(halted.position).toBeLessThan(poison.position);
     expect(halted.lagEvents).toBeGreaterThanOrEqual(2);
-    expect([await applied('applied_halt', before.position), await applied('applied_halt', poison.position), await applied('applied_halt', later.position)]).toEqual([1, 0, 0]);
+    expect([
+      await applied('applied_halt', before.position),
+      await applied('applied_halt', poison.position),
+      await applied('applied_halt', later.position),
+    ]).toEqual([1, 0, 0]);
     expect((await checkpointRows(s.read.sql)).get('poison_halt')!.failingAttempts).toBe(3);
     // A halted projection stays halted: a new signal does not make it skip the event.
     expect(await worker.catchUp('poison_halt')).toEqual({ kind: 'failed' });
 
     // The other projections did not stop.
     expect((await userProfile(s, { userId: later.userId })).data).toMatchObject({ email: 'later@example.test' });
-    for (const name of projectionNames) expect({ name, status: status.find((p) => p.name === name)!.status }).toEqual({ name, status: 'running' });
+    for (const name of projectionNames)
+      expect({ name, status: status.find((p) => p.name === name)!.status }).toEqual({ name, status: 'running' });
 
     // dead-letter: parked after its attempts, the events after it applied.
     const letters = (await listDeadLetters(s)).data.filter((l) => l.projection === 'poison_park');
-    expect(letters).toMatchObject([{ projection: 'poison_park', position: poison.position, eventType: 'UserCreated', attempts: 3, resolvedAt: null }]);
+    expect(letters).toMatchObject([
+      { projection: 'poison_park', position: poison.position, eventType: 'UserCreated', attempts: 3, resolvedAt: null },
+    ]);
     expect(letters[0]!.error).toContain('poison');
-    expect([await applied('applied_park', before.position), await applied('applied_park', poison.position), await applied('applied_park', later.position)]).toEqual([1, 0, 1]);
+    expect([
+      await applied('applied_park', before.position),
+      await applied('applied_park', poison.position),
+      await applied('applied_park', later.position),
+    ]).toEqual([1, 0, 1]);
     expect(status.find((p) => p.name === 'poison_park')!.status).toBe('running');
 
     // A retry before the fix fails again and leaves the letter open.
@@ -91,8 +122,17 @@ describe('a poison event', () => {
     await rebuildProjection(s.read, s.write, halting, testLog);
     await createUser(s, ctx(), { email: 'after-fix@example.test', name: 'After Fix' });
     await worker.catchUp('poison_halt');
-    await settle(s.read.sql, defs.map((d) => d.name));
+    await settle(
+      s.read.sql,
+      defs.map((d) => d.name),
+    );
     expect((await checkpointRows(s.read.sql)).get('poison_halt')).toMatchObject({ status: 'running', lastError: null });
-    expect(await countingReport(s.read.sql, { table: 'applied_halt' })).toEqual({ rows: expect.any(Number), duplicated: 0, missing: 0, unexpected: 0, outOfOrder: 0 });
+    expect(await countingReport(s.read.sql, { table: 'applied_halt' })).toEqual({
+      rows: expect.any(Number),
+      duplicated: 0,
+      missing: 0,
+      unexpected: 0,
+      outOfOrder: 0,
+    });
   });
 });

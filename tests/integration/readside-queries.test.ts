@@ -36,11 +36,19 @@ describe('read-your-writes with minPosition', () => {
     t = await createTestEnv('readside_ryw', { poolMax: 6 });
     worker = await startWorker(t.services, testLog);
   });
-  afterAll(async () => { await worker?.stop(); await t?.cleanup(); });
+  afterAll(async () => {
+    await worker?.stop();
+    await t?.cleanup();
+  });
 
-  it('a query right after a command shows the command\'s effect, not a stale answer', { timeout: 180_000 }, async () => {
+  it("a query right after a command shows the command's effect, not a stale answer", { timeout: 180_000 }, async () => {
     const s = t.services;
-    const { productId, position: p0 } = await createProduct(s, ctx(), { sku: `RYW-${randomUUID().slice(0, 6)}`, name: 'Teapot', priceCents: 1250, stock: 100 });
+    const { productId, position: p0 } = await createProduct(s, ctx(), {
+      sku: `RYW-${randomUUID().slice(0, 6)}`,
+      name: 'Teapot',
+      priceCents: 1250,
+      stock: 100,
+    });
     const products = await listProducts(s, { q: 'Teapot', limit: 10, minPosition: p0, waitMs });
     expect(products.freshness.stale).toBe(false);
     expect(products.data.items).toMatchObject([{ productId, name: 'Teapot', priceCents: 1250, onHand: 100, available: 100 }]);
@@ -56,19 +64,29 @@ describe('read-your-writes with minPosition', () => {
 
       const renamed = `renamed.${email}`;
       const updated = await updateUserEmail(s, ctx(), { userId: created.userId, email: renamed });
-      expect((await userProfile(s, { userId: created.userId, minPosition: updated.position, waitMs })).data).toMatchObject({ email: renamed });
+      expect((await userProfile(s, { userId: created.userId, minPosition: updated.position, waitMs })).data).toMatchObject({
+        email: renamed,
+      });
       const search = await searchUsers(s, { q: `Reader ${i}`, limit: 5, minPosition: updated.position, waitMs });
       expect(search.freshness.stale).toBe(false);
       expect(search.data.items.map((u) => u.email)).toContain(renamed);
 
       const login = await recordLogin(s, ctx(), { userId: created.userId, at: '2025-03-01T10:00:00.000Z' });
-      expect((await userProfile(s, { userId: created.userId, minPosition: login.position, waitMs })).data).toMatchObject({ lastLoginAt: '2025-03-01T10:00:00.000Z' });
+      expect((await userProfile(s, { userId: created.userId, minPosition: login.position, waitMs })).data).toMatchObject({
+        lastLoginAt: '2025-03-01T10:00:00.000Z',
+      });
 
-      const order = await placeOrder(s, ctx(), { userId: created.userId, items: [{ productId, quantity: 1 }], payment: { token: 'tok_ok' } });
+      const order = await placeOrder(s, ctx(), {
+        userId: created.userId,
+        items: [{ productId, quantity: 1 }],
+        payment: { token: 'tok_ok' },
+      });
       const got = await getOrder(s, { orderId: order.orderId, minPosition: order.position, waitMs });
       expect(got.freshness.stale).toBe(false);
       expect(got.data).toMatchObject({ orderId: order.orderId, status: 'pending', totalCents: 1250 });
-      expect((await userOrders(s, { userId: created.userId, limit: 10, minPosition: order.position, waitMs })).data.items.map((o) => o.orderId)).toEqual([order.orderId]);
+      expect(
+        (await userOrders(s, { userId: created.userId, limit: 10, minPosition: order.position, waitMs })).data.items.map((o) => o.orderId),
+      ).toEqual([order.orderId]);
 
       const stocked = await restock(s, ctx(), { productId, quantity: 5 });
       const after = await listProducts(s, { q: 'Teapot', limit: 10, minPosition: stocked.position, waitMs });
@@ -78,29 +96,60 @@ describe('read-your-writes with minPosition', () => {
 
   it('a completed order shows in the profile totals and the revenue report at once', async () => {
     const s = t.services;
-    const { productId } = await createProduct(s, ctx(), { sku: `RYW-${randomUUID().slice(0, 6)}`, name: 'Kettle', priceCents: 4000, stock: 100 });
+    const { productId } = await createProduct(s, ctx(), {
+      sku: `RYW-${randomUUID().slice(0, 6)}`,
+      name: 'Kettle',
+      priceCents: 4000,
+      stock: 100,
+    });
     const { userId } = await createUser(s, ctx(), { email: `buyer.${randomUUID().slice(0, 6)}@example.test`, name: 'Buyer' });
     const placed = new Date('2025-02-10T12:00:00Z');
     const done = await recordHistoricalOrder(s, ctx({ commandId: randomUUID(), now: () => placed }), {
-      userId, items: [{ productId, quantity: 2 }], paymentToken: 'tok_ok', outcome: 'completed', settledAt: new Date('2025-02-11T09:00:00Z'),
+      userId,
+      items: [{ productId, quantity: 2 }],
+      paymentToken: 'tok_ok',
+      outcome: 'completed',
+      settledAt: new Date('2025-02-11T09:00:00Z'),
     });
     const profile = await userProfile(s, { userId, minPosition: done.position, waitMs });
     expect(profile).toMatchObject({ freshness: { stale: false }, data: { totalOrders: 1, totalSpentCents: 8000 } });
     const report = await revenue(s, { from: '2025-02-10', to: '2025-02-11', minPosition: done.position, waitMs });
     expect(report.freshness.stale).toBe(false);
     expect(report.data).toEqual([
-      { day: '2025-02-10', currency: 'USD', completedCount: 0, revenueCents: 0, avgOrderValueCents: 0, placedCount: 1, cancelledCount: 0, refundedCents: 0 },
-      { day: '2025-02-11', currency: 'USD', completedCount: 1, revenueCents: 8000, avgOrderValueCents: 8000, placedCount: 0, cancelledCount: 0, refundedCents: 0 },
+      {
+        day: '2025-02-10',
+        currency: 'USD',
+        completedCount: 0,
+        revenueCents: 0,
+        avgOrderValueCents: 0,
+        placedCount: 1,
+        cancelledCount: 0,
+        refundedCents: 0,
+      },
+      {
+        day: '2025-02-11',
+        currency: 'USD',
+        completedCount: 1,
+        revenueCents: 8000,
+        avgOrderValueCents: 8000,
+        placedCount: 0,
+        cancelledCount: 0,
+        refundedCents: 0,
+      },
     ]);
   });
 });
 
 describe('the query cache', () => {
   let t: TestEnv;
-  beforeAll(async () => { t = await createTestEnv('readside_cache'); });
-  afterAll(async () => { await t?.cleanup(); });
+  beforeAll(async () => {
+    t = await createTestEnv('readside_cache');
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
 
-  it('serves the second identical query from Redis; a projection\'s advance makes the next answer fresh', async () => {
+  it("serves the second identical query from Redis; a projection's advance makes the next answer fresh", async () => {
     const s = t.services;
     const worker = await startWorker(s, testLog);
     try {
@@ -152,8 +201,12 @@ describe('the query cache', () => {
 
 describe('lag', () => {
   let t: TestEnv;
-  beforeAll(async () => { t = await createTestEnv('readside_lag'); });
-  afterAll(async () => { await t?.cleanup(); });
+  beforeAll(async () => {
+    t = await createTestEnv('readside_lag');
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
 
   it('with no worker running, ops.projections shows events behind and seconds that grow', async () => {
     const s = t.services;
@@ -161,7 +214,12 @@ describe('lag', () => {
     await createUser(s, ctx(), { email: 'lag0@example.test', name: 'Lag Zero' });
     await settle(s.read.sql, projectionNames);
     const caughtUp = await projectionStatus(s);
-    expect(caughtUp.data.map((p) => [p.name, p.lagEvents, p.lagSeconds])).toEqual(projectionNames.slice().sort().map((n) => [n, 0, 0]));
+    expect(caughtUp.data.map((p) => [p.name, p.lagEvents, p.lagSeconds])).toEqual(
+      projectionNames
+        .slice()
+        .sort()
+        .map((n) => [n, 0, 0]),
+    );
     await worker.stop();
 
     for (let i = 1; i <= 3; i++) await createUser(s, ctx(), { email: `lag${i}@example.test`, name: `Lag ${i}` });
@@ -175,7 +233,11 @@ describe('lag', () => {
     for (const p of second.data) {
       const before = first.data.find((x) => x.name === p.name)!;
       const behind = handlesUsers.includes(p.name);
-      expect({ name: p.name, lagEvents: p.lagEvents, status: p.status }).toEqual({ name: p.name, lagEvents: behind ? 3 : 0, status: 'running' });
+      expect({ name: p.name, lagEvents: p.lagEvents, status: p.status }).toEqual({
+        name: p.name,
+        lagEvents: behind ? 3 : 0,
+        status: 'running',
+      });
       expect(p.head).toBeGreaterThan(p.position);
       if (behind) {
         expect(p.lagSeconds).toBeGreaterThan(0);

@@ -29,12 +29,16 @@ beforeAll(async () => {
   worker = await startWorker(t.services, testLog);
   await settle(t.services.read.sql, projectionNames, 120_000);
 }, 180_000);
-afterAll(async () => { await worker?.stop(); await t?.cleanup(); });
+afterAll(async () => {
+  await worker?.stop();
+  await t?.cleanup();
+});
 
 /** Every row of every table of a projection, as sorted JSON text. */
 async function snapshot(sql: postgres.Sql, tables: readonly string[]) {
   const out: Record<string, string[]> = {};
-  for (const table of tables) out[table] = (await sql.unsafe<{ j: string }[]>(`SELECT to_jsonb(t)::text AS j FROM "${table}" t ORDER BY 1`)).map((r) => r.j);
+  for (const table of tables)
+    out[table] = (await sql.unsafe<{ j: string }[]>(`SELECT to_jsonb(t)::text AS j FROM "${table}" t ORDER BY 1`)).map((r) => r.j);
   return out;
 }
 
@@ -57,10 +61,13 @@ describe('rebuilding a projection', () => {
     const queries: Record<string, () => Promise<boolean>> = {
       user_profile: async () => JSON.stringify((await userProfile(s, { userId: someUser })).data) === JSON.stringify(expectedProfile),
       user_search: async () => (await searchUsers(s, { q: 'Ada', limit: 5 })).data.items.length > 0,
-      order_summary: async () => (await listOrders(s, { limit: 20 })).data.items.length === 20 && (await userOrders(s, { userId: someUser, limit: 5 })).data.items.length > 0,
+      order_summary: async () =>
+        (await listOrders(s, { limit: 20 })).data.items.length === 20 &&
+        (await userOrders(s, { userId: someUser, limit: 5 })).data.items.length > 0,
       inventory: async () => (await listProducts(s, { limit: 20 })).data.items.length === 20,
-      analytics: async () => (await revenue(s, { from: '2025-01-01', to: '2025-03-31' })).data.some((d) => d.revenueCents > 0)
-        && (await dailyRegistrations(s, { from: '2025-01-01', to: '2025-03-31' })).data.some((d) => d.count > 0),
+      analytics: async () =>
+        (await revenue(s, { from: '2025-01-01', to: '2025-03-31' })).data.some((d) => d.revenueCents > 0) &&
+        (await dailyRegistrations(s, { from: '2025-01-01', to: '2025-03-31' })).data.some((d) => d.count > 0),
       order_facts: async () => (await funnel(s, { from: '2025-01-01', to: '2025-03-31' })).data.steps.every((st) => st.orders > 0),
       product_sales_daily: async () => (await products(s, { from: '2025-01-01', to: '2025-03-31' })).data.some((p) => p.unitsSold > 0),
       cohorts: async () => (await cohorts(s, { from: '2025-01-01', to: '2025-03-31' })).data.cohorts.some((c) => c.customers > 0),
@@ -87,10 +94,17 @@ describe('rebuilding a projection', () => {
         answered++;
         state = await rebuildState(def.name);
         if (running && state === 'running') answeredWhileRunning++;
-        if (state === 'error') throw new Error(`rebuild of ${def.name} failed: ${JSON.stringify((await projectionStatus(s)).data.find((p) => p.name === def.name))}`);
+        if (state === 'error')
+          throw new Error(
+            `rebuild of ${def.name} failed: ${JSON.stringify((await projectionStatus(s)).data.find((p) => p.name === def.name))}`,
+          );
       }
       expect(answered).toBeGreaterThan(0);
-      if (['order_summary', 'analytics', 'inventory'].includes(def.name)) expect({ projection: def.name, answeredWhileRunning: answeredWhileRunning > 0 }).toEqual({ projection: def.name, answeredWhileRunning: true });
+      if (['order_summary', 'analytics', 'inventory'].includes(def.name))
+        expect({ projection: def.name, answeredWhileRunning: answeredWhileRunning > 0 }).toEqual({
+          projection: def.name,
+          answeredWhileRunning: true,
+        });
 
       const after = await snapshot(s.read.sql, def.tables);
       for (const table of def.tables) {
@@ -98,29 +112,40 @@ describe('rebuilding a projection', () => {
         expect(after[table]).toEqual(before[table]);
       }
       const ck = (await checkpointRows(s.read.sql)).get(def.name)!;
-      expect({ status: ck.status, applied: ck.eventsApplied }).toEqual({ status: 'running', applied: cksBefore.get(def.name)!.eventsApplied });
+      expect({ status: ck.status, applied: ck.eventsApplied }).toEqual({
+        status: 'running',
+        applied: cksBefore.get(def.name)!.eventsApplied,
+      });
       const [schemas] = await s.read.sql<{ n: string }[]>`SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`;
       expect(Number(schemas!.n)).toBe(0);
     }
     expect(await queries.user_profile!()).toBe(true);
   });
 
-  it('a rebuild while commands flow ends equal to the log, and the projection goes on from where the rebuild stopped', { timeout: 240_000 }, async () => {
-    const s = t.services;
-    const admin = await callerFor(s, 'admin');
-    const traffic = runCommands(s, shop, 150, { concurrency: 2, offset: 1000 });
-    for (const name of ['order_summary', 'user_profile', 'analytics', 'inventory']) await admin.ops.rebuildProjection({ name });
-    await expect(admin.ops.rebuildProjection({ name: 'analytics' })).rejects.toMatchObject({ code: 'CONFLICT' });
-    await traffic;
-    await waitUntil(s.read.sql, async () => {
-      const states = await Promise.all(['order_summary', 'user_profile', 'analytics', 'inventory'].map(rebuildState));
-      if (states.includes('error')) throw new Error(`a rebuild failed: ${states.join(', ')}`);
-      return states.every((x) => x === 'done');
-    }, { timeoutMs: 180_000, what: 'the four rebuilds were done' });
-    // After the swap, commands keep being applied incrementally.
-    await runCommands(s, shop, 30, { concurrency: 2, offset: 2000 });
-    await settle(s.read.sql, projectionNames, 60_000);
-    const { mismatches } = await mismatchesWithLog(s.read, projections, { batch: 997 });
-    expect(mismatches).toEqual([]);
-  });
+  it(
+    'a rebuild while commands flow ends equal to the log, and the projection goes on from where the rebuild stopped',
+    { timeout: 240_000 },
+    async () => {
+      const s = t.services;
+      const admin = await callerFor(s, 'admin');
+      const traffic = runCommands(s, shop, 150, { concurrency: 2, offset: 1000 });
+      for (const name of ['order_summary', 'user_profile', 'analytics', 'inventory']) await admin.ops.rebuildProjection({ name });
+      await expect(admin.ops.rebuildProjection({ name: 'analytics' })).rejects.toMatchObject({ code: 'CONFLICT' });
+      await traffic;
+      await waitUntil(
+        s.read.sql,
+        async () => {
+          const states = await Promise.all(['order_summary', 'user_profile', 'analytics', 'inventory'].map(rebuildState));
+          if (states.includes('error')) throw new Error(`a rebuild failed: ${states.join(', ')}`);
+          return states.every((x) => x === 'done');
+        },
+        { timeoutMs: 180_000, what: 'the four rebuilds were done' },
+      );
+      // After the swap, commands keep being applied incrementally.
+      await runCommands(s, shop, 30, { concurrency: 2, offset: 2000 });
+      await settle(s.read.sql, projectionNames, 60_000);
+      const { mismatches } = await mismatchesWithLog(s.read, projections, { batch: 997 });
+      expect(mismatches).toEqual([]);
+    },
+  );
 });

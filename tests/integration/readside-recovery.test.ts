@@ -13,7 +13,15 @@ import { startWorker } from '@/server/readside/worker';
 import { QUEUE } from '@/server/queues';
 import { createTestEnv, deleteKeys, type TestEnv } from './support/harness';
 import {
-  checkpointRows, countingProjection, countingReport, createCountingTable, mismatchesWithLog, runCommands, seedShop, settle, testLog,
+  checkpointRows,
+  countingProjection,
+  countingReport,
+  createCountingTable,
+  mismatchesWithLog,
+  runCommands,
+  seedShop,
+  settle,
+  testLog,
 } from './support/readside';
 
 const exactlyOnce = { rows: expect.any(Number), duplicated: 0, missing: 0, unexpected: 0, outOfOrder: 0 };
@@ -31,8 +39,9 @@ async function expectAppliedOnceAndEqualToLog(s: Services, defs: ProjectionDefin
   expect(report.rows).toBeGreaterThan(0);
   const cks = await checkpointRows(s.read.sql);
   const expected = await handledCounts(s, defs);
-  expect(Object.fromEntries(defs.map((d) => [d.name, { applied: cks.get(d.name)!.eventsApplied, status: cks.get(d.name)!.status }])))
-    .toEqual(Object.fromEntries(defs.map((d) => [d.name, { applied: expected[d.name], status: 'running' }])));
+  expect(
+    Object.fromEntries(defs.map((d) => [d.name, { applied: cks.get(d.name)!.eventsApplied, status: cks.get(d.name)!.status }])),
+  ).toEqual(Object.fromEntries(defs.map((d) => [d.name, { applied: expected[d.name], status: 'running' }])));
   const { mismatches, tables } = await mismatchesWithLog(s.read, projections);
   expect(mismatches).toEqual([]);
   for (const table of ['user_profiles', 'order_summaries', 'inventory', 'daily_revenue', 'product_daily']) {
@@ -48,7 +57,10 @@ describe('a job delivered twice', () => {
     other = t.peer('ll-test-readside-dup-b', { poolMax: 6 });
     await createCountingTable(t.services.read.sql);
   });
-  afterAll(async () => { await other?.close(); await t?.cleanup(); });
+  afterAll(async () => {
+    await other?.close();
+    await t?.cleanup();
+  });
 
   it('catchUp run twice, at once by two runners and again afterwards, applies each event once', async () => {
     const defs = [...projections, countingProjection()];
@@ -80,14 +92,20 @@ describe('a job delivered twice', () => {
       const shop = await seedShop(t.services, { users: 4, products: 4 });
       const queues = t.services.queues();
       await runCommands(t.services, shop, 80, {
-        concurrency: 3, offset: 500,
+        concurrency: 3,
+        offset: 500,
         onEach: async (i) => {
           if (i % 10 !== 0) return;
-          await queues.byName[QUEUE.projections]!.addBulk(defs.flatMap((d) => Array.from({ length: 3 }, () => ({ name: 'apply', data: { kind: 'apply' as const, name: d.name } }))));
+          await queues.byName[QUEUE.projections]!.addBulk(
+            defs.flatMap((d) => Array.from({ length: 3 }, () => ({ name: 'apply', data: { kind: 'apply' as const, name: d.name } }))),
+          );
           await queues.byName[QUEUE.relay]!.addBulk(Array.from({ length: 3 }, () => ({ name: 'relay', data: {} })));
         },
       });
-      await settle(t.services.read.sql, defs.map((d) => d.name));
+      await settle(
+        t.services.read.sql,
+        defs.map((d) => d.name),
+      );
       await expectAppliedOnceAndEqualToLog(t.services, defs);
     } finally {
       await worker.stop();
@@ -101,7 +119,11 @@ async function settleByRunner(t: TestEnv, runners: ProjectionRunner[], defs: Pro
   for (;;) {
     await Promise.all(defs.map((d) => runners[0]!.catchUp(d.name)));
     try {
-      await settle(t.services.read.sql, defs.map((d) => d.name), 50);
+      await settle(
+        t.services.read.sql,
+        defs.map((d) => d.name),
+        50,
+      );
       return;
     } catch {
       // A transaction elsewhere on the server held the safe horizon back; go round again.
@@ -116,7 +138,9 @@ describe('a batch that throws half way', () => {
     t = await createTestEnv('readside_throw', { poolMax: 6 });
     await createCountingTable(t.services.read.sql);
   });
-  afterAll(async () => { await t?.cleanup(); });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
 
   it('rolls back what it wrote, applies the batch once, and keeps log order', async () => {
     // Each projection writes its first half, then throws — once.
@@ -150,7 +174,12 @@ describe('a batch that throws half way', () => {
     expect(countingState.fired).toBe(1);
     for (const [name, st] of states) expect({ name, fired: st.fired }).toEqual({ name, fired: 1 });
     const cks = await checkpointRows(t.services.read.sql);
-    for (const d of defs) expect({ name: d.name, failing: cks.get(d.name)!.failingAttempts, error: cks.get(d.name)!.lastError }).toEqual({ name: d.name, failing: 0, error: null });
+    for (const d of defs)
+      expect({ name: d.name, failing: cks.get(d.name)!.failingAttempts, error: cks.get(d.name)!.lastError }).toEqual({
+        name: d.name,
+        failing: 0,
+        error: null,
+      });
     await expectAppliedOnceAndEqualToLog(t.services, defs);
   });
 
@@ -164,12 +193,19 @@ describe('a batch that throws half way', () => {
     const flaky = (def: ProjectionDefinition): ProjectionDefinition => ({
       ...def,
       async applyBatch(tx, events) {
-        if (failures < 2 && events.some((e) => e.position === target)) { failures++; throw new Error(`injected: event ${target} failed`); }
+        if (failures < 2 && events.some((e) => e.position === target)) {
+          failures++;
+          throw new Error(`injected: event ${target} failed`);
+        }
         return def.applyBatch(tx, events);
       },
     });
     const counting = flaky(countingProjection({ name: 'counting_retry' }));
-    const runner = new ProjectionRunner(t.services.write, t.services.read, [counting], testLog, { batchSize: 1000, maxAttempts: 3, backoffMs: 0 });
+    const runner = new ProjectionRunner(t.services.write, t.services.read, [counting], testLog, {
+      batchSize: 1000,
+      maxAttempts: 3,
+      backoffMs: 0,
+    });
     await runner.ensureCheckpoints();
     const first = await runner.catchUp('counting_retry');
     expect(first.kind).toBe('retry');
@@ -190,7 +226,11 @@ describe('a batch that throws half way', () => {
     expect(failures).toBe(2);
     expect(await countingReport(t.services.read.sql)).toEqual(exactlyOnce);
     const after = (await checkpointRows(t.services.read.sql)).get('counting_retry')!;
-    expect({ failing: after.failingAttempts, error: after.lastError, status: after.status }).toEqual({ failing: 0, error: null, status: 'running' });
+    expect({ failing: after.failingAttempts, error: after.lastError, status: after.status }).toEqual({
+      failing: 0,
+      error: null,
+      status: 'running',
+    });
   });
 });
 
@@ -200,7 +240,9 @@ describe('Redis flushed mid-stream', () => {
     t = await createTestEnv('readside_flush', { poolMax: 8 });
     await createCountingTable(t.services.read.sql);
   });
-  afterAll(async () => { await t?.cleanup(); });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
 
   it('every key of the prefix deleted twice while commands flow: the worker resumes from Postgres, nothing lost or doubled', async () => {
     const defs = [...projections, countingProjection()];
@@ -220,7 +262,10 @@ describe('Redis flushed mid-stream', () => {
         },
       });
       expect(flushes).toBe(2);
-      await settle(t.services.read.sql, defs.map((d) => d.name));
+      await settle(
+        t.services.read.sql,
+        defs.map((d) => d.name),
+      );
       await expectAppliedOnceAndEqualToLog(t.services, defs);
     } finally {
       await worker.stop();

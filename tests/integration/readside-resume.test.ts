@@ -8,12 +8,23 @@ import { createUser } from '@/server/commands/users';
 import { resumeProjection } from '@/server/readside/resume';
 import { startWorker } from '@/server/readside/worker';
 import { createTestEnv, type TestEnv } from './support/harness';
-import { checkpointRows, countingProjection, countingReport, createCountingTable, ctx, settle, testLog, waitUntil } from './support/readside';
+import {
+  checkpointRows,
+  countingProjection,
+  countingReport,
+  createCountingTable,
+  ctx,
+  settle,
+  testLog,
+  waitUntil,
+} from './support/readside';
 
 let t: TestEnv;
 const fix = { deployed: false };
 const halting = countingProjection({
-  name: 'resume_halt', table: 'applied_resume', onError: 'halt',
+  name: 'resume_halt',
+  table: 'applied_resume',
+  onError: 'halt',
   poison: (e: StoredEvent) => !fix.deployed && e.type === 'UserCreated' && e.data.name.includes('Poison'),
 });
 let worker: Awaited<ReturnType<typeof startWorker>>;
@@ -23,7 +34,10 @@ beforeAll(async () => {
   await createCountingTable(t.services.read.sql, 'applied_resume');
   worker = await startWorker(t.services, testLog, { projections: [halting], maxAttempts: 2, backoffMs: 20 });
 });
-afterAll(async () => { await worker?.stop(); await t?.cleanup(); });
+afterAll(async () => {
+  await worker?.stop();
+  await t?.cleanup();
+});
 
 describe('resuming a halted projection', () => {
   it('is refused while it runs, then after the fix applies the poison event and what follows, once each', async () => {
@@ -33,7 +47,9 @@ describe('resuming a halted projection', () => {
     await createUser(s, ctx(), { email: 'a@example.test', name: 'A' });
     const poison = await createUser(s, ctx(), { email: 'p@example.test', name: 'Poison' });
     await createUser(s, ctx(), { email: 'b@example.test', name: 'B' });
-    await waitUntil(s.read.sql, async () => (await checkpointRows(s.read.sql)).get('resume_halt')!.status === 'failed', { what: 'the projection to halt' });
+    await waitUntil(s.read.sql, async () => (await checkpointRows(s.read.sql)).get('resume_halt')!.status === 'failed', {
+      what: 'the projection to halt',
+    });
     const halted = (await checkpointRows(s.read.sql)).get('resume_halt')!;
     expect(halted.position).toBeLessThan(poison.position);
 
@@ -42,6 +58,12 @@ describe('resuming a halted projection', () => {
     await settle(s.read.sql, ['resume_halt']);
     const after = (await checkpointRows(s.read.sql)).get('resume_halt')!;
     expect(after).toMatchObject({ status: 'running', lastError: null });
-    expect(await countingReport(s.read.sql, { table: 'applied_resume' })).toEqual({ rows: 3, duplicated: 0, missing: 0, unexpected: 0, outOfOrder: 0 });
+    expect(await countingReport(s.read.sql, { table: 'applied_resume' })).toEqual({
+      rows: 3,
+      duplicated: 0,
+      missing: 0,
+      unexpected: 0,
+      outOfOrder: 0,
+    });
   });
 });

@@ -38,7 +38,9 @@ class GatewayWithHang implements PaymentGateway {
   charge(orderId: string, amountCents: number, token: string): Promise<ChargeResult> {
     return token === 'tok_hang' ? new Promise<ChargeResult>(() => {}) : this.inner.charge(orderId, amountCents, token);
   }
-  refund(orderId: string) { return this.inner.refund(orderId); }
+  refund(orderId: string) {
+    return this.inner.refund(orderId);
+  }
 }
 
 let t: TestEnv;
@@ -76,23 +78,36 @@ async function place(token: string, items: { productId: string; quantity: number
  */
 async function settled(orderIds: string[], timeoutMs = 30_000, db = sql()) {
   let open: { order_id: string; step: string; attempts: number }[] = [];
-  await waitUntil(db, async () => {
-    open = await db<{ order_id: string; step: string; attempts: number }[]>`
+  await waitUntil(
+    db,
+    async () => {
+      open = await db<{ order_id: string; step: string; attempts: number }[]>`
       SELECT o.id AS order_id, s.step, s.attempts FROM orders o LEFT JOIN order_sagas s ON s.order_id = o.id
       WHERE o.id = ANY(${orderIds}::uuid[]) AND (s.done IS DISTINCT FROM 1 OR o.status NOT IN ('completed', 'cancelled'))`;
-    return open.length === 0;
-  }, { timeoutMs, channels: [EVENTS_CHANNEL, PROJECTIONS_CHANNEL], what: 'every saga was done' }).catch((err: Error) => {
+      return open.length === 0;
+    },
+    { timeoutMs, channels: [EVENTS_CHANNEL, PROJECTIONS_CHANNEL], what: 'every saga was done' },
+  ).catch((err: Error) => {
     throw new Error(`${err.message}; sagas still open: ${JSON.stringify(open.slice(0, 5))}`);
   });
 }
 
 async function stream(orderId: string) {
-  return sql()<{ event_id: string; type: string; data: Record<string, unknown>; metadata: { correlationId: string; causationId: string | null; actor: string } }[]>`
+  return sql()<
+    {
+      event_id: string;
+      type: string;
+      data: Record<string, unknown>;
+      metadata: { correlationId: string; causationId: string | null; actor: string };
+    }[]
+  >`
     SELECT event_id, type, data, metadata FROM events WHERE stream_id = ${streamId.order(orderId)} ORDER BY stream_version`;
 }
 
 async function ledger(orderId: string) {
-  const [row] = await sql()<{ status: string; charge_id: string; amount_cents: number }[]>`SELECT status, charge_id, amount_cents FROM gateway_charges WHERE order_id = ${orderId}`;
+  const [row] = await sql()<
+    { status: string; charge_id: string; amount_cents: number }[]
+  >`SELECT status, charge_id, amount_cents FROM gateway_charges WHERE order_id = ${orderId}`;
   return row ?? null;
 }
 
@@ -103,7 +118,9 @@ async function stock(productId: string) {
 
 /** The order as orders.get shows it, once the read model has passed the order's last event. */
 async function shown(orderId: string) {
-  const [last] = await sql()<{ position: string }[]>`SELECT max(position)::text AS position FROM events WHERE stream_id = ${streamId.order(orderId)}`;
+  const [last] = await sql()<
+    { position: string }[]
+  >`SELECT max(position)::text AS position FROM events WHERE stream_id = ${streamId.order(orderId)}`;
   const answer = await getOrder(t.services, { orderId, minPosition: Number(last!.position), waitMs: 10_000 });
   expect(answer.freshness.stale).toBe(false);
   return answer.data!;
@@ -146,11 +163,20 @@ describe('the order saga', () => {
   it('refunds and cancels an order whose stock is short (out_of_stock), reserving none of its lines', async () => {
     const plenty = await product(10);
     const scarce = await product(1);
-    const { orderId } = await place('tok_ok', [{ productId: plenty, quantity: 1 }, { productId: scarce, quantity: 2 }]);
+    const { orderId } = await place('tok_ok', [
+      { productId: plenty, quantity: 1 },
+      { productId: scarce, quantity: 2 },
+    ]);
     await settled([orderId]);
 
     const events = await stream(orderId);
-    expect(events.map((e) => e.type)).toEqual(['OrderPlaced', 'PaymentProcessed', 'InventoryUnavailable', 'PaymentRefunded', 'OrderCancelled']);
+    expect(events.map((e) => e.type)).toEqual([
+      'OrderPlaced',
+      'PaymentProcessed',
+      'InventoryUnavailable',
+      'PaymentRefunded',
+      'OrderCancelled',
+    ]);
     expect(events[2]!.data.shortages).toEqual([{ productId: scarce, requested: 2, available: 1 }]);
     expect(events[4]!.data).toMatchObject({ reason: 'out_of_stock', released: [] });
     expect(await ledger(orderId)).toMatchObject({ status: 'refunded', charge_id: events[1]!.data.chargeId });
@@ -173,8 +199,12 @@ describe('the order saga', () => {
     expect(saga).toEqual({ step: 'done', done: 1 });
 
     // The gateway's late answer is the first one (it charged); recording it now is refused.
-    const late = await t.services.write.db.transaction((tx) => processPayment(tx, {}, { orderId, outcome: { ok: true, chargeId: charge!.charge_id } }))
-      .then(() => null, (err: unknown) => err);
+    const late = await t.services.write.db
+      .transaction((tx) => processPayment(tx, {}, { orderId, outcome: { ok: true, chargeId: charge!.charge_id } }))
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
     expect(late).toBeInstanceOf(DomainError);
     expect((late as DomainError).code).toBe('CONFLICT');
     expect(await shown(orderId)).toMatchObject({ status: 'cancelled', cancelReason: 'payment_timeout', refundedCents: 1250 });
@@ -197,28 +227,41 @@ describe('the order saga', () => {
 
   it('sells the last 10 units to exactly 10 of 50 concurrent orders; the other 40 are refunded and cancelled; stock never goes negative', async () => {
     const p = await product(10, 999);
-    const buyers = await Promise.all(Array.from({ length: 5 }, (_, i) => createUser(t.services, actor, { email: `racer${i}@example.test`, name: `Racer ${i}` })));
-    const placed = await Promise.all(Array.from({ length: 50 }, (_, i) => place(`tok_ok_${i}`, [{ productId: p, quantity: 1 }], buyers[i % 5]!.userId)));
+    const buyers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => createUser(t.services, actor, { email: `racer${i}@example.test`, name: `Racer ${i}` })),
+    );
+    const placed = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => place(`tok_ok_${i}`, [{ productId: p, quantity: 1 }], buyers[i % 5]!.userId)),
+    );
     const ids = placed.map((o) => o.orderId);
     await settled(ids, 60_000);
 
     const finals = await sql()<{ status: string; cancel_reason: string | null; n: number }[]>`
       SELECT status, cancel_reason, count(*)::int AS n FROM orders WHERE id = ANY(${ids}::uuid[]) GROUP BY 1, 2 ORDER BY 1`;
-    expect(finals).toEqual([{ status: 'cancelled', cancel_reason: 'out_of_stock', n: 40 }, { status: 'completed', cancel_reason: null, n: 10 }]);
+    expect(finals).toEqual([
+      { status: 'cancelled', cancel_reason: 'out_of_stock', n: 40 },
+      { status: 'completed', cancel_reason: null, n: 10 },
+    ]);
     const charges = await sql()<{ status: string; order_status: string; n: number }[]>`
       SELECT g.status, o.status AS order_status, count(*)::int AS n FROM orders o JOIN gateway_charges g ON g.order_id = o.id
       WHERE o.id = ANY(${ids}::uuid[]) GROUP BY 1, 2 ORDER BY 1`;
-    expect(charges).toEqual([{ status: 'charged', order_status: 'completed', n: 10 }, { status: 'refunded', order_status: 'cancelled', n: 40 }]);
+    expect(charges).toEqual([
+      { status: 'charged', order_status: 'completed', n: 10 },
+      { status: 'refunded', order_status: 'cancelled', n: 40 },
+    ]);
     expect(await stock(p)).toEqual({ on_hand: 0, reserved: 0 });
 
     // Replaying the log in order, the units still available never went below zero.
-    const moves = await sql()<{ type: string; data: { lines?: { productId: string; quantity: number }[]; released?: { productId: string; quantity: number }[] } }[]>`
+    const moves = await sql()<
+      { type: string; data: { lines?: { productId: string; quantity: number }[]; released?: { productId: string; quantity: number }[] } }[]
+    >`
       SELECT type, data FROM events WHERE type IN ('InventoryReserved', 'OrderCancelled', 'OrderCompleted') AND stream_id = ANY(${ids.map(streamId.order)}::text[])
       ORDER BY tx_id, position`;
     let available = 10;
     let lowest = available;
     for (const m of moves) {
-      const qty = (ls?: { productId: string; quantity: number }[]) => (ls ?? []).filter((l) => l.productId === p).reduce((n, l) => n + l.quantity, 0);
+      const qty = (ls?: { productId: string; quantity: number }[]) =>
+        (ls ?? []).filter((l) => l.productId === p).reduce((n, l) => n + l.quantity, 0);
       if (m.type === 'InventoryReserved') available -= qty(m.data.lines);
       if (m.type === 'OrderCancelled') available += qty(m.data.released);
       lowest = Math.min(lowest, available);
@@ -231,7 +274,10 @@ describe('the order saga', () => {
     const p = await product(100);
     const placed = await Promise.all(Array.from({ length: 8 }, () => place('tok_ok', [{ productId: p, quantity: 1 }])));
     await deleteKeys(t.services.redisUrl, t.prefix);
-    await settled(placed.map((o) => o.orderId), 20 * DEADLINE_MS);
+    await settled(
+      placed.map((o) => o.orderId),
+      20 * DEADLINE_MS,
+    );
     const [row] = await sql()<{ n: number; charged: number }[]>`
       SELECT count(*)::int AS n, count(*) FILTER (WHERE g.status = 'charged')::int AS charged
       FROM orders o JOIN gateway_charges g ON g.order_id = o.id WHERE o.id = ANY(${placed.map((o) => o.orderId)}::uuid[]) AND o.status = 'completed'`;
@@ -249,7 +295,9 @@ describe('the order saga across a worker killed with SIGKILL', () => {
   let c: TestEnv;
   const workers: WorkerProcess[] = [];
 
-  beforeAll(async () => { c = await createTestEnv('saga_crash', { poolMax: 5 }); });
+  beforeAll(async () => {
+    c = await createTestEnv('saga_crash', { poolMax: 5 });
+  });
   afterAll(async () => {
     for (const w of workers) await w.stop();
     await c?.cleanup();
@@ -263,49 +311,80 @@ describe('the order saga across a worker killed with SIGKILL', () => {
     const plenty = await make(1000, 'plenty');
     const SCARCE_STOCK = 3;
     const scarce = await make(SCARCE_STOCK, 'scarce');
-    const buyers = await Promise.all([0, 1, 2].map((i) => createUser(c.services, actor, { email: `crash${i}@example.test`, name: `Crash ${i}` })));
+    const buyers = await Promise.all(
+      [0, 1, 2].map((i) => createUser(c.services, actor, { email: `crash${i}@example.test`, name: `Crash ${i}` })),
+    );
     type Kind = 'ok' | 'scarce' | 'decline' | 'slow';
     const orders: { orderId: string; kind: Kind }[] = [];
     const wave = async (n: number, offset: number) => {
       const kinds: Kind[] = ['ok', 'ok', 'ok', 'scarce', 'ok', 'decline', 'ok', 'ok', 'slow', 'ok'];
-      const placed = await Promise.all(Array.from({ length: n }, async (_, j) => {
-        const i = offset + j;
-        const kind = kinds[i % kinds.length]!;
-        const token = kind === 'decline' ? 'tok_decline' : kind === 'slow' ? 'tok_slow' : `tok_ok_${i}`;
-        const item = { productId: kind === 'scarce' ? scarce : plenty, quantity: 1 };
-        const { orderId } = await placeOrder(c.services, actor, { userId: buyers[i % 3]!.userId, items: [item], payment: { token } });
-        return { orderId, kind };
-      }));
+      const placed = await Promise.all(
+        Array.from({ length: n }, async (_, j) => {
+          const i = offset + j;
+          const kind = kinds[i % kinds.length]!;
+          const token = kind === 'decline' ? 'tok_decline' : kind === 'slow' ? 'tok_slow' : `tok_ok_${i}`;
+          const item = { productId: kind === 'scarce' ? scarce : plenty, quantity: 1 };
+          const { orderId } = await placeOrder(c.services, actor, { userId: buyers[i % 3]!.userId, items: [item], payment: { token } });
+          return { orderId, kind };
+        }),
+      );
       orders.push(...placed);
     };
 
     workers.push(spawnWorker(env));
     await wave(40, 0);
     // Kill it once sagas are moving: some orders completed, others still open.
-    await waitUntil(db, async () => {
-      const [row] = await db<{ completed: number }[]>`SELECT count(*)::int AS completed FROM orders WHERE status = 'completed'`;
-      return row!.completed >= 5;
-    }, { timeoutMs: 60_000, channels: [EVENTS_CHANNEL], recheckMs: 100, what: 'five orders completed' }).catch((err: Error) => {
+    await waitUntil(
+      db,
+      async () => {
+        const [row] = await db<{ completed: number }[]>`SELECT count(*)::int AS completed FROM orders WHERE status = 'completed'`;
+        return row!.completed >= 5;
+      },
+      { timeoutMs: 60_000, channels: [EVENTS_CHANNEL], recheckMs: 100, what: 'five orders completed' },
+    ).catch((err: Error) => {
       throw new Error(`${err.message}:\n${workers[0]!.output()}`);
     });
     await workers[0]!.kill9();
-    const [inFlight] = await db<{ open: number }[]>`SELECT count(*)::int AS open FROM orders WHERE status NOT IN ('completed', 'cancelled')`;
+    const [inFlight] = await db<
+      { open: number }[]
+    >`SELECT count(*)::int AS open FROM orders WHERE status NOT IN ('completed', 'cancelled')`;
     expect(inFlight!.open, 'sagas were in flight when the worker was killed').toBeGreaterThan(0);
 
     await wave(20, 40); // placed while no worker runs
     workers.push(spawnWorker(env));
-    await settled(orders.map((o) => o.orderId), 120_000, db).catch((err: Error) => {
+    await settled(
+      orders.map((o) => o.orderId),
+      120_000,
+      db,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\nworker after the kill:\n${workers[1]!.output()}`);
     });
 
-    const finals = new Map((await db<{ id: string; status: string; cancel_reason: string | null }[]>`
-      SELECT id, status, cancel_reason FROM orders WHERE id = ANY(${orders.map((o) => o.orderId)}::uuid[])`).map((r) => [r.id, r]));
-    const stateOf = (kind: Kind) => orders.filter((o) => o.kind === kind).map((o) => { const f = finals.get(o.orderId)!; return `${f.status}:${f.cancel_reason ?? ''}`; });
+    const finals = new Map(
+      (
+        await db<{ id: string; status: string; cancel_reason: string | null }[]>`
+      SELECT id, status, cancel_reason FROM orders WHERE id = ANY(${orders.map((o) => o.orderId)}::uuid[])`
+      ).map((r) => [r.id, r]),
+    );
+    const stateOf = (kind: Kind) =>
+      orders
+        .filter((o) => o.kind === kind)
+        .map((o) => {
+          const f = finals.get(o.orderId)!;
+          return `${f.status}:${f.cancel_reason ?? ''}`;
+        });
     const wrongOk = orders.filter((o) => o.kind === 'ok' && finals.get(o.orderId)!.status !== 'completed').map((o) => o.orderId);
     if (wrongOk.length) {
-      const detail = await db`SELECT stream_id, type, occurred_at, metadata->>'actor' AS actor FROM events WHERE stream_id = ANY(${wrongOk.map(streamId.order)}::text[]) ORDER BY position`;
+      const detail =
+        await db`SELECT stream_id, type, occurred_at, metadata->>'actor' AS actor FROM events WHERE stream_id = ANY(${wrongOk.map(streamId.order)}::text[]) ORDER BY position`;
       const ledgerRows = await db`SELECT * FROM gateway_charges WHERE order_id = ANY(${wrongOk}::uuid[])`;
-      console.error(JSON.stringify({ detail, ledgerRows }, null, 1), '\nW1:', workers[0]!.output().slice(-6000), '\nW2:', workers[1]!.output().slice(-6000));
+      console.error(
+        JSON.stringify({ detail, ledgerRows }, null, 1),
+        '\nW1:',
+        workers[0]!.output().slice(-6000),
+        '\nW2:',
+        workers[1]!.output().slice(-6000),
+      );
     }
     expect(new Set(stateOf('ok'))).toEqual(new Set(['completed:']));
     expect(new Set(stateOf('decline'))).toEqual(new Set(['cancelled:payment_failed']));
@@ -329,8 +408,15 @@ describe('the order saga across a worker killed with SIGKILL', () => {
       { status: 'declined', n: count('decline') },
       { status: 'refunded', n: count('scarce') - SCARCE_STOCK + count('slow') },
     ]);
-    const stock = await db<{ id: string; on_hand: number; reserved: number }[]>`SELECT id, on_hand, reserved FROM products ORDER BY on_hand`;
-    expect(new Map(stock.map((p) => [p.id, [p.on_hand, p.reserved]]))).toEqual(new Map([[scarce, [0, 0]], [plenty, [1000 - count('ok'), 0]]]));
+    const stock = await db<
+      { id: string; on_hand: number; reserved: number }[]
+    >`SELECT id, on_hand, reserved FROM products ORDER BY on_hand`;
+    expect(new Map(stock.map((p) => [p.id, [p.on_hand, p.reserved]]))).toEqual(
+      new Map([
+        [scarce, [0, 0]],
+        [plenty, [1000 - count('ok'), 0]],
+      ]),
+    );
 
     await expectReadModelsAgree(c);
   }, 240_000);

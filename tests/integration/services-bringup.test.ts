@@ -18,28 +18,45 @@ if (!canRun) console.warn('services-bringup: SKIPPED: needs root, postgresql-com
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    }).on('error', reject);
+    const s = net
+      .createServer()
+      .listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as net.AddressInfo;
+        s.close(() => resolve(port));
+      })
+      .on('error', reject);
   });
 }
 
 function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port });
-    s.setTimeout(2000, () => { s.destroy(); resolve(false); });
-    s.on('connect', () => { s.destroy(); resolve(true); }).on('error', () => resolve(false));
+    s.setTimeout(2000, () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.on('connect', () => {
+      s.destroy();
+      resolve(true);
+    }).on('error', () => resolve(false));
   });
 }
 
-interface Run { code: number; out: string }
+interface Run {
+  code: number;
+  out: string;
+}
 function bringUp(env: Record<string, string>): Promise<Run> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PGDATA' && !k.startsWith('LL_'))) as NodeJS.ProcessEnv;
   return new Promise((resolve) => {
-    execFile('bash', [script], { cwd: root, env: { ...base, LL_WAIT_SECONDS: '20', ...env } as NodeJS.ProcessEnv }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      'bash',
+      [script],
+      { cwd: root, env: { ...base, LL_WAIT_SECONDS: '20', ...env } as NodeJS.ProcessEnv },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -67,15 +84,26 @@ describe.skipIf(!canRun)('bringing up Postgres and Redis (scripts/services.sh)',
     writeFileSync(path.join(dir, 'alpine'), 'ID=alpine\n');
     // The install stub records what it was asked for and makes redis-server appear where the
     // script looks for it, as apt-get would.
-    writeFileSync(path.join(dir, 'install'), `#!/bin/sh\necho "$@" >> "${dir}/installed"\nln -sf /usr/bin/redis-server "${dir}/redis-server"\n`);
+    writeFileSync(
+      path.join(dir, 'install'),
+      `#!/bin/sh\necho "$@" >> "${dir}/installed"\nln -sf /usr/bin/redis-server "${dir}/redis-server"\n`,
+    );
     chmodSync(path.join(dir, 'install'), 0o755);
   }, 60_000);
 
   afterAll(() => {
     for (const port of startedRedis) {
-      try { execFileSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave'], { stdio: 'ignore' }); } catch { /* already gone */ }
+      try {
+        execFileSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave'], { stdio: 'ignore' });
+      } catch {
+        /* already gone */
+      }
     }
-    try { execFileSync('pg_ctlcluster', ['15', 'lltest', 'stop'], { env: { ...process.env, ...pgEnv }, stdio: 'ignore' }); } catch { /* not running */ }
+    try {
+      execFileSync('pg_ctlcluster', ['15', 'lltest', 'stop'], { env: { ...process.env, ...pgEnv }, stdio: 'ignore' });
+    } catch {
+      /* not running */
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -128,8 +156,11 @@ describe.skipIf(!canRun)('bringing up Postgres and Redis (scripts/services.sh)',
     const port = await freePort();
     startedRedis.push(port);
     // A docker stand-in whose engine answers; `compose up` starts a real Redis on the published port.
-    writeFileSync(path.join(dir, 'docker'), `#!/bin/bash\necho "$@" >> "${dir}/docker.log"\n[ "$1" = info ] && exit 0\n` +
-      `[ "$1" = compose ] && exec /usr/bin/redis-server --daemonize yes --port "$LL_REDIS_PORT" --save "" --appendonly no\nexit 1\n`);
+    writeFileSync(
+      path.join(dir, 'docker'),
+      `#!/bin/bash\necho "$@" >> "${dir}/docker.log"\n[ "$1" = info ] && exit 0\n` +
+        `[ "$1" = compose ] && exec /usr/bin/redis-server --daemonize yes --port "$LL_REDIS_PORT" --save "" --appendonly no\nexit 1\n`,
+    );
     chmodSync(path.join(dir, 'docker'), 0o755);
     const run = await bringUp({
       ...pgEnv,

@@ -12,7 +12,9 @@ import { deleteKeys } from './support/harness';
 let redis: Redis;
 const prefix = `lltest:signin:${randomBytes(4).toString('hex')}`;
 
-beforeAll(() => { redis = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 2 }); });
+beforeAll(() => {
+  redis = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 2 });
+});
 afterAll(async () => {
   redis.disconnect();
   await deleteKeys(env().REDIS_URL, prefix);

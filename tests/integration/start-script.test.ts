@@ -12,15 +12,25 @@ import { freePort, root } from './support/server';
 async function start(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const { NODE_ENV: _test, SESSION_SECRET: _secret, LEDGERLINE_ALLOW_DEV_SECRET: _allow, ...inherited } = process.env;
   const port = await freePort();
-  const childEnv: Record<string, string | undefined> = { ...inherited, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/ledgerline`, PORT: String(await freePort()), HOST: '127.0.0.1', ...env };
+  const childEnv: Record<string, string | undefined> = {
+    ...inherited,
+    DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/ledgerline`,
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    ...env,
+  };
   const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start-web.ts'], {
     cwd: root,
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   return { code, output };
 }

@@ -41,7 +41,9 @@ describe('tracing', () => {
     expect(inTrace).toContain('project user_search');
     expect(inTrace).toContain('project analytics');
 
-    const [event] = await env.services.write.sql<{ metadata: { traceparent?: string } }[]>`SELECT metadata FROM events WHERE position = ${position}`;
+    const [event] = await env.services.write.sql<
+      { metadata: { traceparent?: string } }[]
+    >`SELECT metadata FROM events WHERE position = ${position}`;
     expect(event!.metadata.traceparent).toContain(traceId);
   });
 });

@@ -39,7 +39,12 @@ describe('Postgres unreachable', () => {
       headers: { authorization: 'Bearer llk_whatever', 'content-type': 'application/json' },
       body: JSON.stringify({ json: { email: 'down@example.test', name: 'Down', commandId: randomUUID() } }),
     });
-    const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => createContext(s, req.headers) });
+    const res = await fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req,
+      router: appRouter,
+      createContext: () => createContext(s, req.headers),
+    });
     const text = await res.text();
     expect(res.status).toBe(503);
     const body = JSON.parse(text) as { error: { json: { message: string; data: { code: string; httpStatus: number } } } };
@@ -49,18 +54,26 @@ describe('Postgres unreachable', () => {
   });
 
   it('a procedure whose query fails on a refused connection throws SERVICE_UNAVAILABLE to an in-process caller', async () => {
-    const caller = appRouter.createCaller({ services: s, headers: new Headers(), principal: { kind: 'token', id: randomUUID(), name: 'test', role: 'operator' } });
-    const err = await caller.users.create({ email: 'down@example.test', name: 'Down' }).then(() => null, (e: unknown) => e);
+    const caller = appRouter.createCaller({
+      services: s,
+      headers: new Headers(),
+      principal: { kind: 'token', id: randomUUID(), name: 'test', role: 'operator' },
+    });
+    const err = await caller.users.create({ email: 'down@example.test', name: 'Down' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE_MESSAGE });
   });
 });
 
 describe('Postgres unreachable: every 503 says when to retry (Retry-After), on every path', () => {
-  const command = (base: string) => new Request(`${base}/api/trpc/users.create`, {
-    method: 'POST',
-    headers: { authorization: 'Bearer llk_whatever', 'content-type': 'application/json' },
-    body: JSON.stringify({ json: { email: 'down@example.test', name: 'Down', commandId: randomUUID() } }),
-  });
+  const command = (base: string) =>
+    new Request(`${base}/api/trpc/users.create`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer llk_whatever', 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { email: 'down@example.test', name: 'Down', commandId: randomUUID() } }),
+    });
 
   it('the guarded tRPC handler (the Next route) answers 503 with Retry-After', async () => {
     const res = await handleTrpc(s, command('http://localhost'));
@@ -76,15 +89,21 @@ describe('Postgres unreachable: every 503 says when to retry (Retry-After), on e
     try {
       const answers = {
         trpc: await fetch(command(base)),
-        query: await fetch(`${base}/api/trpc/users.search?input=${encodeURIComponent(JSON.stringify({ json: { q: 'x' } }))}`, { headers: { authorization: 'Bearer llk_whatever' } }),
+        query: await fetch(`${base}/api/trpc/users.search?input=${encodeURIComponent(JSON.stringify({ json: { q: 'x' } }))}`, {
+          headers: { authorization: 'Bearer llk_whatever' },
+        }),
         metrics: await fetch(`${base}/api/metrics`, { headers: { authorization: 'Bearer llk_whatever' } }),
         health: await fetch(`${base}/api/health`),
       };
       for (const [what, res] of Object.entries(answers)) {
-        expect({ what, status: res.status, retryAfter: res.headers.get('retry-after'), nosniff: res.headers.get('x-content-type-options') })
-          .toEqual({ what, status: 503, retryAfter: '1', nosniff: 'nosniff' });
+        expect({
+          what,
+          status: res.status,
+          retryAfter: res.headers.get('retry-after'),
+          nosniff: res.headers.get('x-content-type-options'),
+        }).toEqual({ what, status: 503, retryAfter: '1', nosniff: 'nosniff' });
       }
-      const body = await answers.trpc.json() as { error: { json: { data: { code: string } } } };
+      const body = (await answers.trpc.json()) as { error: { json: { data: { code: string } } } };
       expect(body.error.json.data.code).toBe('SERVICE_UNAVAILABLE');
     } finally {
       front.closeAllConnections();

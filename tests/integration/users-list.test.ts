@@ -29,22 +29,37 @@ let orderId = '';
 beforeAll(async () => {
   t = await createTestEnv('users_list');
   worker = await startWorker(t.services, testLog);
-  const { productId } = await createProduct(t.services, ctx(), { sku: `SKU-${randomUUID().slice(0, 6)}`, name: 'Widget', priceCents: 1000, stock: 1000 });
+  const { productId } = await createProduct(t.services, ctx(), {
+    sku: `SKU-${randomUUID().slice(0, 6)}`,
+    name: 'Widget',
+    priceCents: 1000,
+    stock: 1000,
+  });
   for (const p of people) {
     const joined = new Date(`${p.joined}T10:00:00Z`);
-    const { userId } = await createUser(t.services, ctx({ now: () => joined }), { email: `${p.name.split(' ')[0]!.toLowerCase()}@example.test`, name: p.name });
+    const { userId } = await createUser(t.services, ctx({ now: () => joined }), {
+      email: `${p.name.split(' ')[0]!.toLowerCase()}@example.test`,
+      name: p.name,
+    });
     ids.set(p.name, userId);
     for (let i = 0; i < p.orders; i++) {
       const placed = new Date(Date.UTC(2025, 1, 1 + i, 9));
       const r = await recordHistoricalOrder(t.services, ctx({ commandId: randomUUID(), now: () => placed }), {
-        userId, items: [{ productId, quantity: 1 }], paymentToken: 'tok_ok', outcome: 'completed', settledAt: new Date(placed.getTime() + 60_000),
+        userId,
+        items: [{ productId, quantity: 1 }],
+        paymentToken: 'tok_ok',
+        outcome: 'completed',
+        settledAt: new Date(placed.getTime() + 60_000),
       });
       orderId = r.orderId;
     }
   }
   await settle(t.services.read.sql, projectionNames);
 }, 120_000);
-afterAll(async () => { await worker?.stop(); await t?.cleanup(); });
+afterAll(async () => {
+  await worker?.stop();
+  await t?.cleanup();
+});
 
 const names = async (input: Partial<Parameters<typeof listUsers>[1]>) =>
   (await listUsers(t.services, { sort: 'joined', dir: 'desc', limit: 25, offset: 0, ...input })).data;
@@ -57,8 +72,18 @@ describe('users.list', () => {
   });
 
   it('sorts by name (case-insensitive), orders and spent, both ways', async () => {
-    expect((await names({ sort: 'name', dir: 'asc' })).items.map((u) => u.name)).toEqual(['alma Brook', 'Bruno Diaz', 'Carla Ng', 'Dora Brook']);
-    expect((await names({ sort: 'orders', dir: 'desc' })).items.map((u) => [u.name, u.totalOrders])).toEqual([['alma Brook', 3], ['Dora Brook', 2], ['Carla Ng', 1], ['Bruno Diaz', 0]]);
+    expect((await names({ sort: 'name', dir: 'asc' })).items.map((u) => u.name)).toEqual([
+      'alma Brook',
+      'Bruno Diaz',
+      'Carla Ng',
+      'Dora Brook',
+    ]);
+    expect((await names({ sort: 'orders', dir: 'desc' })).items.map((u) => [u.name, u.totalOrders])).toEqual([
+      ['alma Brook', 3],
+      ['Dora Brook', 2],
+      ['Carla Ng', 1],
+      ['Bruno Diaz', 0],
+    ]);
     expect((await names({ sort: 'spent', dir: 'asc' })).items.map((u) => u.totalSpentCents)).toEqual([0, 1000, 2000, 3000]);
   });
 
@@ -76,7 +101,7 @@ describe('users.list', () => {
   });
 });
 
-describe('orders carry the customer\'s name', () => {
+describe("orders carry the customer's name", () => {
   it('orders.get shows the name of the user who placed it', async () => {
     const order = (await getOrder(t.services, { orderId })).data;
     expect(order).toMatchObject({ userId: ids.get('Dora Brook'), customerName: 'Dora Brook' });
@@ -88,11 +113,21 @@ describe('spent is kept per currency', () => {
   // Eve spent 10.00 USD and 10.00 EUR; Frank 50.00 EUR only. A sum across currencies would put
   // Frank (5000) above Eve (2000); "spent" sorts by the home currency (USD), then by user id.
   beforeAll(async () => {
-    const { productId } = await createProduct(t.services, ctx(), { sku: `SKU-${randomUUID().slice(0, 6)}`, name: 'Gadget', priceCents: 1000, stock: 1000 });
+    const { productId } = await createProduct(t.services, ctx(), {
+      sku: `SKU-${randomUUID().slice(0, 6)}`,
+      name: 'Gadget',
+      priceCents: 1000,
+      stock: 1000,
+    });
     const buy = async (userId: string, currency: string, quantity: number) => {
       const placed = new Date(Date.UTC(2025, 2, 1, 9));
       await recordHistoricalOrder(t.services, ctx({ commandId: randomUUID(), now: () => placed }), {
-        userId, items: [{ productId, quantity }], paymentToken: 'tok_ok', outcome: 'completed', settledAt: new Date(placed.getTime() + 60_000), currency,
+        userId,
+        items: [{ productId, quantity }],
+        paymentToken: 'tok_ok',
+        outcome: 'completed',
+        settledAt: new Date(placed.getTime() + 60_000),
+        currency,
       });
     };
     const joined = new Date('2025-01-10T10:00:00Z');
@@ -110,6 +145,10 @@ describe('spent is kept per currency', () => {
       ['Eve Euro', 2, 1000, { USD: 1000, EUR: 1000 }],
       ['Frank Euro', 1, 0, { EUR: 5000 }],
     ]);
-    expect((await userProfile(t.services, { userId: eve })).data).toMatchObject({ totalOrders: 2, totalSpentCents: 1000, spentByCurrency: { USD: 1000, EUR: 1000 } });
+    expect((await userProfile(t.services, { userId: eve })).data).toMatchObject({
+      totalOrders: 2,
+      totalSpentCents: 1000,
+      spentByCurrency: { USD: 1000, EUR: 1000 },
+    });
   });
 });

@@ -30,14 +30,56 @@ describe('event versioning', () => {
   beforeAll(async () => {
     env = await createTestEnv('versioning');
     await store(env, `user-${user}`, 1, 'UserCreated', 1, { userId: user, email: 'v@example.com', name: 'Vera' }, '2026-01-10T09:00:00Z');
-    await store(env, `product-${product}`, 1, 'ProductCreated', 1, { productId: product, sku: 'MUG', name: 'Mug', priceCents: 1500, stock: 100 }, '2026-01-10T09:00:00Z');
+    await store(
+      env,
+      `product-${product}`,
+      1,
+      'ProductCreated',
+      1,
+      { productId: product, sku: 'MUG', name: 'Mug', priceCents: 1500, stock: 100 },
+      '2026-01-10T09:00:00Z',
+    );
     // Written before currencies existed: OrderPlaced v1 has no currency, nor do its later events.
-    await store(env, `order-${oldOrder}`, 1, 'OrderPlaced', 1, { orderId: oldOrder, userId: user, lines: [line], totalCents: 3000, paymentToken: 'tok_ok' }, '2026-01-11T10:00:00Z');
-    await store(env, `order-${oldOrder}`, 2, 'OrderCompleted', 1, { orderId: oldOrder, userId: user, totalCents: 3000, lines: [line] }, '2026-01-11T10:00:01Z');
-    await store(env, `order-${newOrder}`, 1, 'OrderPlaced', 2, { orderId: newOrder, userId: user, lines: [line], totalCents: 3000, paymentToken: 'tok_ok', currency: 'EUR' }, '2026-01-11T11:00:00Z');
-    await store(env, `order-${newOrder}`, 2, 'OrderCompleted', 1, { orderId: newOrder, userId: user, totalCents: 3000, currency: 'EUR', lines: [line] }, '2026-01-11T11:00:01Z');
+    await store(
+      env,
+      `order-${oldOrder}`,
+      1,
+      'OrderPlaced',
+      1,
+      { orderId: oldOrder, userId: user, lines: [line], totalCents: 3000, paymentToken: 'tok_ok' },
+      '2026-01-11T10:00:00Z',
+    );
+    await store(
+      env,
+      `order-${oldOrder}`,
+      2,
+      'OrderCompleted',
+      1,
+      { orderId: oldOrder, userId: user, totalCents: 3000, lines: [line] },
+      '2026-01-11T10:00:01Z',
+    );
+    await store(
+      env,
+      `order-${newOrder}`,
+      1,
+      'OrderPlaced',
+      2,
+      { orderId: newOrder, userId: user, lines: [line], totalCents: 3000, paymentToken: 'tok_ok', currency: 'EUR' },
+      '2026-01-11T11:00:00Z',
+    );
+    await store(
+      env,
+      `order-${newOrder}`,
+      2,
+      'OrderCompleted',
+      1,
+      { orderId: newOrder, userId: user, totalCents: 3000, currency: 'EUR', lines: [line] },
+      '2026-01-11T11:00:01Z',
+    );
   });
-  afterAll(async () => { await env?.cleanup(); });
+  afterAll(async () => {
+    await env?.cleanup();
+  });
 
   it('rebuilds read models from a log of v1 and v2 events: v1 orders read as USD, v2 keep their currency', async () => {
     // Readers see only events older than every running transaction on the server (other test
@@ -59,14 +101,21 @@ describe('event versioning', () => {
     ]);
     const usd = await revenueBetween(env.services, { from: '2026-01-11', to: '2026-01-11' });
     const eur = await revenueBetween(env.services, { from: '2026-01-11', to: '2026-01-11', currency: 'EUR' });
-    expect(usd).toEqual([expect.objectContaining({ day: '2026-01-11', currency: 'USD', completedCount: 1, placedCount: 1, revenueCents: 3000 })]);
-    expect(eur).toEqual([expect.objectContaining({ day: '2026-01-11', currency: 'EUR', completedCount: 1, placedCount: 1, revenueCents: 3000 })]);
+    expect(usd).toEqual([
+      expect.objectContaining({ day: '2026-01-11', currency: 'USD', completedCount: 1, placedCount: 1, revenueCents: 3000 }),
+    ]);
+    expect(eur).toEqual([
+      expect.objectContaining({ day: '2026-01-11', currency: 'EUR', completedCount: 1, placedCount: 1, revenueCents: 3000 }),
+    ]);
   });
 
   it('upcasts the same in a combined rebuild, where one pass over the log feeds both read models', async () => {
     const rebuilt = await rebuildProjections(env.services.read, env.services.write, [orderSummaryProjection, analyticsProjection], log);
     // order_summary handles every order event (4); analytics the orders' and the user's (5).
-    expect(rebuilt).toEqual([{ name: 'order_summary', events: 4 }, { name: 'analytics', events: 5 }]);
+    expect(rebuilt).toEqual([
+      { name: 'order_summary', events: 4 },
+      { name: 'analytics', events: 5 },
+    ]);
     const orders = await env.services.read.sql<{ order_id: string; currency: string; status: string }[]>`
       SELECT order_id, currency, status FROM order_summaries ORDER BY placed_at`;
     expect(orders).toEqual([

@@ -16,10 +16,19 @@ describe('the analytics queries bench/http.ts measures', () => {
     }
   });
 
-  it('cover every analytics view, each over the dashboard\'s 30 days', () => {
-    const analytics = Object.keys(procedures).filter((k) => k.startsWith('analytics.')).sort();
-    expect(targets.map((t) => t.path).filter((p) => p.startsWith('analytics.')).sort()).toEqual(analytics);
+  it("cover every analytics view, each over the dashboard's 30 days", () => {
+    const analytics = Object.keys(procedures)
+      .filter((k) => k.startsWith('analytics.'))
+      .sort();
+    expect(
+      targets
+        .map((t) => t.path)
+        .filter((p) => p.startsWith('analytics.'))
+        .sort(),
+    ).toEqual(analytics);
     expect(targets.find((t) => t.path === 'analytics.funnel')!.input).toEqual({ from: '2026-03-02', to: '2026-03-31' });
-    expect(queryUrl('http://h', targets[0]!)).toBe(`http://h/api/trpc/analytics.kpis?input=${encodeURIComponent('{"json":{"from":"2026-03-02","to":"2026-03-31"}}')}`);
+    expect(queryUrl('http://h', targets[0]!)).toBe(
+      `http://h/api/trpc/analytics.kpis?input=${encodeURIComponent('{"json":{"from":"2026-03-02","to":"2026-03-31"}}')}`,
+    );
   });
 });

@@ -32,7 +32,14 @@ describe('password hash upgrades (finding 9)', () => {
   /** A hash as the portal made them before: scrypt N = 2^14. */
   const oldHash = (password: string) => {
     const salt = randomBytes(16);
-    return ['scrypt', 16384, 8, 1, salt.toString('base64url'), scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64url')].join('$');
+    return [
+      'scrypt',
+      16384,
+      8,
+      1,
+      salt.toString('base64url'),
+      scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64url'),
+    ].join('$');
   };
 
   it('still verifies an old N = 2^14 hash, and says it needs a rehash; a new hash does not', async () => {

@@ -11,7 +11,9 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = path.join(root, 'tests/lint-fixtures');
-const fixtures = readdirSync(dir).filter((f) => /\.tsx?$/.test(f)).sort();
+const fixtures = readdirSync(dir)
+  .filter((f) => /\.tsx?$/.test(f))
+  .sort();
 const eslint = new ESLint({ cwd: root });
 
 function marked(code: string, mark: 'boundary' | 'allowed'): number[] {
@@ -21,7 +23,10 @@ function marked(code: string, mark: 'boundary' | 'allowed'): number[] {
 describe('import boundaries', () => {
   it('has a fixture for each boundary', () => {
     expect(fixtures).toEqual([
-      'bench-imports-tests.ts', 'component-imports-server-runtime.tsx', 'domain-imports-a-database.ts', 'server-imports-outer-layers.ts',
+      'bench-imports-tests.ts',
+      'component-imports-server-runtime.tsx',
+      'domain-imports-a-database.ts',
+      'server-imports-outer-layers.ts',
     ]);
   });
 

@@ -68,7 +68,10 @@ describe('planDemo', () => {
     const stock = plan.products.map((p) => p.stock);
     let restocks = 0;
     for (const a of plan.activities) {
-      if (a.kind === 'restock') { stock[a.product]! += a.quantity; restocks += 1; }
+      if (a.kind === 'restock') {
+        stock[a.product]! += a.quantity;
+        restocks += 1;
+      }
       if (a.kind === 'order' && a.outcome === 'completed') {
         for (const l of a.lines) {
           stock[l.product]! -= l.quantity;

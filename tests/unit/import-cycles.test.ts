@@ -12,16 +12,24 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 describe('the import graph', () => {
   it('finds a cycle when there is one (so the check below can fail)', () => {
-    const graph = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['a.ts']],
+    ]);
     expect(cycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
     expect(importsOf("import type { X } from './x';\nexport { y } from '@/y';\nconst z = await import('./z');")).toEqual([
-      { spec: './x', typeOnly: true }, { spec: '@/y', typeOnly: false }, { spec: './z', typeOnly: false },
+      { spec: './x', typeOnly: true },
+      { spec: '@/y', typeOnly: false },
+      { spec: './z', typeOnly: false },
     ]);
   });
 
   it('has no cycle among the tracked files', () => {
     const files = execSync('git ls-files -co --exclude-standard "*.ts" "*.tsx"', { cwd: root, encoding: 'utf8' })
-      .split('\n').filter((f) => f && !f.startsWith('examples/') && !f.startsWith('tests/lint-fixtures/'));
+      .split('\n')
+      .filter((f) => f && !f.startsWith('examples/') && !f.startsWith('tests/lint-fixtures/'));
     const graph = importGraph(root, files);
     expect(graph.size).toBeGreaterThan(200);
     expect(graph.get('server/services.ts')).toContain('server/readside/wait.ts');

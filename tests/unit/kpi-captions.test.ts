@@ -8,15 +8,40 @@ import { describe, expect, it } from 'vitest';
 import { KpiCards } from '@/components/dashboard/kpi-cards';
 import type { Kpi } from '@/components/analytics/kpi-tile';
 
-const kpi = (key: Kpi['key'], currency: string | null, current: number): Kpi =>
-  ({ key, currency, current, previous: 0, change: current, changeRate: null, series: [current] });
-const report = (kpis: Kpi[]) => ({ period: { from: '2026-03-01', to: '2026-03-30' }, previous: { from: '2026-01-30', to: '2026-02-28' }, kpis });
+const kpi = (key: Kpi['key'], currency: string | null, current: number): Kpi => ({
+  key,
+  currency,
+  current,
+  previous: 0,
+  change: current,
+  changeRate: null,
+  series: [current],
+});
+const report = (kpis: Kpi[]) => ({
+  period: { from: '2026-03-01', to: '2026-03-30' },
+  previous: { from: '2026-01-30', to: '2026-02-28' },
+  kpis,
+});
 
 // Today: 5 USD orders, 2 EUR orders and 1 GBP order completed (8 in all).
-const today = report([kpi('revenue', 'USD', 50_000), kpi('revenue', 'EUR', 9_000), kpi('revenue', 'GBP', 1_000), kpi('completedOrders', null, 8), kpi('placedOrders', null, 9), kpi('newUsers', null, 1)]);
+const today = report([
+  kpi('revenue', 'USD', 50_000),
+  kpi('revenue', 'EUR', 9_000),
+  kpi('revenue', 'GBP', 1_000),
+  kpi('completedOrders', null, 8),
+  kpi('placedOrders', null, 9),
+  kpi('newUsers', null, 1),
+]);
 const period = report([
-  kpi('revenue', 'USD', 900_000), kpi('revenue', 'EUR', 90_000), kpi('avgOrderValue', 'USD', 9_000), kpi('avgOrderValue', 'EUR', 4_500),
-  kpi('completedOrders', null, 120), kpi('placedOrders', null, 130), kpi('cancelledOrders', null, 10), kpi('cancellationRate', null, 0.077), kpi('newUsers', null, 12),
+  kpi('revenue', 'USD', 900_000),
+  kpi('revenue', 'EUR', 90_000),
+  kpi('avgOrderValue', 'USD', 9_000),
+  kpi('avgOrderValue', 'EUR', 4_500),
+  kpi('completedOrders', null, 120),
+  kpi('placedOrders', null, 130),
+  kpi('cancelledOrders', null, 10),
+  kpi('cancellationRate', null, 0.077),
+  kpi('newUsers', null, 12),
 ]);
 const todayByCurrency = [
   { currency: 'USD', completedOrders: 5 },
@@ -41,7 +66,7 @@ describe('dashboard KPI captions', () => {
     expect(caption(html, 'kpi-revenue-today-GBP')).toBe('1 completed GBP order today · vs yesterday');
   });
 
-  it('says the average order value is over that currency\'s completed orders', () => {
+  it("says the average order value is over that currency's completed orders", () => {
     expect(caption(html, 'kpi-avg-order-value')).toBe('Completed USD orders in range');
     expect(caption(html, 'kpi-avg-order-value-EUR')).toBe('Completed EUR orders in range');
   });

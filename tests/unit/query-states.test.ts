@@ -4,13 +4,28 @@ import { describe, expect, it } from 'vitest';
 import { QueryStates } from '@/components/common/states';
 
 type Rows = { items: string[] };
-const query = (over: Partial<{ isError: boolean; error: unknown }> = {}) => ({ isError: false, error: null, refetch: () => undefined, ...over });
+const query = (over: Partial<{ isError: boolean; error: unknown }> = {}) => ({
+  isError: false,
+  error: null,
+  refetch: () => undefined,
+  ...over,
+});
 const render = (q: ReturnType<typeof query>, data: Rows | undefined) =>
-  renderToStaticMarkup(createElement(QueryStates<Rows>, {
-    query: q, data, loading: { rows: 2, label: 'Loading rows…' },
-    isEmpty: (d) => d.items.length === 0, empty: createElement('p', null, 'Nothing here'),
-    children: (d) => createElement('ul', null, d.items.map((i) => createElement('li', { key: i }, i))),
-  }));
+  renderToStaticMarkup(
+    createElement(QueryStates<Rows>, {
+      query: q,
+      data,
+      loading: { rows: 2, label: 'Loading rows…' },
+      isEmpty: (d) => d.items.length === 0,
+      empty: createElement('p', null, 'Nothing here'),
+      children: (d) =>
+        createElement(
+          'ul',
+          null,
+          d.items.map((i) => createElement('li', { key: i }, i)),
+        ),
+    }),
+  );
 
 describe('<QueryStates>: error → loading → empty → content', () => {
   it('shows the error first, even over data it already has', () => {

@@ -19,18 +19,38 @@ describe('the saga reacting to order events', () => {
   });
 
   it('walks the happy path: paid → reserve, reserved → complete, completed → done', () => {
-    expect(reactTo('PaymentProcessed', at('payment'))).toEqual({ kind: 'move', step: 'inventory', dispatch: false, command: { type: 'ReserveInventory' } });
-    expect(reactTo('InventoryReserved', at('inventory'))).toEqual({ kind: 'move', step: 'completion', dispatch: false, command: { type: 'CompleteOrder' } });
+    expect(reactTo('PaymentProcessed', at('payment'))).toEqual({
+      kind: 'move',
+      step: 'inventory',
+      dispatch: false,
+      command: { type: 'ReserveInventory' },
+    });
+    expect(reactTo('InventoryReserved', at('inventory'))).toEqual({
+      kind: 'move',
+      step: 'completion',
+      dispatch: false,
+      command: { type: 'CompleteOrder' },
+    });
     expect(reactTo('OrderCompleted', at('completion'))).toEqual({ kind: 'move', step: 'done', dispatch: false, command: null });
   });
 
   it('cancels a declined payment with reason payment_failed', () => {
-    expect(reactTo('PaymentFailed', at('payment'))).toEqual({ kind: 'move', step: 'cancellation', dispatch: false, command: { type: 'CancelOrder', reason: 'payment_failed' } });
+    expect(reactTo('PaymentFailed', at('payment'))).toEqual({
+      kind: 'move',
+      step: 'cancellation',
+      dispatch: false,
+      command: { type: 'CancelOrder', reason: 'payment_failed' },
+    });
   });
 
   it('out of stock: sends a refund job, then cancels with reason out_of_stock once the refund is recorded', () => {
     expect(reactTo('InventoryUnavailable', at('inventory'))).toEqual({ kind: 'move', step: 'refund', dispatch: true, command: null });
-    expect(reactTo('PaymentRefunded', at('refund'))).toEqual({ kind: 'move', step: 'cancellation', dispatch: false, command: { type: 'CancelOrder', reason: 'out_of_stock' } });
+    expect(reactTo('PaymentRefunded', at('refund'))).toEqual({
+      kind: 'move',
+      step: 'cancellation',
+      dispatch: false,
+      command: { type: 'CancelOrder', reason: 'out_of_stock' },
+    });
     expect(reactTo('OrderCancelled', at('cancellation'))).toEqual({ kind: 'move', step: 'done', dispatch: false, command: null });
   });
 

@@ -34,7 +34,10 @@ describe('upcast', () => {
     expect(upcast('OrderPlaced', 1, v1, { trusted: true })).toEqual(upcast('OrderPlaced', 1, v1));
     const { sku: _sku, ...completedLine } = line;
     const completed = { orderId, userId, totalCents: 2400, lines: [completedLine] }; // written before currencies existed
-    expect(upcast('OrderCompleted', 1, completed, { trusted: true })).toEqual({ type: 'OrderCompleted', data: { ...completed, currency: 'USD' } });
+    expect(upcast('OrderCompleted', 1, completed, { trusted: true })).toEqual({
+      type: 'OrderCompleted',
+      data: { ...completed, currency: 'USD' },
+    });
     expect(upcast('OrderCompleted', 1, completed, { trusted: true })).toEqual(upcast('OrderCompleted', 1, completed));
     expect(completed).not.toHaveProperty('currency'); // the stored object is not changed
     // Trusted means not parsed: the log's writer already validated it (the rebuild's hot path skips zod).

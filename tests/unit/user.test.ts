@@ -12,40 +12,49 @@ const created: UserEvent = { type: 'UserCreated', data: { userId, email: 'ada@ex
 describe('user decider', () => {
   describe('CreateUser', () => {
     it('given no user, records UserCreated with the id, email and name', () => {
-      given().when({ type: 'CreateUser', data: { userId, email: 'ada@example.com', name: 'Ada' } })
+      given()
+        .when({ type: 'CreateUser', data: { userId, email: 'ada@example.com', name: 'Ada' } })
         .then([created]);
     });
 
     it('given the user already exists, is a CONFLICT', () => {
-      given(created).when({ type: 'CreateUser', data: { userId, email: 'other@example.com', name: 'Other' } })
+      given(created)
+        .when({ type: 'CreateUser', data: { userId, email: 'other@example.com', name: 'Other' } })
         .thenFails('CONFLICT', /already exists/);
     });
   });
 
   describe('UpdateUserEmail', () => {
     it('given an existing user, records UserEmailUpdated with the previous email', () => {
-      given(created).when({ type: 'UpdateUserEmail', data: { userId, email: 'ada@new.example' } })
+      given(created)
+        .when({ type: 'UpdateUserEmail', data: { userId, email: 'ada@new.example' } })
         .then([{ type: 'UserEmailUpdated', data: { userId, email: 'ada@new.example', previousEmail: 'ada@example.com' } }]);
     });
 
     it('given the email is unchanged, records nothing', () => {
-      given(created).when({ type: 'UpdateUserEmail', data: { userId, email: 'ada@example.com' } }).then([]);
+      given(created)
+        .when({ type: 'UpdateUserEmail', data: { userId, email: 'ada@example.com' } })
+        .then([]);
     });
 
     it('given an earlier change, the previous email is the latest one', () => {
       const changed: UserEvent = { type: 'UserEmailUpdated', data: { userId, email: 'b@example.com', previousEmail: 'ada@example.com' } };
-      given(created, changed).when({ type: 'UpdateUserEmail', data: { userId, email: 'c@example.com' } })
+      given(created, changed)
+        .when({ type: 'UpdateUserEmail', data: { userId, email: 'c@example.com' } })
         .then([{ type: 'UserEmailUpdated', data: { userId, email: 'c@example.com', previousEmail: 'b@example.com' } }]);
     });
 
     it('given no user, is NOT_FOUND', () => {
-      given().when({ type: 'UpdateUserEmail', data: { userId, email: 'x@example.com' } }).thenFails('NOT_FOUND', /does not exist/);
+      given()
+        .when({ type: 'UpdateUserEmail', data: { userId, email: 'x@example.com' } })
+        .thenFails('NOT_FOUND', /does not exist/);
     });
   });
 
   describe('RecordLogin', () => {
     it('given an existing user, records UserLoggedIn at the given time', () => {
-      given(created).when({ type: 'RecordLogin', data: { userId, at: '2024-06-01T08:00:00.000Z' } })
+      given(created)
+        .when({ type: 'RecordLogin', data: { userId, at: '2024-06-01T08:00:00.000Z' } })
         .then([{ type: 'UserLoggedIn', data: { userId, at: '2024-06-01T08:00:00.000Z' } }]);
     });
 

@@ -8,5 +8,9 @@ export const metadata: Metadata = { title: 'Analytics' };
 export default async function AnalyticsPage() {
   await requireStaff();
   // The view keeps its range in the URL (useSearchParams), which needs a Suspense boundary.
-  return <Suspense><FunnelView /></Suspense>;
+  return (
+    <Suspense>
+      <FunnelView />
+    </Suspense>
+  );
 }

@@ -8,5 +8,9 @@ export const metadata: Metadata = { title: 'Orders' };
 export default async function OrdersPage() {
   await requireStaff();
   // The view keeps its filters in the URL (useSearchParams), which needs a Suspense boundary.
-  return <Suspense><OrdersView /></Suspense>;
+  return (
+    <Suspense>
+      <OrdersView />
+    </Suspense>
+  );
 }

@@ -8,5 +8,9 @@ export const metadata: Metadata = { title: 'Reports' };
 export default async function ReportsPage() {
   await requireStaff();
   // The view keeps its range in the URL (useSearchParams), which needs a Suspense boundary.
-  return <Suspense><ReportsView /></Suspense>;
+  return (
+    <Suspense>
+      <ReportsView />
+    </Suspense>
+  );
 }

@@ -19,12 +19,17 @@ const { userId } = await client.users.create.mutate({ email: `ada.${suffix}@exam
 console.log(`user     ${userId}`);
 
 const { productId } = await client.catalog.createProduct.mutate({
-  sku: `EX-${suffix}`, name: 'Analytical Engine manual', priceCents: 2599, stock: 10,
+  sku: `EX-${suffix}`,
+  name: 'Analytical Engine manual',
+  priceCents: 2599,
+  stock: 10,
 });
 console.log(`product  ${productId}`);
 
 const { orderId, position } = await client.orders.place.mutate({
-  userId, items: [{ productId, quantity: 2 }], payment: { token: 'tok_ok' },
+  userId,
+  items: [{ productId, quantity: 2 }],
+  payment: { token: 'tok_ok' },
 });
 console.log(`order    ${orderId} (event position ${position})`);
 

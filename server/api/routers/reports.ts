@@ -15,5 +15,7 @@ export const dayRange = z.object({ from: day, to: day, ...readOptions }).superRe
 
 export const reportQueries = {
   dailyRegistrations: queryProcedure.input(dayRange).query(({ ctx, input }) => dailyRegistrations(ctx.services, input)),
-  revenue: queryProcedure.input(dayRange.and(z.object({ currency: currency.optional() }))).query(({ ctx, input }) => revenue(ctx.services, input)),
+  revenue: queryProcedure
+    .input(dayRange.and(z.object({ currency: currency.optional() })))
+    .query(({ ctx, input }) => revenue(ctx.services, input)),
 };

@@ -12,8 +12,17 @@ export interface CohortRow {
   /** Per week since registration (0 = the registration week): customers who completed an order that week. */
   cells: { weeksSince: number; active: number; share: number }[];
 }
-export interface RepeatWeek { week: string; buyers: number; repeatBuyers: number; rate: number | null }
-export interface CohortReport { weeks: number; cohorts: CohortRow[]; repeat: RepeatWeek[] }
+export interface RepeatWeek {
+  week: string;
+  buyers: number;
+  repeatBuyers: number;
+  rate: number | null;
+}
+export interface CohortReport {
+  weeks: number;
+  cohorts: CohortRow[];
+  repeat: RepeatWeek[];
+}
 
 /**
  * Customers who registered in the period's weeks, against the weeks since (only weeks that have
@@ -53,6 +62,11 @@ export async function loadCohorts(db: Db, period: Period, today: string): Promis
   return {
     weeks: rows.reduce((m, r) => Math.max(m, r.cells.length), 0),
     cohorts: rows,
-    repeat: [...repeat].map((r) => ({ week: r.week, buyers: r.buyers, repeatBuyers: r.repeat, rate: r.buyers ? r.repeat / r.buyers : null })),
+    repeat: [...repeat].map((r) => ({
+      week: r.week,
+      buyers: r.buyers,
+      repeatBuyers: r.repeat,
+      rate: r.buyers ? r.repeat / r.buyers : null,
+    })),
   };
 }

@@ -38,7 +38,13 @@ export async function loadFunnel(db: Db, period: Period): Promise<FunnelReport> 
   const steps = funnelSteps.map((step, i) => {
     const before = i === 0 ? c.placed : c[funnelSteps[i - 1]!];
     const dropped = before - c[step];
-    return { step, orders: c[step], dropped, dropRate: before ? dropped / before : null, shareOfPlaced: c.placed ? c[step] / c.placed : null };
+    return {
+      step,
+      orders: c[step],
+      dropped,
+      dropRate: before ? dropped / before : null,
+      shareOfPlaced: c.placed ? c[step] / c.placed : null,
+    };
   });
   const byDay = new Map<string, FunnelReport['cancellations'][number]>();
   const days = daysOf(period);
@@ -51,7 +57,9 @@ export async function loadFunnel(db: Db, period: Period): Promise<FunnelReport> 
   }
   const timed = new Map([...timing].map((r) => [r.day, r]));
   return {
-    period, steps, cancellations: [...byDay.values()],
+    period,
+    steps,
+    cancellations: [...byDay.values()],
     timing: days.map((day) => {
       const t = timed.get(day);
       return { day, completed: t?.completed ?? 0, p50Seconds: t?.p50 ?? null, p95Seconds: t?.p95 ?? null };

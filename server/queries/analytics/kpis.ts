@@ -17,11 +17,17 @@ export interface Kpi {
   /** The daily values of the period, for a sparkline (rates: that day's rate). */
   series: number[];
 }
-export type KpiKey = 'revenue' | 'avgOrderValue' | 'refunded' | 'placedOrders' | 'completedOrders' | 'cancelledOrders' | 'cancellationRate' | 'newUsers';
+export type KpiKey =
+  'revenue' | 'avgOrderValue' | 'refunded' | 'placedOrders' | 'completedOrders' | 'cancelledOrders' | 'cancellationRate' | 'newUsers';
 
 type DayRow = { day: string; currency: string; placed: number; completed: number; cancelled: number; revenue: number; refunded: number };
 
-export interface KpiReport { period: Period; previous: Period; currencies: string[]; kpis: Kpi[] }
+export interface KpiReport {
+  period: Period;
+  previous: Period;
+  currencies: string[];
+  kpis: Kpi[];
+}
 
 /** Every KPI of `period` against the one before it, from the analytics projection's daily counters. */
 export async function loadKpis(db: Db, period: Period): Promise<KpiReport> {
@@ -49,7 +55,11 @@ export async function loadKpis(db: Db, period: Period): Promise<KpiReport> {
     const current = value(days.current);
     const prev = value(days.previous);
     return {
-      key, currency, current, previous: prev, change: current - prev,
+      key,
+      currency,
+      current,
+      previous: prev,
+      change: current - prev,
       changeRate: prev ? (current - prev) / prev : null,
       series: days.current.map((d) => value([d])),
     };
@@ -57,16 +67,27 @@ export async function loadKpis(db: Db, period: Period): Promise<KpiReport> {
   const kpis: Kpi[] = [];
   for (const c of currencies) {
     kpis.push(kpi('revenue', c, (ds) => sum(ds, (r) => r.revenue, c)));
-    kpis.push(kpi('avgOrderValue', c, (ds) => Math.round(ratio(sum(ds, (r) => r.revenue, c), sum(ds, (r) => r.completed, c)))));
+    kpis.push(
+      kpi('avgOrderValue', c, (ds) =>
+        Math.round(
+          ratio(
+            sum(ds, (r) => r.revenue, c),
+            sum(ds, (r) => r.completed, c),
+          ),
+        ),
+      ),
+    );
     kpis.push(kpi('refunded', c, (ds) => sum(ds, (r) => r.refunded, c)));
   }
   kpis.push(kpi('placedOrders', null, (ds) => sum(ds, (r) => r.placed)));
   kpis.push(kpi('completedOrders', null, (ds) => sum(ds, (r) => r.completed)));
   kpis.push(kpi('cancelledOrders', null, (ds) => sum(ds, (r) => r.cancelled)));
-  kpis.push(kpi('cancellationRate', null, (ds) => {
-    const cancelled = sum(ds, (r) => r.cancelled);
-    return ratio(cancelled, cancelled + sum(ds, (r) => r.completed));
-  }));
+  kpis.push(
+    kpi('cancellationRate', null, (ds) => {
+      const cancelled = sum(ds, (r) => r.cancelled);
+      return ratio(cancelled, cancelled + sum(ds, (r) => r.completed));
+    }),
+  );
   kpis.push(kpi('newUsers', null, (ds) => ds.reduce((a, d) => a + (regs.get(d) ?? 0), 0)));
   return { period, previous, currencies, kpis };
 }

@@ -1,5 +1,8 @@
 /** Day ranges of the analytics queries: days are YYYY-MM-DD in UTC, both ends included. */
-export interface Period { from: string; to: string }
+export interface Period {
+  from: string;
+  to: string;
+}
 
 const DAY_MS = 86_400_000;
 const toMs = (day: string) => Date.parse(`${day}T00:00:00Z`);

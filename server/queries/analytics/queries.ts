@@ -25,12 +25,15 @@ export const funnel = (s: ReadDeps, input: Input) =>
 
 export function products(s: ReadDeps, input: Input) {
   const today = todayUtc();
-  return readModel(s, 'analytics.products', ['product_sales_daily', 'inventory'], [input.from, input.to, today], input, () => loadProducts(s.read.db, input, today));
+  return readModel(s, 'analytics.products', ['product_sales_daily', 'inventory'], [input.from, input.to, today], input, () =>
+    loadProducts(s.read.db, input, today),
+  );
 }
 
 export const productDaily = (s: ReadDeps, input: Input<{ productId: string }>) =>
-  readModel(s, 'analytics.productDaily', ['product_sales_daily', 'inventory'], [input.productId, input.from, input.to], input,
-    () => loadProductDaily(s.read.db, input.productId, input));
+  readModel(s, 'analytics.productDaily', ['product_sales_daily', 'inventory'], [input.productId, input.from, input.to], input, () =>
+    loadProductDaily(s.read.db, input.productId, input),
+  );
 
 export function cohorts(s: ReadDeps, input: Input) {
   const today = todayUtc();

@@ -4,7 +4,9 @@ import { expect, type Page } from '@playwright/test';
 type Marked = Window & { __e2eSameDocument?: string };
 
 export async function markDocument(page: Page) {
-  await page.evaluate(() => { (window as Marked).__e2eSameDocument = 'yes'; });
+  await page.evaluate(() => {
+    (window as Marked).__e2eSameDocument = 'yes';
+  });
 }
 
 export async function expectSameDocument(page: Page) {

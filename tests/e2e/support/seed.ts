@@ -4,13 +4,33 @@ import { expect } from '@playwright/test';
 import type { Api } from './api';
 import { unique } from './env';
 
-export interface SeededUser { userId: string; name: string; email: string; position: number }
-export interface SeededProduct { productId: string; sku: string; name: string; priceCents: number; position: number }
-export interface OrderSummary { orderId: string; status: string; cancelReason: string | null; totalCents: number }
+export interface SeededUser {
+  userId: string;
+  name: string;
+  email: string;
+  position: number;
+}
+export interface SeededProduct {
+  productId: string;
+  sku: string;
+  name: string;
+  priceCents: number;
+  position: number;
+}
+export interface OrderSummary {
+  orderId: string;
+  status: string;
+  cancelReason: string | null;
+  totalCents: number;
+}
 
 export async function seedUser(api: Api, name = `Seeded User ${unique()}`): Promise<SeededUser> {
   const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${unique()}@example.test`;
-  const { userId, position } = await api.mutate<{ userId: string; position: number }>('users.create', { email, name, commandId: randomUUID() });
+  const { userId, position } = await api.mutate<{ userId: string; position: number }>('users.create', {
+    email,
+    name,
+    commandId: randomUUID(),
+  });
   return { userId, name, email, position };
 }
 
@@ -19,7 +39,11 @@ export async function seedProduct(api: Api, opts: { name?: string; priceCents?: 
   const name = opts.name ?? `Widget ${sku}`;
   const priceCents = opts.priceCents ?? 1999;
   const { productId, position } = await api.mutate<{ productId: string; position: number }>('catalog.createProduct', {
-    sku, name, priceCents, stock: opts.stock ?? 500, commandId: randomUUID(),
+    sku,
+    name,
+    priceCents,
+    stock: opts.stock ?? 500,
+    commandId: randomUUID(),
   });
   return { productId, sku, name, priceCents, position };
 }
@@ -34,13 +58,22 @@ export async function placeOrder(api: Api, user: SeededUser, lines: { product: S
 }
 
 /** Polls orders.get until the saga has ended (completed or cancelled); returns the summary. */
-export async function waitForOrderToSettle(api: Api, placed: { orderId: string; position: number }, timeout = 45_000): Promise<OrderSummary> {
+export async function waitForOrderToSettle(
+  api: Api,
+  placed: { orderId: string; position: number },
+  timeout = 45_000,
+): Promise<OrderSummary> {
   const { orderId, position } = placed;
   let order: OrderSummary | null = null;
-  await expect.poll(async () => {
-    // At the placing position the order exists in the read model (before it, NOT_FOUND is possible).
-    order = (await api.query<{ data: OrderSummary | null }>('orders.get', { orderId, minPosition: position })).data;
-    return order?.status;
-  }, { message: `order ${orderId} to complete or be cancelled`, timeout }).toMatch(/^(completed|cancelled)$/);
+  await expect
+    .poll(
+      async () => {
+        // At the placing position the order exists in the read model (before it, NOT_FOUND is possible).
+        order = (await api.query<{ data: OrderSummary | null }>('orders.get', { orderId, minPosition: position })).data;
+        return order?.status;
+      },
+      { message: `order ${orderId} to complete or be cancelled`, timeout },
+    )
+    .toMatch(/^(completed|cancelled)$/);
   return order!;
 }

@@ -8,7 +8,11 @@ import { createStaff, createToken } from '@/server/auth/store';
 import type { Role } from '@/server/auth/principal';
 import { e2e, unique } from './env';
 
-export interface StaffLogin { email: string; password: string; role: Role }
+export interface StaffLogin {
+  email: string;
+  password: string;
+  role: Role;
+}
 
 async function withDb<T>(fn: (db: ReturnType<typeof connect>['db']) => Promise<T>): Promise<T> {
   const handle = connect(e2e.databaseUrl, { max: 1, appName: 'll-e2e-seed' });

@@ -2,7 +2,16 @@
 import type { Services } from '@/server/services';
 
 /** Every table a command may write, and the event log. */
-export const WRITE_TABLES = ['users', 'products', 'orders', 'order_lines', 'order_sagas', 'gateway_charges', 'command_results', 'events'] as const;
+export const WRITE_TABLES = [
+  'users',
+  'products',
+  'orders',
+  'order_lines',
+  'order_sagas',
+  'gateway_charges',
+  'command_results',
+  'events',
+] as const;
 export type RowCounts = Record<(typeof WRITE_TABLES)[number], number>;
 
 export async function rowCounts(services: Services): Promise<RowCounts> {
@@ -13,7 +22,9 @@ export async function rowCounts(services: Services): Promise<RowCounts> {
 
 /** Events of one stream in version order. */
 export async function streamEvents(services: Services, stream: string) {
-  return services.write.sql<{ position: string; stream_version: number; type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }[]>`
+  return services.write.sql<
+    { position: string; stream_version: number; type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }[]
+  >`
     SELECT position::text, stream_version, type, data, metadata FROM events WHERE stream_id = ${stream} ORDER BY stream_version`;
 }
 
@@ -30,6 +41,7 @@ export async function codeOf(call: Promise<unknown>): Promise<string> {
 /** An error and its causes (TRPCError → DrizzleQueryError → PostgresError), outermost first. */
 export function causes(err: unknown): { message?: string; code?: string }[] {
   const chain: { message?: string; code?: string }[] = [];
-  for (let e = err; e && typeof e === 'object' && chain.length < 6; e = (e as { cause?: unknown }).cause) chain.push(e as { message?: string; code?: string });
+  for (let e = err; e && typeof e === 'object' && chain.length < 6; e = (e as { cause?: unknown }).cause)
+    chain.push(e as { message?: string; code?: string });
   return chain;
 }

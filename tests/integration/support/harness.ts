@@ -26,7 +26,12 @@ export interface TestEnv {
   peer(appName: string, opts?: { poolMax?: number; principalTtlMs?: number }): Services;
 }
 
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 30) || 'test';
+const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 30) || 'test';
 
 /** Creates a fresh, migrated database `ll_test_<name>_<random>` and services bound to it. */
 export async function createTestEnv(name: string, opts: { poolMax?: number } = {}): Promise<TestEnv> {
@@ -36,13 +41,20 @@ export async function createTestEnv(name: string, opts: { poolMax?: number } = {
   const url = withDatabase(e.DATABASE_URL, dbName);
   const prefix = `lltest:${slug(name)}:${id}`;
   await migrateDatabase(url);
-  const services = createServices({ databaseUrl: url, redisUrl: e.REDIS_URL, prefix, poolMax: opts.poolMax ?? 5, appName: `ll-test-${slug(name)}` });
+  const services = createServices({
+    databaseUrl: url,
+    redisUrl: e.REDIS_URL,
+    prefix,
+    poolMax: opts.poolMax ?? 5,
+    appName: `ll-test-${slug(name)}`,
+  });
   let done: Promise<void> | undefined;
-  const cleanup = () => (done ??= (async () => {
-    await services.close().catch(() => undefined); // the drop below ends whatever is still open
-    await dropDatabase(e.DATABASE_URL, dbName);
-    await deleteKeys(e.REDIS_URL, prefix);
-  })());
+  const cleanup = () =>
+    (done ??= (async () => {
+      await services.close().catch(() => undefined); // the drop below ends whatever is still open
+      await dropDatabase(e.DATABASE_URL, dbName);
+      await deleteKeys(e.REDIS_URL, prefix);
+    })());
   const peer = (appName: string, o: { poolMax?: number; principalTtlMs?: number } = {}) =>
     createServices({ databaseUrl: url, redisUrl: e.REDIS_URL, prefix, poolMax: o.poolMax ?? 5, appName, principalTtlMs: o.principalTtlMs });
   return { services, url, prefix, cleanup, peer };

@@ -16,10 +16,15 @@ import type { TestEnv } from './harness';
  * event, then checks that the saga ran nothing: no saga rows, no charges, no event by another actor.
  */
 export async function expectSagaLeavesHistoryAlone(t: TestEnv, actor: string) {
-  const worker = await startWorker(t.services, createLogger('history-test', 'error'), { ...sagaWorkerOptions(t.services.env), sweepMs: 500 });
+  const worker = await startWorker(t.services, createLogger('history-test', 'error'), {
+    ...sagaWorkerOptions(t.services.env),
+    sweepMs: 500,
+  });
   try {
     expect((await waitForProjections(t.services, () => {})).kind).toBe('caught-up');
-    const [last] = await t.services.write.db.execute<{ position: number }>(sql`SELECT position::int FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`);
+    const [last] = await t.services.write.db.execute<{ position: number }>(
+      sql`SELECT position::int FROM events ORDER BY tx_id DESC, position DESC LIMIT 1`,
+    );
     expect((await t.services.waiter.waitFor(['order_saga'], last!.position, 10_000)).freshness.stale).toBe(false);
   } finally {
     await worker.stop();
@@ -37,8 +42,10 @@ export async function expectSagaLeavesHistoryAlone(t: TestEnv, actor: string) {
  * leaves a gap in the sequence; the order is what counts). `extra` names further ids.
  */
 export async function comparable(db: Db, extra: Map<string, string> = new Map()) {
-  const events = [...await db.execute<{ position: number; type: string; data: Record<string, string>; metadata: Record<string, string> }>(sql`
-    SELECT position::int, type, data, metadata FROM events ORDER BY position`)];
+  const events = [
+    ...(await db.execute<{ position: number; type: string; data: Record<string, string>; metadata: Record<string, string> }>(sql`
+    SELECT position::int, type, data, metadata FROM events ORDER BY position`)),
+  ];
   const names = new Map(extra);
   for (const e of events) {
     if (e.type === 'UserCreated') names.set(e.data.userId!, `user-of-${e.metadata.commandId}`);
@@ -46,8 +53,11 @@ export async function comparable(db: Db, extra: Map<string, string> = new Map())
   }
   const rank = new Map(events.map((e, i) => [e.position, i + 1]));
   return <T>(value: T): T => {
-    const text = JSON.stringify(value).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) => names.get(id) ?? id);
-    return JSON.parse(text, (key, v: unknown) => (key === 'position' && typeof v === 'number' ? rank.get(v) ?? v : v)) as T;
+    const text = JSON.stringify(value).replace(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g,
+      (id) => names.get(id) ?? id,
+    );
+    return JSON.parse(text, (key, v: unknown) => (key === 'position' && typeof v === 'number' ? (rank.get(v) ?? v) : v)) as T;
   };
 }
 
@@ -59,7 +69,9 @@ export async function comparable(db: Db, extra: Map<string, string> = new Map())
 export async function writeModelSnapshot(db: Db, extra?: Map<string, string>): Promise<unknown> {
   const q = async (query: ReturnType<typeof sql>) => [...(await db.execute<Record<string, unknown>>(query))];
   const dump = {
-    events: await q(sql`SELECT position::int, stream_id, stream_version, type, schema_version, data, metadata, occurred_at FROM events ORDER BY position`),
+    events: await q(
+      sql`SELECT position::int, stream_id, stream_version, type, schema_version, data, metadata, occurred_at FROM events ORDER BY position`,
+    ),
     users: await q(sql`SELECT * FROM users ORDER BY created_at, email`),
     products: await q(sql`SELECT * FROM products ORDER BY sku`),
     orders: await q(sql`SELECT * FROM orders ORDER BY id`),

@@ -28,7 +28,8 @@ export interface OwnPostgres {
   destroy(): Promise<void>;
 }
 
-const asPostgres = (cmd: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, cmd), ...args], { timeout: 60_000 });
+const asPostgres = (cmd: string, args: string[]) =>
+  run('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, cmd), ...args], { timeout: 60_000 });
 
 export async function startOwnPostgres(): Promise<OwnPostgres> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'll-fault-pg-'));
@@ -38,7 +39,8 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   const port = await freePort();
   await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  const start = () => asPostgres('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '30', '-o', options, 'start']).then(() => undefined);
+  const start = () =>
+    asPostgres('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '30', '-o', options, 'start']).then(() => undefined);
   // Fast shutdown: sessions are terminated (57P01), as in a restart by an operator or a supervisor.
   const stop = () => asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']).then(() => undefined);
   await start();
@@ -46,11 +48,13 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   return {
     port,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
-    stop, start,
-    destroy: () => (destroyed ??= (async () => {
-      await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined); // already stopped
-      rmSync(dir, { recursive: true, force: true });
-    })()),
+    stop,
+    start,
+    destroy: () =>
+      (destroyed ??= (async () => {
+        await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined); // already stopped
+        rmSync(dir, { recursive: true, force: true });
+      })()),
   };
 }
 
@@ -76,7 +80,11 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   let exited: Promise<void> = Promise.resolve();
   const onExit = () => child?.kill('SIGKILL');
   const start = async () => {
-    child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    child = spawn(
+      '/usr/bin/redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      { stdio: 'ignore' },
+    );
     const c = child;
     exited = new Promise((resolve) => c.on('exit', () => resolve()));
     process.on('exit', onExit);
@@ -85,7 +93,13 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     try {
       for (;;) {
         if (c.exitCode !== null) throw new Error(`redis-server exited with ${c.exitCode}`);
-        if (await probe.ping().then(() => true, () => false)) break;
+        if (
+          await probe.ping().then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 50));
       }
     } finally {
@@ -100,7 +114,13 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   };
   await start();
   return {
-    port, url, kill, start,
-    async destroy() { await kill(); rmSync(dir, { recursive: true, force: true }); },
+    port,
+    url,
+    kill,
+    start,
+    async destroy() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

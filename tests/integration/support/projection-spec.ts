@@ -18,11 +18,18 @@ export function eventLog() {
     add<T extends EventType>(type: T, data: EventData<T>, at: string, streamId = 'spec'): StoredEvent {
       position += 1;
       // Parsed like a stored event, so defaults (currency) apply exactly as when read from the log.
-      const schema = (eventSchemas[type] as Record<number, { parse(d: unknown): unknown }>);
+      const schema = eventSchemas[type] as Record<number, { parse(d: unknown): unknown }>;
       const version = Math.max(...Object.keys(schema).map(Number));
       const e = {
-        type, data: schema[version]!.parse(data), position, txId: String(1000 + position), eventId: randomUUID(), streamId,
-        streamVersion: position, schemaVersion: version, occurredAt: new Date(at).toISOString(),
+        type,
+        data: schema[version]!.parse(data),
+        position,
+        txId: String(1000 + position),
+        eventId: randomUUID(),
+        streamId,
+        streamVersion: position,
+        schemaVersion: version,
+        occurredAt: new Date(at).toISOString(),
         metadata: { correlationId: randomUUID(), causationId: null, commandId: randomUUID(), actor: 'spec' },
       } as StoredEvent;
       events.push(e);
@@ -35,7 +42,10 @@ async function applyIn(read: DbHandle, def: ProjectionDefinition, schema: string
   for (const batch of batches) {
     await read.db.transaction(async (tx) => {
       await tx.execute(dsql.raw(`SET LOCAL search_path TO "${schema}", public`));
-      await def.applyBatch(tx, batch.filter((e) => def.handles.includes(e.type)));
+      await def.applyBatch(
+        tx,
+        batch.filter((e) => def.handles.includes(e.type)),
+      );
     });
   }
 }
@@ -54,12 +64,19 @@ export async function given(read: DbHandle, def: ProjectionDefinition, events: S
   await read.sql.unsafe(`DROP SCHEMA IF EXISTS "${scratch}" CASCADE; CREATE SCHEMA "${scratch}"`);
   try {
     for (const t of def.tables) await read.sql.unsafe(`CREATE TABLE "${scratch}"."${t}" (LIKE public."${t}" INCLUDING ALL)`);
-    await applyIn(read, def, scratch, events.map((e) => [e]));
+    await applyIn(
+      read,
+      def,
+      scratch,
+      events.map((e) => [e]),
+    );
     for (const t of def.tables) {
       const one = await snapshot(read, 'public', t);
       const each = await snapshot(read, scratch, t);
       if (JSON.stringify(one) !== JSON.stringify(each)) {
-        throw new Error(`${def.name}: table ${t} differs between one batch and one event per batch:\n${one.join('\n')}\n---\n${each.join('\n')}`);
+        throw new Error(
+          `${def.name}: table ${t} differs between one batch and one event per batch:\n${one.join('\n')}\n---\n${each.join('\n')}`,
+        );
       }
     }
   } finally {
@@ -67,7 +84,11 @@ export async function given(read: DbHandle, def: ProjectionDefinition, events: S
   }
 }
 
-export interface SpecLine { productId: string; quantity: number; unitPriceCents: number }
+export interface SpecLine {
+  productId: string;
+  quantity: number;
+  unitPriceCents: number;
+}
 type Log = ReturnType<typeof eventLog>;
 const plus = (at: string, seconds: number) => new Date(Date.parse(at) + seconds * 1000).toISOString();
 
@@ -76,7 +97,18 @@ const plus = (at: string, seconds: number) => new Date(Date.parse(at) + seconds 
  * payment_failed (placed → declined → cancelled), out_of_stock (placed → paid → unavailable →
  * refunded → cancelled), or pending (placed only). The steps are `stepSeconds` apart.
  */
-export function order(log: Log, o: { userId: string; lines: SpecLine[]; at: string; outcome: 'completed' | 'payment_failed' | 'out_of_stock' | 'pending'; currency?: string; stepSeconds?: number; orderId?: string }) {
+export function order(
+  log: Log,
+  o: {
+    userId: string;
+    lines: SpecLine[];
+    at: string;
+    outcome: 'completed' | 'payment_failed' | 'out_of_stock' | 'pending';
+    currency?: string;
+    stepSeconds?: number;
+    orderId?: string;
+  },
+) {
   const orderId = o.orderId ?? randomUUID();
   const currency = o.currency ?? 'USD';
   const step = o.stepSeconds ?? 60;
@@ -87,17 +119,43 @@ export function order(log: Log, o: { userId: string; lines: SpecLine[]; at: stri
   if (o.outcome === 'pending') return { orderId, total };
   if (o.outcome === 'payment_failed') {
     log.add('PaymentFailed', { orderId, reason: 'declined' }, plus(o.at, step), stream);
-    log.add('OrderCancelled', { orderId, userId: o.userId, reason: 'payment_failed', currency, released: [] }, plus(o.at, 2 * step), stream);
+    log.add(
+      'OrderCancelled',
+      { orderId, userId: o.userId, reason: 'payment_failed', currency, released: [] },
+      plus(o.at, 2 * step),
+      stream,
+    );
     return { orderId, total };
   }
   log.add('PaymentProcessed', { orderId, amountCents: total, chargeId: `ch_${orderId}` }, plus(o.at, step), stream);
   if (o.outcome === 'out_of_stock') {
-    log.add('InventoryUnavailable', { orderId, shortages: [{ productId: o.lines[0]!.productId, requested: o.lines[0]!.quantity, available: 0 }] }, plus(o.at, 2 * step), stream);
+    log.add(
+      'InventoryUnavailable',
+      { orderId, shortages: [{ productId: o.lines[0]!.productId, requested: o.lines[0]!.quantity, available: 0 }] },
+      plus(o.at, 2 * step),
+      stream,
+    );
     log.add('PaymentRefunded', { orderId, amountCents: total, currency }, plus(o.at, 3 * step), stream);
     log.add('OrderCancelled', { orderId, userId: o.userId, reason: 'out_of_stock', currency, released: [] }, plus(o.at, 4 * step), stream);
     return { orderId, total };
   }
-  log.add('InventoryReserved', { orderId, lines: o.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) }, plus(o.at, 2 * step), stream);
-  log.add('OrderCompleted', { orderId, userId: o.userId, totalCents: total, currency, lines: lines.map(({ productId, name, quantity, unitPriceCents }) => ({ productId, name, quantity, unitPriceCents })) }, plus(o.at, 3 * step), stream);
+  log.add(
+    'InventoryReserved',
+    { orderId, lines: o.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })) },
+    plus(o.at, 2 * step),
+    stream,
+  );
+  log.add(
+    'OrderCompleted',
+    {
+      orderId,
+      userId: o.userId,
+      totalCents: total,
+      currency,
+      lines: lines.map(({ productId, name, quantity, unitPriceCents }) => ({ productId, name, quantity, unitPriceCents })),
+    },
+    plus(o.at, 3 * step),
+    stream,
+  );
   return { orderId, total };
 }

@@ -26,24 +26,55 @@ import { root } from './server';
 /** Logs of the code under test: silent unless TEST_LOG_LEVEL says otherwise. */
 export const testLog = createLogger('readside-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
-export interface Point { txId: bigint; position: number }
+export interface Point {
+  txId: bigint;
+  position: number;
+}
 const reached = (ck: Point, ev: Point) => ck.txId > ev.txId || (ck.txId === ev.txId && ck.position >= ev.position);
 
 /** The last committed event in log order (tx_id, position). */
 export async function logEnd(sql: postgres.Sql): Promise<Point | null> {
-  const [row] = await sql<{ tx_id: string; position: string }[]>`SELECT tx_id::text, position FROM events ORDER BY events.tx_id DESC, events.position DESC LIMIT 1`;
+  const [row] = await sql<
+    { tx_id: string; position: string }[]
+  >`SELECT tx_id::text, position FROM events ORDER BY events.tx_id DESC, events.position DESC LIMIT 1`;
   return row ? { txId: BigInt(row.tx_id), position: Number(row.position) } : null;
 }
 
-export interface CheckpointRow extends Point { name: string; status: string; lastError: string | null; eventsApplied: number; failingAttempts: number }
+export interface CheckpointRow extends Point {
+  name: string;
+  status: string;
+  lastError: string | null;
+  eventsApplied: number;
+  failingAttempts: number;
+}
 
 export async function checkpointRows(sql: postgres.Sql): Promise<Map<string, CheckpointRow>> {
-  const rows = await sql<{ name: string; tx_id: string; position: string; status: string; last_error: string | null; events_applied: string; failing_attempts: number }[]>`
+  const rows = await sql<
+    {
+      name: string;
+      tx_id: string;
+      position: string;
+      status: string;
+      last_error: string | null;
+      events_applied: string;
+      failing_attempts: number;
+    }[]
+  >`
     SELECT name, tx_id::text, position, status, last_error, events_applied, failing_attempts FROM projection_checkpoints`;
-  return new Map(rows.map((r) => [r.name, {
-    name: r.name, txId: BigInt(r.tx_id), position: Number(r.position), status: r.status, lastError: r.last_error,
-    eventsApplied: Number(r.events_applied), failingAttempts: r.failing_attempts,
-  }]));
+  return new Map(
+    rows.map((r) => [
+      r.name,
+      {
+        name: r.name,
+        txId: BigInt(r.tx_id),
+        position: Number(r.position),
+        status: r.status,
+        lastError: r.last_error,
+        eventsApplied: Number(r.events_applied),
+        failingAttempts: r.failing_attempts,
+      },
+    ]),
+  );
 }
 
 /**
@@ -52,19 +83,30 @@ export async function checkpointRows(sql: postgres.Sql): Promise<Map<string, Che
  * EVENTS_CHANNEL for every committed command — and, as a safety net for state that changes without
  * a notification, every `recheckMs`.
  */
-export async function waitUntil(sql: postgres.Sql, check: () => Promise<boolean>, opts: { timeoutMs?: number; what?: string; recheckMs?: number; channels?: string[] } = {}): Promise<void> {
+export async function waitUntil(
+  sql: postgres.Sql,
+  check: () => Promise<boolean>,
+  opts: { timeoutMs?: number; what?: string; recheckMs?: number; channels?: string[] } = {},
+): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   let wake: () => void = () => {};
   const listeners = await Promise.all((opts.channels ?? [PROJECTIONS_CHANNEL]).map((channel) => sql.listen(channel, () => wake())));
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
-      const signalled = new Promise<void>((resolve) => { wake = resolve; });
+      const signalled = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
       if (await check()) return;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${opts.what ?? 'the condition held'}`);
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([signalled, new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.min(left, opts.recheckMs ?? 1000)); })]);
+      await Promise.race([
+        signalled,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, Math.min(left, opts.recheckMs ?? 1000));
+        }),
+      ]);
       clearTimeout(timer);
     }
   } finally {
@@ -74,12 +116,19 @@ export async function waitUntil(sql: postgres.Sql, check: () => Promise<boolean>
 
 /** Waits until every named projection's checkpoint is at the end of the log. */
 export async function settle(sql: postgres.Sql, names: readonly string[], timeoutMs = 60_000): Promise<void> {
-  await waitUntil(sql, async () => {
-    const end = await logEnd(sql);
-    if (!end) return true;
-    const cks = await checkpointRows(sql);
-    return names.every((n) => { const c = cks.get(n); return !!c && reached(c, end); });
-  }, { timeoutMs, what: `projections ${names.join(', ')} reached the end of the log` });
+  await waitUntil(
+    sql,
+    async () => {
+      const end = await logEnd(sql);
+      if (!end) return true;
+      const cks = await checkpointRows(sql);
+      return names.every((n) => {
+        const c = cks.get(n);
+        return !!c && reached(c, end);
+      });
+    },
+    { timeoutMs, what: `projections ${names.join(', ')} reached the end of the log` },
+  );
 }
 
 /** Every event the projection handles, in log order, read by plain SQL (not by the runner's reader). */
@@ -98,10 +147,18 @@ async function* eventsOf(sql: postgres.Sql, def: ProjectionDefinition, batch: nu
   }
 }
 
-export interface TableDiff { table: string; liveRows: number; referenceRows: number; missing: string[]; extra: string[] }
+export interface TableDiff {
+  table: string;
+  liveRows: number;
+  referenceRows: number;
+  missing: string[];
+  extra: string[];
+}
 
 const rowsOf = async (sql: postgres.Sql, table: string, ignore: string[]) =>
-  (await sql.unsafe<{ j: string }[]>(`SELECT (to_jsonb(t) - $1::text[])::text AS j FROM ${table} t ORDER BY 1`, [ignore as never])).map((r) => r.j);
+  (await sql.unsafe<{ j: string }[]>(`SELECT (to_jsonb(t) - $1::text[])::text AS j FROM ${table} t ORDER BY 1`, [ignore as never])).map(
+    (r) => r.j,
+  );
 
 /** Rows of `a` not in `b`, as a multiset, at most `max` of them. */
 function minus(a: string[], b: string[], max = 5): string[] {
@@ -121,7 +178,11 @@ function minus(a: string[], b: string[], max = 5): string[] {
  * the runner's or rebuild's machinery) and compares the full row set of every table it owns with
  * the live one. `missing`: rows the log says should exist but the live table lacks; `extra`: the reverse.
  */
-export async function diffWithLog(read: DbHandle, def: ProjectionDefinition, opts: { batch?: number; ignoreColumns?: string[] } = {}): Promise<TableDiff[]> {
+export async function diffWithLog(
+  read: DbHandle,
+  def: ProjectionDefinition,
+  opts: { batch?: number; ignoreColumns?: string[] } = {},
+): Promise<TableDiff[]> {
   const schema = `ref_${def.name}`;
   await read.sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"`);
   try {
@@ -145,7 +206,11 @@ export async function diffWithLog(read: DbHandle, def: ProjectionDefinition, opt
 }
 
 /** The diffs of every given projection, keeping only tables that differ (so `toEqual([])` reads well). */
-export async function mismatchesWithLog(read: DbHandle, defs: ProjectionDefinition[], opts: { batch?: number; ignoreColumns?: string[] } = {}) {
+export async function mismatchesWithLog(
+  read: DbHandle,
+  defs: ProjectionDefinition[],
+  opts: { batch?: number; ignoreColumns?: string[] } = {},
+) {
   const all = (await Promise.all(defs.map((d) => diffWithLog(read, d, opts)))).flat();
   return { tables: all, mismatches: all.filter((d) => d.liveRows !== d.referenceRows || d.missing.length || d.extra.length) };
 }
@@ -223,7 +288,13 @@ export async function countingReport(sql: postgres.Sql, opts: { table?: string; 
       (SELECT count(*) FROM expected e WHERE NOT EXISTS (SELECT 1 FROM ${table} a WHERE a.position = e.position)) AS missing,
       (SELECT count(*) FROM ${table} a WHERE NOT EXISTS (SELECT 1 FROM expected e WHERE e.position = a.position AND e.tx_id = a.tx_id)) AS unexpected,
       (SELECT count(*) FROM ordered WHERE by_log <> by_apply) AS out_of_order`;
-  return { rows: Number(r!.rows), duplicated: Number(r!.duplicated), missing: Number(r!.missing), unexpected: Number(r!.unexpected), outOfOrder: Number(r!.out_of_order) };
+  return {
+    rows: Number(r!.rows),
+    duplicated: Number(r!.duplicated),
+    missing: Number(r!.missing),
+    unexpected: Number(r!.unexpected),
+    outOfOrder: Number(r!.out_of_order),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,7 +302,10 @@ export async function countingReport(sql: postgres.Sql, opts: { table?: string; 
 
 export const ctx = (over: Partial<CommandContext> = {}): CommandContext => ({ actor: 'test:readside', ...over });
 
-export interface Shop { users: string[]; products: string[] }
+export interface Shop {
+  users: string[];
+  products: string[];
+}
 
 /** Users and products to build on. */
 export async function seedShop(s: Services, opts: { users: number; products: number; tag?: string }): Promise<Shop> {
@@ -239,7 +313,10 @@ export async function seedShop(s: Services, opts: { users: number; products: num
   const users: string[] = [];
   const products: string[] = [];
   for (let i = 0; i < opts.products; i++) {
-    products.push((await createProduct(s, ctx(), { sku: `SKU-${tag}-${i}`, name: `Product ${tag} ${i}`, priceCents: 199 + i * 101, stock: 1_000_000 })).productId);
+    products.push(
+      (await createProduct(s, ctx(), { sku: `SKU-${tag}-${i}`, name: `Product ${tag} ${i}`, priceCents: 199 + i * 101, stock: 1_000_000 }))
+        .productId,
+    );
   }
   for (let i = 0; i < opts.users; i++) {
     users.push((await createUser(s, ctx(), { email: `user${i}.${tag}@example.test`, name: `User ${i} ${tag}` })).userId);
@@ -258,18 +335,33 @@ export async function oneCommand(s: Services, shop: Shop, i: number, opts: { liv
   const user = shop.users[i % shop.users.length]!;
   const product = shop.products[i % shop.products.length]!;
   const other = shop.products[(i * 7 + 3) % shop.products.length]!;
-  const items = product === other ? [{ productId: product, quantity: 1 + (i % 3) }] : [{ productId: product, quantity: 1 + (i % 3) }, { productId: other, quantity: 1 }];
+  const items =
+    product === other
+      ? [{ productId: product, quantity: 1 + (i % 3) }]
+      : [
+          { productId: product, quantity: 1 + (i % 3) },
+          { productId: other, quantity: 1 },
+        ];
   switch (i % 8) {
-    case 0: return (await recordLogin(s, ctx(), { userId: user })).position;
-    case 1: return (await updateUserEmail(s, ctx(), { userId: user, email: `renamed${i}.${randomUUID().slice(0, 6)}@example.test` })).position;
-    case 2: return (await restock(s, ctx(), { productId: product, quantity: 5 + (i % 10) })).position;
-    case 3: return (await changePrice(s, ctx(), { productId: product, priceCents: 250 + ((i * 37) % 5000) })).position;
-    case 4: if (opts.liveOrders !== false) return (await placeOrder(s, ctx(), { userId: user, items, payment: { token: 'tok_ok' } })).position;
+    case 0:
+      return (await recordLogin(s, ctx(), { userId: user })).position;
+    case 1:
+      return (await updateUserEmail(s, ctx(), { userId: user, email: `renamed${i}.${randomUUID().slice(0, 6)}@example.test` })).position;
+    case 2:
+      return (await restock(s, ctx(), { productId: product, quantity: 5 + (i % 10) })).position;
+    case 3:
+      return (await changePrice(s, ctx(), { productId: product, priceCents: 250 + ((i * 37) % 5000) })).position;
+    case 4:
+      if (opts.liveOrders !== false) return (await placeOrder(s, ctx(), { userId: user, items, payment: { token: 'tok_ok' } })).position;
     // falls through: without live orders (a worker with the saga would go on adding events), one more recorded order
     default: {
       const placed = new Date(Date.UTC(2025, 0, 1 + (i % 60), 9 + (i % 12), i % 60));
       const r = await recordHistoricalOrder(s, ctx({ commandId: randomUUID(), now: () => placed }), {
-        userId: user, items, paymentToken: 'tok_ok', outcome: OUTCOMES[i % OUTCOMES.length]!, settledAt: new Date(placed.getTime() + 3_600_000),
+        userId: user,
+        items,
+        paymentToken: 'tok_ok',
+        outcome: OUTCOMES[i % OUTCOMES.length]!,
+        settledAt: new Date(placed.getTime() + 3_600_000),
       });
       return r.position;
     }
@@ -277,7 +369,12 @@ export async function oneCommand(s: Services, shop: Shop, i: number, opts: { liv
 }
 
 /** `count` commands from `concurrency` parallel callers (their transactions overlap and commit out of order). */
-export async function runCommands(s: Services, shop: Shop, count: number, opts: { concurrency?: number; offset?: number; liveOrders?: boolean; onEach?: (i: number) => Promise<void> | void } = {}): Promise<number[]> {
+export async function runCommands(
+  s: Services,
+  shop: Shop,
+  count: number,
+  opts: { concurrency?: number; offset?: number; liveOrders?: boolean; onEach?: (i: number) => Promise<void> | void } = {},
+): Promise<number[]> {
   const positions: number[] = [];
   let next = 0;
   const lane = async () => {
@@ -307,14 +404,26 @@ export interface WorkerProcess {
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
   const { NODE_ENV: _test, ...inherited } = process.env;
   const child: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['workers/main.ts'], {
-    cwd: root, env: { ...inherited, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    cwd: root,
+    env: { ...inherited, ...env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   const lines: string[] = [];
-  const collect = (chunk: Buffer) => { lines.push(...chunk.toString().split('\n').filter(Boolean)); if (lines.length > 300) lines.splice(0, lines.length - 300); };
+  const collect = (chunk: Buffer) => {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    if (lines.length > 300) lines.splice(0, lines.length - 300);
+  };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const group = (signal: NodeJS.Signals) => { try { process.kill(-child.pid!, signal); } catch { /* gone already */ } };
+  const group = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      /* gone already */
+    }
+  };
   const onExit = () => group('SIGKILL');
   process.on('exit', onExit);
   const gone = () => child.exitCode !== null || child.signalCode !== null;
@@ -323,7 +432,11 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
     output: () => lines.join('\n'),
     exitCode: () => child.exitCode ?? (child.signalCode ? 128 : null),
     exited,
-    async kill9() { process.off('exit', onExit); group('SIGKILL'); await exited; },
+    async kill9() {
+      process.off('exit', onExit);
+      group('SIGKILL');
+      await exited;
+    },
     async stop() {
       process.off('exit', onExit);
       if (gone()) return;

@@ -32,7 +32,11 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-function launch(command: string, args: string[], env: Record<string, string>): { child: ChildProcess; proc: Proc; exited: Promise<number | null> } {
+function launch(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; proc: Proc; exited: Promise<number | null> } {
   // Without vitest's NODE_ENV=test: npm start sets production itself, the worker runs as in development.
   const { NODE_ENV: _testEnv, ...inherited } = process.env;
   const child = spawn(command, args, {
@@ -50,7 +54,11 @@ function launch(command: string, args: string[], env: Record<string, string>): {
   child.stderr!.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const signalGroup = (signal: NodeJS.Signals) => {
-    try { process.kill(-child.pid!, signal); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      /* already gone */
+    }
   };
   const onExit = () => signalGroup('SIGKILL');
   process.on('exit', onExit);
@@ -68,7 +76,9 @@ function launch(command: string, args: string[], env: Record<string, string>): {
   return { child, proc, exited };
 }
 
-export interface Server extends Proc { url: string }
+export interface Server extends Proc {
+  url: string;
+}
 
 /** Runs `npm start` on a free port with these environment variables; resolves when /api/health answers 200. */
 export async function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<Server> {
@@ -96,6 +106,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 120_0
 /** Runs one worker (`workers/main.ts`) with these environment variables. */
 export function startWorker(env: Record<string, string>): Proc {
   const { child, proc } = launch(bin('tsx'), ['workers/main.ts'], env);
-  child.on('exit', (code) => { if (code) console.error(`worker exited with ${code}:\n${proc.output()}`); });
+  child.on('exit', (code) => {
+    if (code) console.error(`worker exited with ${code}:\n${proc.output()}`);
+  });
   return proc;
 }

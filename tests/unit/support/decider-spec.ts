@@ -20,7 +20,11 @@ export function deciderSpec<C, E, S>(decider: Decider<C, E, S>) {
         then: (expected: E[]) => expect(decider.decide(command, state)).toEqual(expected),
         thenFails: (code: DomainError['code'], message?: RegExp) => {
           let thrown: unknown;
-          try { decider.decide(command, state); } catch (err) { thrown = err; }
+          try {
+            decider.decide(command, state);
+          } catch (err) {
+            thrown = err;
+          }
           expect(thrown, 'the command should have been refused').toBeInstanceOf(DomainError);
           expect((thrown as DomainError).code).toBe(code);
           if (message) expect((thrown as DomainError).message).toMatch(message);

@@ -8,5 +8,9 @@ export const metadata: Metadata = { title: 'Cohorts' };
 export default async function CohortsPage() {
   await requireStaff();
   // The view keeps its range in the URL (useSearchParams), which needs a Suspense boundary.
-  return <Suspense><CohortsView /></Suspense>;
+  return (
+    <Suspense>
+      <CohortsView />
+    </Suspense>
+  );
 }

@@ -8,5 +8,9 @@ export const metadata: Metadata = { title: 'Products' };
 export default async function ProductsAnalyticsPage() {
   await requireStaff();
   // The view keeps its range in the URL (useSearchParams), which needs a Suspense boundary.
-  return <Suspense><ProductsView /></Suspense>;
+  return (
+    <Suspense>
+      <ProductsView />
+    </Suspense>
+  );
 }

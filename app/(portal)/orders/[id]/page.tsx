@@ -7,8 +7,12 @@ import { OrderDetailView } from '@/components/orders/order-detail-view';
 
 export const metadata: Metadata = { title: 'Order' };
 
-export default async function OrderPage({ params, searchParams }: {
-  params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>>;
+export default async function OrderPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requireStaff();
   const { id } = await params;

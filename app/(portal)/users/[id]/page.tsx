@@ -7,8 +7,12 @@ import { UserProfileView } from '@/components/users/user-profile-view';
 
 export const metadata: Metadata = { title: 'User' };
 
-export default async function UserPage({ params, searchParams }: {
-  params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>>;
+export default async function UserPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requireStaff();
   const { id } = await params;

@@ -15,7 +15,11 @@ async function wantsEverywhere(req: Request): Promise<boolean> {
   const bytes = await readLimited(req.body as AsyncIterable<Uint8Array> | null, SIGN_IN_BODY_LIMIT).catch(() => new Uint8Array(0));
   const text = new TextDecoder().decode(bytes);
   if ((req.headers.get('content-type') ?? '').includes('application/json')) {
-    try { return (JSON.parse(text) as { everywhere?: unknown })?.everywhere === true; } catch { return false; }
+    try {
+      return (JSON.parse(text) as { everywhere?: unknown })?.everywhere === true;
+    } catch {
+      return false;
+    }
   }
   return new URLSearchParams(text).get('everywhere') === '1';
 }
@@ -38,7 +42,9 @@ export async function POST(req: Request) {
     }
     await signOut(s.write.db, s.env.SESSION_SECRET, secret);
   }
-  const res = wantsJson(req) ? Response.json({ ok: true, sessionsEnded: Math.max(ended, secret ? 1 : 0) }) : seeOther('/sign-in?signed_out=1');
+  const res = wantsJson(req)
+    ? Response.json({ ok: true, sessionsEnded: Math.max(ended, secret ? 1 : 0) })
+    : seeOther('/sign-in?signed_out=1');
   // Clear whichever cookie the browser holds.
   res.headers.append('Set-Cookie', sessionCookie('', new Date(0), false));
   if (https) res.headers.append('Set-Cookie', sessionCookie('', new Date(0), true));

@@ -6,6 +6,10 @@ import { readOptions } from '../read-options';
 
 export const catalogQueries = {
   products: queryProcedure
-    .input(z.object({ q: z.string().max(200).optional(), lowStock: z.boolean().optional(), limit, cursor, ...readOptions }).default({ limit: 50 }))
+    .input(
+      z
+        .object({ q: z.string().max(200).optional(), lowStock: z.boolean().optional(), limit, cursor, ...readOptions })
+        .default({ limit: 50 }),
+    )
     .query(({ ctx, input }) => listProducts(ctx.services, input)),
 };

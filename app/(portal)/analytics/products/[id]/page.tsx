@@ -11,5 +11,9 @@ export default async function ProductAnalyticsPage({ params }: { params: Promise
   await requireStaff();
   const { id } = await params;
   if (!isUuid(id)) notFound();
-  return <Suspense><ProductView key={id} productId={id} /></Suspense>;
+  return (
+    <Suspense>
+      <ProductView key={id} productId={id} />
+    </Suspense>
+  );
 }
