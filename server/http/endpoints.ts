@@ -2,7 +2,8 @@ import type { Services } from '@/server/services';
 import { cachedHealthReport, publicHealth } from '@/server/queries/health';
 import { renderMetrics } from '@/server/queries/metrics';
 import { metrics } from '@/server/metrics';
-import { isUnavailable, RETRY_AFTER_SECONDS } from '@/server/api/unavailable';
+import { isUnavailable, RETRY_AFTER_SECONDS, unavailableText } from '@/server/api/unavailable';
+import { createLogger } from '@/server/log';
 import { API_CSP, applySecurityHeaders, requestIsHttps } from './security-headers';
 
 /**
@@ -23,6 +24,9 @@ export async function healthResponse(s: Services, req: Request): Promise<Respons
 }
 
 /** Prometheus text for a staff session or an API token (any role). */
+let endpointLog: ReturnType<typeof createLogger> | undefined;
+const log = () => (endpointLog ??= createLogger('ledgerline-api'));
+
 export async function metricsResponse(s: Services, req: Request): Promise<Response> {
   let res: Response;
   try {
@@ -30,6 +34,8 @@ export async function metricsResponse(s: Services, req: Request): Promise<Respon
   } catch (err) {
     // Postgres down or restarting: a retryable 503 for the scraper, not a 500.
     if (!isUnavailable(err)) throw err;
+    // Which service and error (code and message only): an operator's first question about a 503.
+    log().warn({ err: { message: unavailableText(err) }, path: '/api/metrics' }, 'service unavailable');
     res = new Response('A backing service is unavailable; retry shortly\n', {
       status: 503,
       headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },

@@ -379,7 +379,8 @@ for (const shape of [
         try {
           await load.more(CLIENTS); // commands are still accepted: only their processing waits
           await until('/api/health answers 503', async () => (await statusOf(t, '/api/health')) === 503, 30_000); // its report is cached a few seconds
-          expect(await statusOf(t, '/api/metrics')).toBe(200); // Postgres's gauges with ledgerline_redis_up 0 (metrics-redis-down.test.ts), not a hang
+          // Postgres's gauges with ledgerline_redis_up 0 (metrics-redis-down.test.ts), not a hang; on failure, the web's log says why
+          expect(await statusOf(t, '/api/metrics'), t.webs[0]!.output().slice(-3000)).toBe(200);
         } finally {
           await t.redis.start();
         }
