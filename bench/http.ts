@@ -30,6 +30,7 @@ import { deleteKeys, withDatabase } from '@/testkit/cleanup';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { stopGroup } from './lib/process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer as netServer } from 'node:net';
@@ -101,24 +102,7 @@ function launch(args: string[], envExtra: Record<string, string>): ChildProcess 
   });
   return child;
 }
-const stop = async (c: ChildProcess | undefined) => {
-  if (!c || c.exitCode !== null || c.signalCode !== null) return;
-  const exited = new Promise((r) => c.once('exit', r));
-  try {
-    process.kill(-c.pid!, 'SIGTERM');
-  } catch {
-    /* gone */
-  }
-  const t = setTimeout(() => {
-    try {
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }, 10_000);
-  await exited;
-  clearTimeout(t);
-};
+const stop = stopGroup;
 
 async function waitFor(url: string, child: ChildProcess, what: string) {
   const deadline = Date.now() + 180_000;
