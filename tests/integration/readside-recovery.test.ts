@@ -12,6 +12,7 @@ import { ProjectionRunner } from '@/server/readside/projection-runner';
 import { startWorker } from '@/server/readside/worker';
 import { QUEUE } from '@/server/queues';
 import { createTestEnv, deleteKeys, type TestEnv } from './support/harness';
+import { eventually } from './support/eventually';
 import {
   checkpointRows,
   countingProjection,
@@ -207,6 +208,14 @@ describe('a batch that throws half way', () => {
       backoffMs: 0,
     });
     await runner.ensureCheckpoints();
+    // Other test files commit on the same cluster: an open transaction of theirs can hold the safe
+    // horizon below `target`, and the first catch-up would then stop short of it. The horizon only
+    // moves forward, so once it is past `target` the first catch-up meets the failing event.
+    const [at] = await t.services.write.sql<{ tx: string }[]>`SELECT tx_id::text AS tx FROM events WHERE position = ${target}`;
+    await eventually('the safe horizon to pass the failing event', async () => {
+      const [h] = await t.services.write.sql<{ past: boolean }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot()) > ${at!.tx}::xid8 AS past`;
+      return !!h?.past;
+    });
     const first = await runner.catchUp('counting_retry');
     expect(first.kind).toBe('retry');
     const ck = (await checkpointRows(t.services.read.sql)).get('counting_retry')!;
