@@ -135,6 +135,10 @@ export async function importCrud(db: Db, legacyUrl: string, opts: ImportOptions 
             users.tick();
           };
         },
+        // Twins by email (compared as the domain does) run in legacy id order: the first keeps the
+        // email and its twins are refused, whatever the pool's timing (in parallel, a later twin
+        // could commit first and take the email).
+        (u) => `email:${u.email.trim().toLowerCase()}`,
       ),
       concurrency,
     );
@@ -230,6 +234,8 @@ async function* tasks<T>(
   db: Db,
   commandIdOf: (row: T) => string,
   make: (row: T, done: unknown) => (() => Promise<void>) | null,
+  /** Rows with the same key run one after another, in legacy order (runPool's lanes). */
+  keyOf?: (row: T) => string,
 ): AsyncGenerator<PoolTask> {
   for await (const page of pages) {
     const ids = page.map(commandIdOf);
@@ -243,7 +249,7 @@ async function* tasks<T>(
     );
     for (const row of page) {
       const run = make(row, done.get(commandIdOf(row)));
-      if (run) yield { run };
+      if (run) yield { run, key: keyOf?.(row) };
     }
   }
 }
