@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import type { Db, Tx } from '@/db/client';
+import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { lastBefore, safeHorizon, after, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
 import { eventSpan, tracingEnabled } from '@/server/tracing';
@@ -12,6 +13,11 @@ const BLOCKED_WAIT_MS = 2000;
 export interface Route {
   name: string;
   handles: readonly string[];
+  /**
+   * The consumer's checkpoint is in the relay's database (the saga's always; the read models' when
+   * they share it): the relay then moves that checkpoint itself past events the consumer ignores.
+   */
+  local?: boolean;
 }
 
 /**
@@ -24,6 +30,8 @@ export interface Route {
 export class Relay {
   private byType = new Map<string, string[]>();
   private names: string[];
+  /** The local routes as the advance statement reads them: `[{ name, types }]`. */
+  private localRoutes: string | null;
 
   /**
    * `opts.recheck` runs the relay again when it was blocked (default: `run`); the worker passes its
@@ -38,6 +46,8 @@ export class Relay {
   ) {
     for (const r of routes) for (const t of r.handles) this.byType.set(t, [...(this.byType.get(t) ?? []), r.name]);
     this.names = routes.map((r) => r.name);
+    const local = routes.filter((r) => r.local).map((r) => ({ name: r.name, types: r.handles }));
+    this.localRoutes = local.length ? JSON.stringify(local) : null;
   }
 
   async ensureCheckpoint() {
@@ -70,6 +80,32 @@ export class Relay {
     this.recheckMs = Math.min(50, this.recheckMs * 2);
   }
 
+  /**
+   * Moves to `next` (below the safe horizon) the checkpoint of every local consumer that has no
+   * event of its own types between its checkpoint and `next`: exactly what its own step would do
+   * with an empty batch, without a transaction per consumer for every commit. A consumer that is
+   * failed, retrying, or being applied right now (its row locked: SKIP LOCKED) is left to its own
+   * step. A step that read its checkpoint before this moved it finds the row changed and reads
+   * again (the runner's row-version check), so no event is skipped or applied twice.
+   */
+  private async advanceIdle(tx: Tx, next: LogPoint): Promise<Set<string>> {
+    if (!this.localRoutes) return new Set();
+    const nextTx = next.txId.toString();
+    const rows = await tx.execute<{ name: string }>(sql`
+      WITH routes AS (SELECT * FROM jsonb_to_recordset(${this.localRoutes}::jsonb) AS r(name text, types text[])),
+      idle AS (
+        SELECT c.name FROM projection_checkpoints c JOIN routes r ON r.name = c.name
+        WHERE c.status = 'running' AND c.failing_position IS NULL AND c.retry_after IS NULL
+          AND (c.tx_id, c.position) < (${nextTx}::xid8, ${next.position})
+          AND NOT EXISTS (SELECT 1 FROM events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position)
+            AND (e.tx_id, e.position) <= (${nextTx}::xid8, ${next.position}) AND e.type = ANY (r.types))
+        FOR UPDATE OF c SKIP LOCKED)
+      UPDATE projection_checkpoints c SET tx_id = ${nextTx}::xid8, position = ${next.position}, updated_at = now()
+      FROM idle WHERE c.name = idle.name
+      RETURNING c.name, pg_notify(${PROJECTIONS_CHANNEL}, c.name)`);
+    return new Set(rows.map((r) => r.name));
+  }
+
   /** Relays everything up to the safe horizon; returns how many events it moved. */
   async run(): Promise<number> {
     let moved = 0;
@@ -99,9 +135,11 @@ export class Relay {
           if (last && after(last, next)) next = last;
         }
         if (!after(next, from)) return { scanned: 0, more: false, blocked };
-        // Every consumer is signalled, not only those that handle these types: each must move its
-        // checkpoint past the events it ignores, or a read-your-writes wait on it would never end.
-        await this.enqueue(this.names, seenAt);
+        // Every consumer must move its checkpoint past the events it ignores, or a read-your-writes
+        // wait on it would never end. Local ones with nothing to apply are moved here, all in one
+        // statement; every other consumer is signalled and moves itself.
+        const moved = await this.advanceIdle(tx, next);
+        await this.enqueue(moved.size ? this.names.filter((n) => !moved.has(n)) : this.names, seenAt);
         for (const r of rows)
           eventSpan(
             `relay ${r.type}`,

@@ -237,10 +237,12 @@ export interface CountingOptions {
   failHalfway?: { armed: boolean; fired?: number };
   /** Events this projection cannot apply (a poison event), while the predicate says so. */
   poison?: (e: StoredEvent) => boolean;
+  /** The event types it handles (default: every one). */
+  handles?: ProjectionDefinition['handles'];
 }
 
 /**
- * Handles every event type. Applying an event twice increments `applied` instead of failing, so a
+ * Handles every event type (or those of `opts.handles`). Applying an event twice increments `applied` instead of failing, so a
  * duplicate is counted rather than hidden; `seq` records the order of application.
  */
 export function countingProjection(opts: CountingOptions = {}): ProjectionDefinition {
@@ -259,7 +261,7 @@ export function countingProjection(opts: CountingOptions = {}): ProjectionDefini
     database: 'read',
     name: opts.name ?? 'counting',
     version: 1,
-    handles: eventTypes,
+    handles: opts.handles ?? eventTypes,
     tables: [opts.table ?? COUNTING_TABLE],
     onError: opts.onError ?? 'halt',
     async applyBatch(tx, events) {
@@ -278,10 +280,12 @@ export function countingProjection(opts: CountingOptions = {}): ProjectionDefini
 }
 
 /** What the counting table says: duplicates, missing positions, and whether application followed log order. */
-export async function countingReport(sql: postgres.Sql, opts: { table?: string; except?: number[] } = {}) {
+export async function countingReport(sql: postgres.Sql, opts: { table?: string; except?: number[]; types?: readonly string[] } = {}) {
   const table = sql(opts.table ?? COUNTING_TABLE);
+  const types = opts.types ? [...opts.types] : null;
   const [r] = await sql<{ rows: string; duplicated: string; missing: string; unexpected: string; out_of_order: string }[]>`
-    WITH expected AS (SELECT position, tx_id FROM events WHERE position <> ALL(${opts.except ?? []}::bigint[])),
+    WITH expected AS (SELECT position, tx_id FROM events WHERE position <> ALL(${opts.except ?? []}::bigint[])
+      AND (${types}::text[] IS NULL OR type = ANY(${types}::text[]))),
     ordered AS (SELECT seq, row_number() OVER (ORDER BY tx_id, position) AS by_log, row_number() OVER (ORDER BY seq) AS by_apply FROM ${table})
     SELECT (SELECT count(*) FROM ${table}) AS rows,
       (SELECT count(*) FROM ${table} WHERE applied <> 1) AS duplicated,
