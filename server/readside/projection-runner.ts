@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle, Tx } from '@/db/client';
 import type { ConsumerDefinition } from './consumer';
 import type { StoredEvent } from '@/server/domain/events';
-import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
+import { checkpointNotice, PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { after, lastBefore, readEvents, safeHorizon, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
 import { blockedStreams, holdBlocked, parkPoison } from './parked-streams';
@@ -228,7 +228,7 @@ export class ProjectionRunner {
         failing_position = NULL, failing_attempts = 0, retry_after = NULL, last_error = NULL,
         events_applied = events_applied + ${events.length}
       WHERE name = ${name}
-      RETURNING pg_notify(${PROJECTIONS_CHANNEL}, ${name})`);
+      RETURNING pg_notify(${PROJECTIONS_CHANNEL}, ${sql.raw(checkpointNotice('projection_checkpoints'))})`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
-import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
+import { checkpointNotice, PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { lastBefore, safeHorizon, after, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
 import { eventSpan, tracingEnabled } from '@/server/tracing';
@@ -102,7 +102,7 @@ export class Relay {
         FOR UPDATE OF c SKIP LOCKED)
       UPDATE projection_checkpoints c SET tx_id = ${nextTx}::xid8, position = ${next.position}, updated_at = now()
       FROM idle WHERE c.name = idle.name
-      RETURNING c.name, pg_notify(${PROJECTIONS_CHANNEL}, c.name)`);
+      RETURNING c.name, pg_notify(${PROJECTIONS_CHANNEL}, ${sql.raw(checkpointNotice('c'))})`);
     return new Set(rows.map((r) => r.name));
   }
 
