@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { checkpointNotice, PROJECTIONS_CHANNEL } from '@/server/readside/channels';
-import { lastBefore, safeHorizon, after, type LogPoint } from '@/server/readside/log';
+import { lastBefore, after, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
 import { eventSpan, tracingEnabled } from '@/server/tracing';
 
@@ -111,34 +111,39 @@ export class Relay {
     let moved = 0;
     for (;;) {
       const n = await this.db.transaction(async (tx) => {
-        const [ck] = await tx.execute<{ tx_id: string; position: string }>(sql`
-          SELECT tx_id::text, position FROM projection_checkpoints WHERE name = ${RELAY_CHECKPOINT} FOR UPDATE`);
+        // One round trip: the checkpoint (locked), the safe horizon, and whether committed events wait
+        // at or past it for an older open transaction (the rows this statement sees are committed).
+        const [ck] = await tx.execute<{ tx_id: string; position: string; horizon: string; blocked: boolean }>(sql`
+          SELECT tx_id::text, position, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon,
+            EXISTS (SELECT 1 FROM events WHERE tx_id >= pg_snapshot_xmin(pg_current_snapshot())) AS blocked
+          FROM projection_checkpoints WHERE name = ${RELAY_CHECKPOINT} FOR UPDATE`);
         if (!ck) throw new Error('relay checkpoint missing');
         const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
-        const horizon = await safeHorizon(tx);
-        // Rows this statement sees are committed: any at or past the horizon wait for an older open transaction.
-        const [waiting] = await tx.execute<{ blocked: boolean }>(
-          sql`SELECT EXISTS (SELECT 1 FROM events WHERE tx_id >= ${horizon.toString()}::xid8) AS blocked`,
-        );
-        const blocked = !!waiting?.blocked;
+        const horizon = BigInt(ck.horizon);
+        const blocked = ck.blocked;
         const started = Date.now();
-        const rows = await tx.execute<{ type: string; tx_id: string; position: string; traceparent: string | null }>(sql`
-          SELECT type, tx_id::text, position, ${tracingEnabled() ? sql`metadata->>'traceparent'` : sql`NULL`} AS traceparent FROM events
-          WHERE (tx_id, position) > (${ck.tx_id}::xid8, ${ck.position}) AND tx_id < ${horizon.toString()}::xid8
-          ORDER BY events.tx_id, events.position LIMIT ${SCAN}`);
+        const [rows, last] = await Promise.all([
+          tx.execute<{ type: string; tx_id: string; position: string; traceparent: string | null }>(sql`
+            SELECT type, tx_id::text, position, ${tracingEnabled() ? sql`metadata->>'traceparent'` : sql`NULL`} AS traceparent FROM events
+            WHERE (tx_id, position) > (${ck.tx_id}::xid8, ${ck.position}) AND tx_id < ${horizon.toString()}::xid8
+            ORDER BY events.tx_id, events.position LIMIT ${SCAN}`),
+          lastBefore(tx, horizon),
+        ]);
         // Any statement started from now on sees (at least) what this scan saw.
         const seenAt = performance.now();
         const lastRow = rows[rows.length - 1];
         let next: LogPoint = lastRow ? { txId: BigInt(lastRow.tx_id), position: Number(lastRow.position) } : from;
-        if (rows.length < SCAN) {
-          const last = await lastBefore(tx, horizon);
-          if (last && after(last, next)) next = last;
-        }
+        if (rows.length < SCAN && last && after(last, next)) next = last;
         if (!after(next, from)) return { scanned: 0, more: false, blocked };
         // Every consumer must move its checkpoint past the events it ignores, or a read-your-writes
         // wait on it would never end. Local ones with nothing to apply are moved here, all in one
         // statement; every other consumer is signalled and moves itself.
-        const moved = await this.advanceIdle(tx, next);
+        // The advance and the relay's own checkpoint in one round trip; the signals go out before the commit (at-least-once).
+        const [moved] = await Promise.all([
+          this.advanceIdle(tx, next),
+          tx.execute(sql`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
+            last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`),
+        ]);
         await this.enqueue(moved.size ? this.names.filter((n) => !moved.has(n)) : this.names, seenAt);
         for (const r of rows)
           eventSpan(
@@ -147,8 +152,6 @@ export class Relay {
             { 'ledgerline.position': Number(r.position), 'ledgerline.consumers': this.byType.get(r.type)?.join(',') ?? '' },
             started,
           );
-        await tx.execute(sql`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
-          last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`);
         return { scanned: rows.length, more: rows.length === SCAN, blocked };
       });
       moved += n.scanned;
