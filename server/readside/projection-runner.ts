@@ -77,14 +77,22 @@ export class ProjectionRunner {
   /**
    * Applies batches until a step finds nothing new (so events committed while it ran are taken
    * too), or the projection cannot go on (failed, or waiting to retry). `onStep` is called as each step starts.
+   *
+   * `signalled`: the caller knows events of this consumer are waiting (the relay saw them) and will
+   * call again for anything committed later (the worker goes round again on every signal that
+   * arrives meanwhile). The first step then skips its probe, and a batch that was not full (it took
+   * everything below its horizon) ends the catch-up without one more probe: two statements less.
    */
-  async catchUp(name: string, onStep?: () => void): Promise<StepOutcome> {
+  async catchUp(name: string, onStep?: () => void, opts: { signalled?: boolean } = {}): Promise<StepOutcome> {
     let total = 0;
+    let probe = !opts.signalled;
     for (;;) {
       onStep?.();
-      const outcome = await this.step(name);
+      const outcome = await this.step(name, { probe });
+      probe = true;
       if (outcome.kind === 'applied') {
         total += outcome.events;
+        if (opts.signalled && !outcome.more) return { kind: 'applied', events: total, more: false };
         continue;
       }
       return outcome.kind === 'idle' && total > 0 ? { kind: 'applied', events: total, more: false } : outcome;
@@ -96,12 +104,12 @@ export class ProjectionRunner {
    * open transaction with one holds back the safe horizon of every consumer (docs/architecture.md, invariant 2), so the
    * checkpoint row is locked only for the write, and the batch is dropped if the row moved meanwhile.
    */
-  async step(name: string): Promise<StepOutcome> {
+  async step(name: string, opts: { probe?: boolean } = {}): Promise<StepOutcome> {
     try {
-      return await this.stepOnce(name, null);
+      return await this.stepOnce(name, null, opts.probe ?? true);
     } catch (err) {
       // The batch failed as a whole: that transaction is rolled back, and the step runs again guarded.
-      if (err instanceof BatchFailed) return this.stepOnce(name, err);
+      if (err instanceof BatchFailed) return this.stepOnce(name, err, false);
       throw err;
     }
   }
@@ -113,10 +121,10 @@ export class ProjectionRunner {
    * handled (onFailure). If it reads the same batch, the whole-batch attempt already made is not
    * made again: events are applied one at a time, as if the first attempt had been in a savepoint.
    */
-  private async stepOnce(name: string, failed: BatchFailed | null): Promise<StepOutcome> {
+  private async stepOnce(name: string, failed: BatchFailed | null, probe: boolean): Promise<StepOutcome> {
     const def = this.definition(name);
     const started = performance.now();
-    if (this.source === this.read) {
+    if (probe && this.source === this.read) {
       // Most signals find nothing new: say so in one statement, without a transaction.
       const [probe] = await this.read.db.execute<{ status: string; more: boolean }>(sql`
         SELECT c.status, EXISTS (SELECT 1 FROM events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position)

@@ -96,7 +96,8 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   const running = new Map<string, { again: boolean; done: Promise<StepOutcome> }>();
   /** When each consumer's latest step here started (performance.now()), running or finished. */
   const stepAt = new Map<string, number>();
-  const catchUp = (name: string): Promise<StepOutcome> => {
+  /** `signalled`: started by the relay, which saw events of this consumer (see ProjectionRunner.catchUp). */
+  const catchUp = (name: string, signalled = false): Promise<StepOutcome> => {
     const current = running.get(name);
     if (current) {
       current.again = true;
@@ -111,9 +112,11 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
     state.done = (async () => {
       try {
         let out: StepOutcome;
+        let first = true;
         do {
           state.again = false;
-          out = await consumer.runner.catchUp(name, onStep);
+          out = await consumer.runner.catchUp(name, onStep, { signalled: signalled && first });
+          first = false;
         } while (state.again && out.kind !== 'failed');
         if (out.kind === 'retry') await enqueue([name], out.afterMs);
         return out;
@@ -136,7 +139,7 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
       // A step that started after the relay's scan (running now, or already done) saw what it saw:
       // no need to go round again (a sweep's job or the relay's previous run may have started it).
       if ((stepAt.get(name) ?? -Infinity) > seenAt) continue;
-      catchUp(name).catch((err: Error) => log.warn({ projection: name, err: err.message }, 'catch-up failed'));
+      catchUp(name, true).catch((err: Error) => log.warn({ projection: name, err: err.message }, 'catch-up failed'));
     }
   };
 
