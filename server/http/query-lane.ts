@@ -20,6 +20,9 @@ type Procedure = ((opts: {
 }) => Promise<unknown>) & { _def: { type: string } };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, Procedure | undefined>;
+/** Around an answer's serialised text, the body tRPC sends: `{"result":{"data":…}}`. */
+const BODY_START = Buffer.from('{"result":{"data":');
+const BODY_END = Buffer.from('}}');
 
 /** Node's request headers as the Headers-like source the context and the checks read. */
 export const headerSourceOf = (req: IncomingMessage): HeaderSource => ({
@@ -87,7 +90,8 @@ export function queryLane(s: () => Services, prefix = '/api/trpc/') {
     }
     const text = serialisedOf(out) ?? (streamLike(out) ? undefined : JSON.stringify(superjson.serialize(out)));
     if (text === undefined) return false;
-    const body = `{"result":{"data":${text}}}`;
+    // A cache hit's bytes go out as they are, never decoded into a string and encoded again.
+    const body = typeof text === 'string' ? `{"result":{"data":${text}}}` : Buffer.concat([BODY_START, text, BODY_END]);
     res.writeHead(200, {
       ...answerHeaders(requestIsHttps(headers, url)),
       'content-length': String(Buffer.byteLength(body)),
