@@ -167,18 +167,20 @@ export class ProjectionRunner {
       // Another worker moved the checkpoint (or a rebuild swapped the tables) since it was read.
       if (locked?.row_version !== ck.row_version) return { kind: 'applied', events: 0, more: true } as const;
       const toApply = blocked.size ? events.filter((e) => !blocked.has(e.streamId)) : events;
+      const save = async () => {
+        await holdBlocked(tx, name, events, blocked, next);
+        await this.saveCheckpoint(tx, name, next, toApply);
+      };
       if (!failed) {
-        try {
-          if (toApply.length) await def.applyBatch(tx, toApply);
-        } catch (err) {
-          throw new BatchFailed(toApply, err);
-        }
+        // Rows and checkpoint sent together (pipelined): one transaction, so the order between them does not matter.
+        const [applied, saved] = await Promise.allSettled([toApply.length ? def.applyBatch(tx, toApply) : null, save()]);
+        if (applied.status === 'rejected') throw new BatchFailed(toApply, applied.reason);
+        if (saved.status === 'rejected') throw saved.reason;
       } else {
         const failure = await this.applyGuarded(tx, def, toApply, failed.sameBatch(toApply) ? failed.error : undefined);
         if (failure) return this.onFailure(tx, def, ck, from, toApply, failure, { events, blocked });
+        await save();
       }
-      await holdBlocked(tx, name, events, blocked, next);
-      await this.saveCheckpoint(tx, name, next, toApply);
       this.onApplied?.(name, toApply, (performance.now() - started) / 1000);
       return { kind: 'applied', events: toApply.length, more: full } as const;
     });
