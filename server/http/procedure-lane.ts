@@ -148,10 +148,30 @@ export function answerOf(outcome: Outcome, type: ProcedureType, path: string, te
         message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
       });
     }
-    return { status: 200, body: `{"result":{"data":${text ?? JSON.stringify(config.transformer.output.serialize(outcome.data))}}}` };
+    return { status: 200, body: `{"result":{"data":${text ?? serialised(outcome.data)}}}` };
   } catch (cause) {
     return errorAnswer(getTRPCErrorFromUnknown(cause), { type, path: undefined, input: undefined, ctx: outcome.ctx });
   }
+}
+
+/**
+ * The transformer's serialisation of `data` as JSON text. A plain object whose values are all
+ * strings, booleans, null or finite numbers (not -0) is what superjson leaves as it is, with no
+ * `meta`: `{"json":<the object>}`, made here without superjson's walk of it. Anything else (nested
+ * values, dates, undefined, the names superjson refuses) is superjson's to serialise.
+ */
+export function serialised(data: unknown): string {
+  return flatJson(data) ? `{"json":${JSON.stringify(data)}}` : JSON.stringify(config.transformer.output.serialize(data));
+}
+
+function flatJson(v: unknown): v is Record<string, string | number | boolean | null> {
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const [k, x] of Object.entries(v)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') return false;
+    if (typeof x === 'number' ? !Number.isFinite(x) || Object.is(x, -0) : x !== null && typeof x !== 'string' && typeof x !== 'boolean')
+      return false;
+  }
+  return true;
 }
 
 /** tRPC's test for a value it will not send in a plain JSON answer (isDataStream in resolveResponse). */
