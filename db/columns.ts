@@ -8,13 +8,30 @@ import type { PgTable } from 'drizzle-orm/pg-core';
  * search_path.
  */
 
+/** What `recordset` declares besides the table's columns, or instead of all of them. */
+export interface RecordsetOptions<K extends string> {
+  /** Only these of the table's columns (by key), in this order; all of them when left out. */
+  columns?: readonly K[];
+  /** Computed columns by name and SQL type, such as deltas (`{ on_hand_delta: 'int' }`). */
+  extra?: Record<string, string>;
+}
+
 /**
- * `jsonb_to_recordset(rows) AS v(...)` typed by the table's own columns (keys are column names),
- * plus `extra` computed columns such as deltas (`{ on_hand_delta: 'int' }`).
+ * `jsonb_to_recordset(rows) AS v(...)` typed by the table's own columns (the rows' keys are column
+ * names), or by the subset `columns`, plus `extra` computed columns.
  */
-export function recordset(table: PgTable, rows: readonly object[], extra: Record<string, string> = {}): SQL {
+export function recordset<T extends PgTable, K extends keyof InferSelectModel<T> & string>(
+  table: T,
+  rows: readonly object[],
+  { columns: keys, extra = {} }: RecordsetOptions<K> = {},
+): SQL {
+  const columns = getTableColumns(table) as Record<string, { name: string; getSQLType(): string }>;
+  const column = (k: string) => {
+    if (!(k in columns)) throw new Error(`recordset: the table has no column keyed ${k}`);
+    return columns[k]!;
+  };
   const defs = [
-    ...Object.values(getTableColumns(table)).map((c) => `${c.name} ${c.getSQLType()}`),
+    ...(keys ? keys.map(column) : Object.values(columns)).map((c) => `${c.name} ${c.getSQLType()}`),
     ...Object.entries(extra).map(([name, type]) => `${name} ${type}`),
   ];
   return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(${sql.raw(defs.join(', '))})`;

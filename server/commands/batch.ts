@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
+import { recordset } from '@/db/columns';
 import { commandResults, orderLines, orders, products, users } from '@/db/schema';
 import type { UserState } from '@/server/domain/user';
 import type { ProductState } from '@/server/domain/product';
@@ -391,7 +392,7 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
     .map((u) => ({ id: u.state.id, email: u.state.email, last_login_at: u.state.lastLoginAt, version: u.state.version }));
   if (movedUsers.length) {
     await tx.execute(sql`UPDATE users u SET email = v.email, last_login_at = v.last_login_at, version = v.version
-      FROM jsonb_to_recordset(${JSON.stringify(movedUsers)}::jsonb) AS v(id uuid, email text, last_login_at timestamptz, version int) WHERE u.id = v.id`);
+      FROM ${recordset(users, movedUsers, { columns: ['id', 'email', 'lastLoginAt', 'version'] })} WHERE u.id = v.id`);
   }
   const newUsers = changedUsers.filter((u) => u.created).map((u) => userRow(u.state));
   if (newUsers.length) await tx.insert(users).values(newUsers);
@@ -400,7 +401,7 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
     .map((p) => ({ id: p.state.id, price_cents: p.state.priceCents, on_hand: p.state.onHand, version: p.state.version }));
   if (movedProducts.length) {
     await tx.execute(sql`UPDATE products p SET price_cents = v.price_cents, on_hand = v.on_hand, version = v.version
-      FROM jsonb_to_recordset(${JSON.stringify(movedProducts)}::jsonb) AS v(id uuid, price_cents int, on_hand int, version int) WHERE p.id = v.id`);
+      FROM ${recordset(products, movedProducts, { columns: ['id', 'priceCents', 'onHand', 'version'] })} WHERE p.id = v.id`);
   }
   if (newOrders.length) await tx.insert(orders).values(newOrders);
   if (newLines.length) await tx.insert(orderLines).values(newLines);
@@ -411,8 +412,11 @@ async function decideAndWrite(tx: Tx, commands: readonly BatchCommand[]) {
   if (newClaims.length) {
     const claimed = await tx.execute<{ command_id: string }>(sql`
       INSERT INTO command_results (command_id, command_type, result)
-      SELECT v.command_id, v.command_type, v.result FROM jsonb_to_recordset(${JSON.stringify(newClaims.map((n) => ({ command_id: n.commandId, command_type: n.commandType, result: n.result })))}::jsonb)
-        AS v(command_id uuid, command_type text, result jsonb)
+      SELECT v.command_id, v.command_type, v.result FROM ${recordset(
+        commandResults,
+        newClaims.map((n) => ({ command_id: n.commandId, command_type: n.commandType, result: n.result })),
+        { columns: ['commandId', 'commandType', 'result'] },
+      )}
       ON CONFLICT DO NOTHING RETURNING command_id`);
     // A twin of one of these commands committed meanwhile: let the handlers sort it out one by one.
     if (claimed.length !== newClaims.length) throw new BatchRace(`${newClaims.length - claimed.length} commandIds were claimed meanwhile`);

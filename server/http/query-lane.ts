@@ -4,6 +4,10 @@ import type { Services } from '@/server/services';
 import { answerHeaders, answerOf, callProcedure, laneHeaders, laneProcedure, readInput, UNREAD, writeAnswer } from './procedure-lane';
 import { requestIsHttps } from './security-headers';
 
+/** Around an answer's serialised text, the body tRPC sends: `{"result":{"data":…}}`. */
+const BODY_START = Buffer.from('{"result":{"data":');
+const BODY_END = Buffer.from('}}');
+
 /**
  * The GET query lane of `npm start`: a single (unbatched) tRPC query answered on node:http with the
  * very bytes and headers tRPC's fetch handler would send, minus its work: no WHATWG Request, no
@@ -39,7 +43,8 @@ export function queryLane(s: () => Services, prefix = '/api/trpc/') {
       writeAnswer(res, https, answerOf(outcome, 'query', call.path));
       return true;
     }
-    const body = `{"result":{"data":${text}}}`;
+    // A cache hit's bytes go out as they are, never decoded into a string and encoded again.
+    const body = typeof text === 'string' ? `{"result":{"data":${text}}}` : Buffer.concat([BODY_START, text, BODY_END]);
     res.writeHead(200, {
       ...answerHeaders(https),
       'content-length': String(Buffer.byteLength(body)),

@@ -74,14 +74,14 @@ export const inventoryProjection: ProjectionDefinition = {
       await tx.execute(sql`
         INSERT INTO inventory (product_id, sku, name, price_cents, on_hand, reserved, updated_at)
         SELECT product_id, sku, name, price_cents, on_hand + on_hand_delta, reserved_delta, updated_at
-        FROM ${recordset(inventory, created, deltas)}`);
+        FROM ${recordset(inventory, created, { extra: deltas })}`);
     }
     const updated = all.filter((r) => r.sku === undefined);
     if (updated.length) {
       await tx.execute(sql`
         UPDATE inventory i SET price_cents = COALESCE(v.price_cents, i.price_cents),
           on_hand = i.on_hand + v.on_hand_delta, reserved = i.reserved + v.reserved_delta, updated_at = v.updated_at
-        FROM ${recordset(inventory, updated, deltas)}
+        FROM ${recordset(inventory, updated, { extra: deltas })}
         WHERE i.product_id = v.product_id`);
     }
   },

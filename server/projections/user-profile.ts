@@ -87,7 +87,7 @@ export const userProfileProjection: ProjectionDefinition = {
               SELECT key AS currency, sum(value::bigint) AS cents
               FROM (SELECT * FROM jsonb_each_text(p.spent_by_currency) UNION ALL SELECT * FROM jsonb_each_text(v.spent_by_currency)) added
               GROUP BY key) per_currency)
-        FROM ${recordset(userProfiles, updated, { orders: 'int', spent: 'bigint' })}
+        FROM ${recordset(userProfiles, updated, { extra: { orders: 'int', spent: 'bigint' } })}
         WHERE p.user_id = v.user_id`);
     }
   },

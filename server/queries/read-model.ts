@@ -13,7 +13,7 @@ export interface ReadOptions {
  * The one path every read-model query takes: wait for `minPosition` on the projections it reads,
  * then answer from the cache keyed by their checkpoints, or load and cache. The cache holds the
  * serialised answer as it stands at those checkpoints ({ data, freshness: not stale }); a hit is
- * handed on as that text, parsed only if someone looks inside.
+ * handed on as that text's bytes, parsed only if someone looks inside.
  */
 export async function readModel<T>(
   s: Pick<ReadDeps, 'waiter' | 'cache'>,

@@ -9,8 +9,11 @@ const FORMAT = 'serialised-answer-1';
 
 /**
  * Query answers cached in Redis, as the text the API sends (the serialised answer: see
- * server/queries/answer.ts). The key holds the checkpoint of every projection the query reads, so a
- * projection's advance retires old entries without scanning; the TTL removes them. The text stored
+ * server/queries/answer.ts), stored as its UTF-8 bytes (a string and a Buffer of it store alike). A
+ * hit is read as those bytes, a Buffer never decoded into a JS string: the query lane writes it to
+ * the socket as it is, and only a reader that looks inside the answer parses it. The key holds the
+ * checkpoint of every projection the query reads, so a projection's advance retires old entries
+ * without scanning; the TTL removes them. The text stored
  * under a key was loaded after those checkpoints were read, so it is never older than its key.
  * Redis being down or flushed only costs a miss.
  */
@@ -38,17 +41,17 @@ export class QueryCache {
     return `${this.prefix}:q:${query}:${digest}`;
   }
 
-  /** The cached text, or what `load` makes (then stored); `hit` says which. */
+  /** The cached text as bytes, or what `load` makes (then stored); `hit` says which. */
   async textOrLoad(
     query: string,
     checkpoints: Checkpoint[],
     input: unknown,
-    load: () => Promise<string>,
-  ): Promise<{ text: string; hit: boolean }> {
+    load: () => Promise<string | Buffer>,
+  ): Promise<{ text: string | Buffer; hit: boolean }> {
     const key = this.key(query, checkpoints, input);
-    let cached: string | null = null;
+    let cached: Buffer | null = null;
     try {
-      cached = await this.redis.get(key);
+      cached = await this.redis.getBuffer(key);
     } catch {
       this.stats.errors++;
     }

@@ -1,12 +1,13 @@
 import type { DbHandle } from '@/db/client';
-import { PROJECTIONS_CHANNEL } from './channels';
-import { readAllCheckpoints, type Checkpoint } from './checkpoints';
+import { PROJECTIONS_CHANNEL, readNotice } from './channels';
+import { readAllCheckpoints, reached, type Checkpoint } from './checkpoints';
 
 /**
  * Every consumer's checkpoint, held in process memory so that a query answered from the cache does
  * not ask Postgres where the projections stand. Kept current by the LISTEN on PROJECTIONS_CHANNEL
- * (every checkpoint move notifies in its own transaction): a notification marks the memory out of
- * date and starts one read of the table, which all notifications meanwhile share.
+ * (every checkpoint move notifies in its own transaction, with the checkpoint as committed: taken
+ * as it is); any other notification marks the memory out of date and starts one read of the table,
+ * which all notifications meanwhile share.
  *
  * The memory is trusted only while that LISTEN is connected and no notification is unread: a lost
  * connection (db/listen.ts `onlost`) sends every caller to the database until it listens again and
@@ -40,7 +41,7 @@ export class HeldCheckpoints {
     this.starting ??= this.read
       .listen(
         PROJECTIONS_CHANNEL,
-        () => this.notified(),
+        (payload) => this.notified(payload),
         () => this.relistened(),
         () => this.lost(),
       )
@@ -123,7 +124,20 @@ export class HeldCheckpoints {
     return this.queued;
   }
 
-  private notified() {
+  /**
+   * A checkpoint move carries the row as committed (readNotice): while the memory is current and no
+   * read is in flight, it is taken as it is, without reading the table (notifications arrive in
+   * commit order; one older than what the memory holds changes nothing). Anything else (a notice
+   * without a checkpoint, a new version, a read in flight) marks the memory out of date and reads.
+   */
+  private notified(payload: string) {
+    const { checkpoint: ck } = readNotice(payload);
+    const known = ck && this.known.get(ck.name);
+    if (ck && this.listenUp && this.cleanAt === this.marks && !this.current && (!known || known.version === ck.version)) {
+      if (!known || !reached(known, ck)) this.known.set(ck.name, ck);
+      this.onRead();
+      return;
+    }
     this.marks++;
     this.reload().catch(() => undefined); // a failed read leaves the memory marked out of date: callers go to the database
   }

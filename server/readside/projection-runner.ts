@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle, Tx } from '@/db/client';
 import type { ConsumerDefinition } from './consumer';
 import type { StoredEvent } from '@/server/domain/events';
-import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
+import { checkpointNotice, PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { after, lastBefore, readEvents, safeHorizon, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
 import { blockedStreams, holdBlocked, parkPoison } from './parked-streams';
@@ -77,14 +77,22 @@ export class ProjectionRunner {
   /**
    * Applies batches until a step finds nothing new (so events committed while it ran are taken
    * too), or the projection cannot go on (failed, or waiting to retry). `onStep` is called as each step starts.
+   *
+   * `signalled`: the caller knows events of this consumer are waiting (the relay saw them) and will
+   * call again for anything committed later (the worker goes round again on every signal that
+   * arrives meanwhile). The first step then skips its probe, and a batch that was not full (it took
+   * everything below its horizon) ends the catch-up without one more probe: two statements less.
    */
-  async catchUp(name: string, onStep?: () => void): Promise<StepOutcome> {
+  async catchUp(name: string, onStep?: () => void, opts: { signalled?: boolean } = {}): Promise<StepOutcome> {
     let total = 0;
+    let probe = !opts.signalled;
     for (;;) {
       onStep?.();
-      const outcome = await this.step(name);
+      const outcome = await this.step(name, { probe });
+      probe = true;
       if (outcome.kind === 'applied') {
         total += outcome.events;
+        if (opts.signalled && !outcome.more) return { kind: 'applied', events: total, more: false };
         continue;
       }
       return outcome.kind === 'idle' && total > 0 ? { kind: 'applied', events: total, more: false } : outcome;
@@ -96,10 +104,27 @@ export class ProjectionRunner {
    * open transaction with one holds back the safe horizon of every consumer (docs/architecture.md, invariant 2), so the
    * checkpoint row is locked only for the write, and the batch is dropped if the row moved meanwhile.
    */
-  async step(name: string): Promise<StepOutcome> {
+  async step(name: string, opts: { probe?: boolean } = {}): Promise<StepOutcome> {
+    try {
+      return await this.stepOnce(name, null, opts.probe ?? true);
+    } catch (err) {
+      // The batch failed as a whole: that transaction is rolled back, and the step runs again guarded.
+      if (err instanceof BatchFailed) return this.stepOnce(name, err, false);
+      throw err;
+    }
+  }
+
+  /**
+   * First (`failed` null) the batch is applied in the step's transaction as it is (no savepoint: two
+   * round trips less on every step), and an error rolls the whole step back (BatchFailed). Then,
+   * with that failure, the step runs guarded: in savepoints, so that a poison event is found and
+   * handled (onFailure). If it reads the same batch, the whole-batch attempt already made is not
+   * made again: events are applied one at a time, as if the first attempt had been in a savepoint.
+   */
+  private async stepOnce(name: string, failed: BatchFailed | null, probe: boolean): Promise<StepOutcome> {
     const def = this.definition(name);
     const started = performance.now();
-    if (this.source === this.read) {
+    if (probe && this.source === this.read) {
       // Most signals find nothing new: say so in one statement, without a transaction.
       const [probe] = await this.read.db.execute<{ status: string; more: boolean }>(sql`
         SELECT c.status, EXISTS (SELECT 1 FROM events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position)
@@ -125,25 +150,33 @@ export class ProjectionRunner {
       const log = sameDb ? tx : this.source.db;
       // The horizon is the log's: read with the checkpoint when they share a server, else from the log's database.
       const horizon = sameDb ? BigInt(ck.horizon) : await safeHorizon(log);
-      const events = await readEvents(log, from, horizon, def.handles, this.batchSize);
+      // Both in one round trip (pipelined on the transaction's connection).
+      const [events, last] = await Promise.all([readEvents(log, from, horizon, def.handles, this.batchSize), lastBefore(log, horizon)]);
       const full = events.length === this.batchSize;
       let next = events.length ? pointOf(events[events.length - 1]!) : from;
-      if (!full) {
-        // Past the events it handles, the projection has also seen everything else below the horizon.
-        const last = await lastBefore(log, horizon);
-        if (last && after(last, next)) next = last;
-      }
+      // Past the events it handles, the projection has also seen everything else below the horizon.
+      if (!full && last && after(last, next)) next = last;
       if (events.length === 0 && !after(next, from)) return { kind: 'idle' } as const;
 
-      const [locked] = await tx.execute<{ row_version: string }>(sql`
-        SELECT xmin::text AS row_version FROM projection_checkpoints WHERE name = ${name} FOR UPDATE`);
+      // park-stream: the events of a stream with a parked event wait behind it, in order (read with the lock).
+      const [[locked], blocked] = await Promise.all([
+        tx.execute<{ row_version: string }>(sql`
+          SELECT xmin::text AS row_version FROM projection_checkpoints WHERE name = ${name} FOR UPDATE`),
+        def.onError === 'park-stream' ? blockedStreams(tx, name) : new Map<string, number>(),
+      ]);
       // Another worker moved the checkpoint (or a rebuild swapped the tables) since it was read.
       if (locked?.row_version !== ck.row_version) return { kind: 'applied', events: 0, more: true } as const;
-      // park-stream: the events of a stream with a parked event wait behind it, in order.
-      const blocked = def.onError === 'park-stream' ? await blockedStreams(tx, name) : new Map<string, number>();
       const toApply = blocked.size ? events.filter((e) => !blocked.has(e.streamId)) : events;
-      const failure = await this.applyGuarded(tx, def, toApply);
-      if (failure) return this.onFailure(tx, def, ck, from, toApply, failure, { events, blocked });
+      if (!failed) {
+        try {
+          if (toApply.length) await def.applyBatch(tx, toApply);
+        } catch (err) {
+          throw new BatchFailed(toApply, err);
+        }
+      } else {
+        const failure = await this.applyGuarded(tx, def, toApply, failed.sameBatch(toApply) ? failed.error : undefined);
+        if (failure) return this.onFailure(tx, def, ck, from, toApply, failure, { events, blocked });
+      }
       await holdBlocked(tx, name, events, blocked, next);
       await this.saveCheckpoint(tx, name, next, toApply);
       this.onApplied?.(name, toApply, (performance.now() - started) / 1000);
@@ -151,10 +184,14 @@ export class ProjectionRunner {
     });
   }
 
-  /** Applies the batch in a savepoint; on error, applies one event at a time to find the poison one. */
-  private async applyGuarded(tx: Tx, def: ConsumerDefinition, events: StoredEvent[]) {
+  /**
+   * Applies the batch in a savepoint; on error, applies one event at a time to find the poison one.
+   * `batchError`: the whole batch already failed with it (outside a savepoint): straight to one at a time.
+   */
+  private async applyGuarded(tx: Tx, def: ConsumerDefinition, events: StoredEvent[], batchError?: unknown) {
     if (events.length === 0) return null;
     try {
+      if (batchError !== undefined) throw batchError;
       await tx.transaction((sp) => def.applyBatch(sp, events));
       return null;
     } catch (batchErr) {
@@ -228,8 +265,24 @@ export class ProjectionRunner {
         failing_position = NULL, failing_attempts = 0, retry_after = NULL, last_error = NULL,
         events_applied = events_applied + ${events.length}
       WHERE name = ${name}
-      RETURNING pg_notify(${PROJECTIONS_CHANNEL}, ${name})`);
+      RETURNING pg_notify(${PROJECTIONS_CHANNEL}, ${sql.raw(checkpointNotice('projection_checkpoints'))})`);
   }
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+
+/** A batch that failed in a step without savepoints: the step is rolled back and runs again guarded. */
+class BatchFailed extends Error {
+  private positions: number[];
+  constructor(
+    events: StoredEvent[],
+    readonly error: unknown,
+  ) {
+    super('batch failed');
+    this.positions = events.map((e) => e.position);
+  }
+
+  sameBatch(events: StoredEvent[]) {
+    return events.length === this.positions.length && events.every((e, i) => e.position === this.positions[i]);
+  }
+}

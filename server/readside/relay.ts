@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { lastBefore, safeHorizon, after, type LogPoint } from '@/server/readside/log';
+import type { Db, Tx } from '@/db/client';
+import { checkpointNotice, PROJECTIONS_CHANNEL } from '@/server/readside/channels';
+import { lastBefore, after, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
 import { eventSpan, tracingEnabled } from '@/server/tracing';
 
@@ -12,6 +13,11 @@ const BLOCKED_WAIT_MS = 2000;
 export interface Route {
   name: string;
   handles: readonly string[];
+  /**
+   * The consumer's checkpoint is in the relay's database (the saga's always; the read models' when
+   * they share it): the relay then moves that checkpoint itself past events the consumer ignores.
+   */
+  local?: boolean;
 }
 
 /**
@@ -24,6 +30,8 @@ export interface Route {
 export class Relay {
   private byType = new Map<string, string[]>();
   private names: string[];
+  /** The local routes as the advance statement reads them: `[{ name, types }]`. */
+  private localRoutes: string | null;
 
   /**
    * `opts.recheck` runs the relay again when it was blocked (default: `run`); the worker passes its
@@ -38,6 +46,8 @@ export class Relay {
   ) {
     for (const r of routes) for (const t of r.handles) this.byType.set(t, [...(this.byType.get(t) ?? []), r.name]);
     this.names = routes.map((r) => r.name);
+    const local = routes.filter((r) => r.local).map((r) => ({ name: r.name, types: r.handles }));
+    this.localRoutes = local.length ? JSON.stringify(local) : null;
   }
 
   async ensureCheckpoint() {
@@ -70,38 +80,71 @@ export class Relay {
     this.recheckMs = Math.min(50, this.recheckMs * 2);
   }
 
+  /**
+   * Moves to `next` (below the safe horizon) the checkpoint of every local consumer that has no
+   * event of its own types between its checkpoint and `next`: exactly what its own step would do
+   * with an empty batch, without a transaction per consumer for every commit. A consumer that is
+   * failed, retrying, or being applied right now (its row locked: SKIP LOCKED) is left to its own
+   * step. A step that read its checkpoint before this moved it finds the row changed and reads
+   * again (the runner's row-version check), so no event is skipped or applied twice.
+   */
+  private async advanceIdle(tx: Tx, next: LogPoint): Promise<Set<string>> {
+    if (!this.localRoutes) return new Set();
+    const nextTx = next.txId.toString();
+    const rows = await tx.execute<{ name: string }>(sql`
+      WITH routes AS (SELECT * FROM jsonb_to_recordset(${this.localRoutes}::jsonb) AS r(name text, types text[])),
+      idle AS (
+        SELECT c.name FROM projection_checkpoints c JOIN routes r ON r.name = c.name
+        WHERE c.status = 'running' AND c.failing_position IS NULL AND c.retry_after IS NULL
+          AND (c.tx_id, c.position) < (${nextTx}::xid8, ${next.position})
+          AND NOT EXISTS (SELECT 1 FROM events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position)
+            AND (e.tx_id, e.position) <= (${nextTx}::xid8, ${next.position}) AND e.type = ANY (r.types))
+        FOR UPDATE OF c SKIP LOCKED)
+      UPDATE projection_checkpoints c SET tx_id = ${nextTx}::xid8, position = ${next.position}, updated_at = now()
+      FROM idle WHERE c.name = idle.name
+      RETURNING c.name, pg_notify(${PROJECTIONS_CHANNEL}, ${sql.raw(checkpointNotice('c'))})`);
+    return new Set(rows.map((r) => r.name));
+  }
+
   /** Relays everything up to the safe horizon; returns how many events it moved. */
   async run(): Promise<number> {
     let moved = 0;
     for (;;) {
       const n = await this.db.transaction(async (tx) => {
-        const [ck] = await tx.execute<{ tx_id: string; position: string }>(sql`
-          SELECT tx_id::text, position FROM projection_checkpoints WHERE name = ${RELAY_CHECKPOINT} FOR UPDATE`);
+        // One round trip: the checkpoint (locked), the safe horizon, and whether committed events wait
+        // at or past it for an older open transaction (the rows this statement sees are committed).
+        const [ck] = await tx.execute<{ tx_id: string; position: string; horizon: string; blocked: boolean }>(sql`
+          SELECT tx_id::text, position, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon,
+            EXISTS (SELECT 1 FROM events WHERE tx_id >= pg_snapshot_xmin(pg_current_snapshot())) AS blocked
+          FROM projection_checkpoints WHERE name = ${RELAY_CHECKPOINT} FOR UPDATE`);
         if (!ck) throw new Error('relay checkpoint missing');
         const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
-        const horizon = await safeHorizon(tx);
-        // Rows this statement sees are committed: any at or past the horizon wait for an older open transaction.
-        const [waiting] = await tx.execute<{ blocked: boolean }>(
-          sql`SELECT EXISTS (SELECT 1 FROM events WHERE tx_id >= ${horizon.toString()}::xid8) AS blocked`,
-        );
-        const blocked = !!waiting?.blocked;
+        const horizon = BigInt(ck.horizon);
+        const blocked = ck.blocked;
         const started = Date.now();
-        const rows = await tx.execute<{ type: string; tx_id: string; position: string; traceparent: string | null }>(sql`
-          SELECT type, tx_id::text, position, ${tracingEnabled() ? sql`metadata->>'traceparent'` : sql`NULL`} AS traceparent FROM events
-          WHERE (tx_id, position) > (${ck.tx_id}::xid8, ${ck.position}) AND tx_id < ${horizon.toString()}::xid8
-          ORDER BY events.tx_id, events.position LIMIT ${SCAN}`);
+        const [rows, last] = await Promise.all([
+          tx.execute<{ type: string; tx_id: string; position: string; traceparent: string | null }>(sql`
+            SELECT type, tx_id::text, position, ${tracingEnabled() ? sql`metadata->>'traceparent'` : sql`NULL`} AS traceparent FROM events
+            WHERE (tx_id, position) > (${ck.tx_id}::xid8, ${ck.position}) AND tx_id < ${horizon.toString()}::xid8
+            ORDER BY events.tx_id, events.position LIMIT ${SCAN}`),
+          lastBefore(tx, horizon),
+        ]);
         // Any statement started from now on sees (at least) what this scan saw.
         const seenAt = performance.now();
         const lastRow = rows[rows.length - 1];
         let next: LogPoint = lastRow ? { txId: BigInt(lastRow.tx_id), position: Number(lastRow.position) } : from;
-        if (rows.length < SCAN) {
-          const last = await lastBefore(tx, horizon);
-          if (last && after(last, next)) next = last;
-        }
+        if (rows.length < SCAN && last && after(last, next)) next = last;
         if (!after(next, from)) return { scanned: 0, more: false, blocked };
-        // Every consumer is signalled, not only those that handle these types: each must move its
-        // checkpoint past the events it ignores, or a read-your-writes wait on it would never end.
-        await this.enqueue(this.names, seenAt);
+        // Every consumer must move its checkpoint past the events it ignores, or a read-your-writes
+        // wait on it would never end. Local ones with nothing to apply are moved here, all in one
+        // statement; every other consumer is signalled and moves itself.
+        // The advance and the relay's own checkpoint in one round trip; the signals go out before the commit (at-least-once).
+        const [moved] = await Promise.all([
+          this.advanceIdle(tx, next),
+          tx.execute(sql`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
+            last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`),
+        ]);
+        await this.enqueue(moved.size ? this.names.filter((n) => !moved.has(n)) : this.names, seenAt);
         for (const r of rows)
           eventSpan(
             `relay ${r.type}`,
@@ -109,8 +152,6 @@ export class Relay {
             { 'ledgerline.position': Number(r.position), 'ledgerline.consumers': this.byType.get(r.type)?.join(',') ?? '' },
             started,
           );
-        await tx.execute(sql`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
-          last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`);
         return { scanned: rows.length, more: rows.length === SCAN, blocked };
       });
       moved += n.scanned;

@@ -166,6 +166,11 @@ export class PositionWaiter {
     return (await this.memory.get([])) !== null;
   }
 
+  /** The named checkpoints as this process holds them in memory, whatever their age (no database read). */
+  inMemory(projections: readonly string[]): Checkpoint[] {
+    return this.memory.snapshot(projections);
+  }
+
   async close() {
     await this.memory.close();
   }

@@ -96,7 +96,8 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   const running = new Map<string, { again: boolean; done: Promise<StepOutcome> }>();
   /** When each consumer's latest step here started (performance.now()), running or finished. */
   const stepAt = new Map<string, number>();
-  const catchUp = (name: string): Promise<StepOutcome> => {
+  /** `signalled`: started by the relay, which saw events of this consumer (see ProjectionRunner.catchUp). */
+  const catchUp = (name: string, signalled = false): Promise<StepOutcome> => {
     const current = running.get(name);
     if (current) {
       current.again = true;
@@ -111,9 +112,11 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
     state.done = (async () => {
       try {
         let out: StepOutcome;
+        let first = true;
         do {
           state.again = false;
-          out = await consumer.runner.catchUp(name, onStep);
+          out = await consumer.runner.catchUp(name, onStep, { signalled: signalled && first });
+          first = false;
         } while (state.again && out.kind !== 'failed');
         if (out.kind === 'retry') await enqueue([name], out.afterMs);
         return out;
@@ -130,13 +133,13 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
    */
   const names = consumers.consumers.map((c) => c.def.name);
   let stopping = false;
-  const catchUpHere = (which: readonly string[], seenAt = Infinity) => {
+  const catchUpHere = (which: readonly string[], seenAt: number) => {
     if (stopping) return;
     for (const name of which) {
       // A step that started after the relay's scan (running now, or already done) saw what it saw:
-      // no need to go round again. Commits usually start the catch-ups before the relay's run ends.
+      // no need to go round again (a sweep's job or the relay's previous run may have started it).
       if ((stepAt.get(name) ?? -Infinity) > seenAt) continue;
-      catchUp(name).catch((err: Error) => log.warn({ projection: name, err: err.message }, 'catch-up failed'));
+      catchUp(name, true).catch((err: Error) => log.warn({ projection: name, err: err.message }, 'catch-up failed'));
     }
   };
 
@@ -146,7 +149,7 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
   // after the relay's checkpoint moved, the sweep's jobs apply the events (a delay, not a loss).
   const relay = new Relay(
     s.write.db,
-    consumers.consumers.map((c) => ({ name: c.def.name, handles: c.def.handles })),
+    consumers.consumers.map((c) => ({ name: c.def.name, handles: c.def.handles, local: c.db === s.write })),
     async (n, seenAt) => {
       catchUpHere(n, seenAt);
     },
@@ -188,14 +191,15 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
     });
   };
   /**
-   * A commit (NOTIFY on the events channel): every local consumer looks at once (most find the
-   * event on their first step; a step that finds nothing costs one statement), and the relay runs
-   * here too, for its checkpoint, its spans and events that wait behind an older open transaction
-   * (its recheck starts the catch-ups once they pass the horizon).
+   * A commit (NOTIFY on the events channel): the relay runs here. It moves the checkpoints of the
+   * consumers that ignore what committed (one statement for all of them) and starts the catch-ups
+   * of the others at once; events that wait behind an older open transaction are seen by its
+   * recheck, which starts the catch-ups once they pass the horizon. (Starting every consumer on
+   * every commit cost a read-side transaction per consumer per command: most of the CPU of a
+   * command, docs/benchmarks.md.)
    */
   const onCommit = () => {
     if (stopping) return;
-    catchUpHere(names);
     runRelay().catch((err: Error) => {
       log.warn({ err: err.message }, 'relay run failed; signalling it through its queue');
       wakeRelay();

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { QUEUE, bullPrefix } from '@/server/queues';
-import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
+import { PROJECTIONS_CHANNEL, readNotice } from '@/server/readside/channels';
 import type { PaymentGateway } from '@/server/payments/gateway';
 import { SimulatedGateway } from '@/server/payments/simulated';
 import { sagaJobSchema, type SagaJob, type SagaPolicy } from '@/server/saga/decide';
@@ -96,8 +96,8 @@ export async function startSaga(ctx: WorkerContext, opts: SagaRuntimeOptions): P
   };
   const listener = await s.write.listen(
     PROJECTIONS_CHANNEL,
-    (name) => {
-      if (name === orderSagaProcess.name) sweep();
+    (payload) => {
+      if (readNotice(payload).name === orderSagaProcess.name) sweep();
     },
     sweep,
   );

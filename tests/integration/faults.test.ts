@@ -378,7 +378,8 @@ for (const shape of [
         await t.redis.kill();
         try {
           await load.more(CLIENTS); // commands are still accepted: only their processing waits
-          await until('/api/health answers 503', async () => (await statusOf(t, '/api/health')) === 503, 30_000); // its report is cached a few seconds
+          // Its report is cached a few seconds: a 503 alone could still be the previous test's (Postgres down).
+          await until('/api/health answers 503 saying Redis is down', () => healthSaysRedisDown(t), 30_000);
           // Postgres's gauges with ledgerline_redis_up 0 (metrics-redis-down.test.ts), not a hang; on failure, the web's log says why
           expect(await statusOf(t, '/api/metrics'), t.webs[0]!.output().slice(-3000)).toBe(200);
         } finally {
@@ -400,14 +401,25 @@ for (const shape of [
   });
 }
 
-/** The status of a GET with the test's token; 0 when there was no answer within REQUEST_TIMEOUT_MS. */
-async function statusOf(t: Topology, path: string): Promise<number> {
-  const res = await fetch(`${t.webs[0]!.url}${path}`, {
+/** A GET with the test's token; null when there was no answer within REQUEST_TIMEOUT_MS. */
+const getWithToken = (t: Topology, path: string) =>
+  fetch(`${t.webs[0]!.url}${path}`, {
     headers: { authorization: `Bearer ${t.token}` },
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   }).catch(() => null);
+
+/** The status of a GET with the test's token; 0 when there was no answer within REQUEST_TIMEOUT_MS. */
+async function statusOf(t: Topology, path: string): Promise<number> {
+  const res = await getWithToken(t, path);
   await res?.body?.cancel();
   return res?.status ?? 0;
+}
+
+/** Whether /api/health (the staff report, for the test's token) answers 503 saying Redis is down (`redis: false`). */
+async function healthSaysRedisDown(t: Topology): Promise<boolean> {
+  const res = await getWithToken(t, '/api/health');
+  const report = (await res?.json().catch(() => null)) as { redis?: unknown } | null;
+  return res?.status === 503 && report?.redis === false;
 }
 
 /** One command sent while Postgres is down answers 503 with the retryable message. */

@@ -86,6 +86,23 @@ describe('checkpoints held in memory', () => {
     expect(miss.statements.length).toBeGreaterThan(0);
   });
 
+  it('a checkpoint move reaches the memory from its notification, without a read of the table', async () => {
+    await settle(t.services.read.sql, [...(await checkpointRows(t.services.read.sql)).keys()]);
+    expect(await reader.waiter.memoryReady()).toBe(true);
+    statements.length = 0;
+    await createUser(t.services, ctx(), { email: 'notified@example.test', name: 'Notified' });
+    const names = worker.consumers.consumers.map((c) => c.def.name);
+    await settle(t.services.read.sql, names);
+    const committed = await checkpointRows(t.services.read.sql);
+    const at = (c: { txId: bigint; position: number } | undefined) => (c ? `${c.txId}:${c.position}` : 'none');
+    await eventually(
+      'the reader holds every checkpoint as committed',
+      async () => names.every((n) => at(reader.waiter.inMemory([n])[0]) === at(committed.get(n))),
+      { everyMs: 10 },
+    );
+    expect(statements.filter((q) => /projection_checkpoints/.test(q))).toEqual([]);
+  });
+
   it('after the LISTEN connection is killed and the projection moves on meanwhile, no answer is stale', { timeout: 120_000 }, async () => {
     const { userId, position } = await createUser(t.services, ctx(), { email: 'before@example.test', name: 'Moving' });
     await userProfile(reader, { userId, minPosition: position, waitMs: MAX_WAIT_MS });

@@ -23,12 +23,13 @@ import { queryLane } from '@/server/http/query-lane';
 import { mutationLane } from '@/server/http/mutation-lane';
 import { readLimited, TRPC_BODY_LIMIT } from '@/server/http/body-limit';
 import { createUser } from '@/server/commands/users';
+import { serialisedOf } from '@/server/queries/answer';
 import { startWorker } from '@/server/readside/worker';
 import { MAX_WAIT_MS, MAX_WAITERS_PER_PRINCIPAL, waitingAs } from '@/server/readside/wait';
 import { metrics } from '@/server/metrics';
 import { env } from '@/server/env';
 import { createServices, type Services } from '@/server/services';
-import { createTestEnv, deleteKeys, tokenFor, type TestEnv } from './support/harness';
+import { callerFor, createTestEnv, deleteKeys, tokenFor, type TestEnv } from './support/harness';
 import { checkpointRows, ctx, settle, testLog } from './support/readside';
 import { rowCounts } from './support/foundation';
 import { freePort } from './support/server';
@@ -182,6 +183,37 @@ describe('the GET query lane', () => {
       data: { userId, email: 'lane@example.test' },
       freshness: { stale: false },
     });
+  });
+
+  it("serves a cache hit as the bytes Redis holds: a multi-byte UTF-8 answer is byte for byte tRPC's, its length counted in bytes", async () => {
+    const token = await tokenFor(t.services, 'analyst');
+    const name = 'Zoë Ñandú, café ☕ 東京 🚀';
+    const { userId, position } = await createUser(t.services, ctx(), { email: 'utf8@example.test', name });
+    await settle(t.services.read.sql, [...(await checkpointRows(t.services.read.sql)).keys()]);
+    const path = query('users.profile', { userId, minPosition: position, waitMs: MAX_WAIT_MS });
+    const raw = async (url: string) => {
+      const r = await fetch(url, { headers: bearer(token) });
+      return { status: r.status, bytes: Buffer.from(await r.arrayBuffer()), length: r.headers.get('content-length') };
+    };
+    const miss = await raw(`${laneUrl}${path}`);
+    const hits = t.services.cache.stats.hits;
+    const hit = await raw(`${laneUrl}${path}`);
+    expect(t.services.cache.stats.hits).toBe(hits + 1);
+    const viaTrpc = await raw(`${trpcUrl}${path}`); // tRPC's own path parses the cached bytes and serialises them again
+    expect([miss.status, hit.status, viaTrpc.status]).toEqual([200, 200, 200]);
+    expect(hit.bytes.equals(viaTrpc.bytes)).toBe(true);
+    expect(miss.bytes.equals(viaTrpc.bytes)).toBe(true);
+    expect(hit.length).toBe(String(hit.bytes.byteLength));
+    expect(miss.length).toBe(String(miss.bytes.byteLength));
+    const text = hit.bytes.toString('utf8');
+    expect(hit.bytes.byteLength).toBeGreaterThan(text.length); // multi-byte characters, so bytes and characters differ
+    const answer = JSON.parse(text) as { result: { data: unknown } };
+    expect(superjson.deserialize(answer.result.data as never)).toMatchObject({ data: { userId, name }, freshness: { stale: false } });
+
+    // The hit carried the bytes as Redis gave them, never decoded into a string; its data still reads.
+    const out = await (await callerFor(t.services, 'analyst')).users.profile({ userId });
+    expect(Buffer.isBuffer(serialisedOf(out))).toBe(true);
+    expect(out.data).toMatchObject({ userId, name });
   });
 
   it(

@@ -8,12 +8,12 @@ import type { Services } from '@/server/services';
 import { projections } from '@/server/projections/registry';
 import { startWorker } from '@/server/readside/worker';
 import { QUEUE } from '@/server/queues';
-import { createTestEnv, type TestEnv } from './support/harness';
+import type { TestEnv } from './support/harness';
 import {
   checkpointRows,
   countingProjection,
   countingReport,
-  createCountingTable,
+  createCountingEnvWithPeer,
   mismatchesWithLog,
   runCommands,
   seedShop,
@@ -24,14 +24,9 @@ import {
 let t: TestEnv;
 let second: Services;
 beforeAll(async () => {
-  t = await createTestEnv('readside_two_workers', { poolMax: 8 });
-  second = t.peer('ll-test-readside-worker-b', { poolMax: 8 });
-  await createCountingTable(t.services.read.sql);
+  ({ t, peer: second } = await createCountingEnvWithPeer('readside_two_workers', 'll-test-readside-worker-b', { poolMax: 8 }));
 });
-afterAll(async () => {
-  await second?.close();
-  await t?.cleanup();
-});
+afterAll(() => t?.cleanup());
 
 describe('two workers at once', () => {
   it('share the work and apply every event exactly once, in log order', async () => {

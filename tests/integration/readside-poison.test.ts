@@ -10,14 +10,13 @@ import { retryDeadLetter } from '@/server/readside/dead-letters';
 import { listDeadLetters, projectionStatus } from '@/server/queries/ops';
 import { userProfile } from '@/server/queries/users';
 import { createUser } from '@/server/commands/users';
-import { startWorker } from '@/server/readside/worker';
 import { rebuildProjection } from '@/server/readside/rebuild';
-import { createTestEnv, type TestEnv } from './support/harness';
+import type { TestEnv } from './support/harness';
 import {
   checkpointRows,
   countingProjection,
   countingReport,
-  createCountingTable,
+  createCountingEnvWithWorker,
   ctx,
   settle,
   testLog,
@@ -30,18 +29,16 @@ const isPoison = (e: StoredEvent) => !fix.deployed && e.type === 'UserCreated' &
 const halting = countingProjection({ name: 'poison_halt', table: 'applied_halt', onError: 'halt', poison: isPoison });
 const parking = countingProjection({ name: 'poison_park', table: 'applied_park', onError: 'dead-letter', poison: isPoison });
 const defs = [...projections, halting, parking];
-let worker: Awaited<ReturnType<typeof startWorker>>;
+let worker: Awaited<ReturnType<typeof createCountingEnvWithWorker>>['worker'];
 
 beforeAll(async () => {
-  t = await createTestEnv('readside_poison', { poolMax: 6 });
-  await createCountingTable(t.services.read.sql, 'applied_halt');
-  await createCountingTable(t.services.read.sql, 'applied_park');
-  worker = await startWorker(t.services, testLog, { projections: defs, maxAttempts: 3, backoffMs: 20 });
+  ({ t, worker } = await createCountingEnvWithWorker('readside_poison', {
+    poolMax: 6,
+    tables: ['applied_halt', 'applied_park'],
+    worker: { projections: defs, maxAttempts: 3, backoffMs: 20 },
+  }));
 });
-afterAll(async () => {
-  await worker?.stop();
-  await t?.cleanup();
-});
+afterAll(() => t?.cleanup());
 
 const applied = async (table: string, position: number) =>
   (await t.services.read.sql.unsafe<{ applied: number }[]>(`SELECT applied FROM "${table}" WHERE position = $1`, [position]))[0]?.applied ??

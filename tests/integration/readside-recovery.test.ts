@@ -11,13 +11,14 @@ import type { ProjectionDefinition } from '@/server/projections/types';
 import { ProjectionRunner } from '@/server/readside/projection-runner';
 import { startWorker } from '@/server/readside/worker';
 import { QUEUE } from '@/server/queues';
-import { createTestEnv, deleteKeys, type TestEnv } from './support/harness';
+import { deleteKeys, type TestEnv } from './support/harness';
 import { eventually } from './support/eventually';
 import {
   checkpointRows,
   countingProjection,
   countingReport,
-  createCountingTable,
+  createCountingEnv,
+  createCountingEnvWithPeer,
   mismatchesWithLog,
   runCommands,
   seedShop,
@@ -54,14 +55,9 @@ describe('a job delivered twice', () => {
   let t: TestEnv;
   let other: Services;
   beforeAll(async () => {
-    t = await createTestEnv('readside_dup', { poolMax: 6 });
-    other = t.peer('ll-test-readside-dup-b', { poolMax: 6 });
-    await createCountingTable(t.services.read.sql);
+    ({ t, peer: other } = await createCountingEnvWithPeer('readside_dup', 'll-test-readside-dup-b', { poolMax: 6 }));
   });
-  afterAll(async () => {
-    await other?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.cleanup());
 
   it('catchUp run twice, at once by two runners and again afterwards, applies each event once', async () => {
     const defs = [...projections, countingProjection()];
@@ -136,12 +132,9 @@ async function settleByRunner(t: TestEnv, runners: ProjectionRunner[], defs: Pro
 describe('a batch that throws half way', () => {
   let t: TestEnv;
   beforeAll(async () => {
-    t = await createTestEnv('readside_throw', { poolMax: 6 });
-    await createCountingTable(t.services.read.sql);
+    t = await createCountingEnv('readside_throw', { poolMax: 6 });
   });
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  afterAll(() => t?.cleanup());
 
   it('rolls back what it wrote, applies the batch once, and keeps log order', async () => {
     // Each projection writes its first half, then throws — once.
@@ -246,12 +239,9 @@ describe('a batch that throws half way', () => {
 describe('Redis flushed mid-stream', () => {
   let t: TestEnv;
   beforeAll(async () => {
-    t = await createTestEnv('readside_flush', { poolMax: 8 });
-    await createCountingTable(t.services.read.sql);
+    t = await createCountingEnv('readside_flush', { poolMax: 8 });
   });
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  afterAll(() => t?.cleanup());
 
   it('every key of the prefix deleted twice while commands flow: the worker resumes from Postgres, nothing lost or doubled', async () => {
     const defs = [...projections, countingProjection()];

@@ -6,16 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '@/server/domain/events';
 import { createUser } from '@/server/commands/users';
 import { resumeProjection } from '@/server/readside/resume';
-import { startWorker } from '@/server/readside/worker';
-import { createTestEnv, type TestEnv } from './support/harness';
+import type { TestEnv } from './support/harness';
 import {
   checkpointRows,
   countingProjection,
   countingReport,
-  createCountingTable,
+  createCountingEnvWithWorker,
   ctx,
   settle,
-  testLog,
   waitUntil,
 } from './support/readside';
 
@@ -27,17 +25,15 @@ const halting = countingProjection({
   onError: 'halt',
   poison: (e: StoredEvent) => !fix.deployed && e.type === 'UserCreated' && e.data.name.includes('Poison'),
 });
-let worker: Awaited<ReturnType<typeof startWorker>>;
 
 beforeAll(async () => {
-  t = await createTestEnv('readside_resume', { poolMax: 6 });
-  await createCountingTable(t.services.read.sql, 'applied_resume');
-  worker = await startWorker(t.services, testLog, { projections: [halting], maxAttempts: 2, backoffMs: 20 });
+  ({ t } = await createCountingEnvWithWorker('readside_resume', {
+    poolMax: 6,
+    tables: ['applied_resume'],
+    worker: { projections: [halting], maxAttempts: 2, backoffMs: 20 },
+  }));
 });
-afterAll(async () => {
-  await worker?.stop();
-  await t?.cleanup();
-});
+afterAll(() => t?.cleanup());
 
 describe('resuming a halted projection', () => {
   it('is refused while it runs, then after the fix applies the poison event and what follows, once each', async () => {

@@ -1,8 +1,9 @@
 /**
  * Helpers of the read-side integration tests: waiting on the runner's NOTIFY, a reference rebuild
  * of any projection from the log to compare full row sets, a counting projection that makes a
- * duplicate or missing apply visible, a realistic command mix, and a worker child process that can
- * be killed with SIGKILL.
+ * duplicate or missing apply visible (and a file's env with its counting tables, a worker or a second
+ * process's services on it), a realistic command mix, and a worker child process that can be killed
+ * with SIGKILL.
  */
 import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +12,7 @@ import { sql as dsql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import type { DbHandle } from '@/db/client';
 import type { Services } from '@/server/services';
+import { startWorker, type WorkerOptions } from '@/server/readside/worker';
 import { createLogger } from '@/server/log';
 import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { toStoredEvent } from '@/server/readside/log';
@@ -22,6 +24,7 @@ import { changePrice, createProduct, restock } from '@/server/commands/catalog';
 import { placeOrder } from '@/server/commands/orders';
 import { recordHistoricalOrder, type HistoricalOutcome } from '@/server/commands/history';
 import { root } from './server';
+import { createTestEnv, type TestEnv } from './harness';
 
 /** Logs of the code under test: silent unless TEST_LOG_LEVEL says otherwise. */
 export const testLog = createLogger('readside-test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -237,10 +240,12 @@ export interface CountingOptions {
   failHalfway?: { armed: boolean; fired?: number };
   /** Events this projection cannot apply (a poison event), while the predicate says so. */
   poison?: (e: StoredEvent) => boolean;
+  /** The event types it handles (default: every one). */
+  handles?: ProjectionDefinition['handles'];
 }
 
 /**
- * Handles every event type. Applying an event twice increments `applied` instead of failing, so a
+ * Handles every event type (or those of `opts.handles`). Applying an event twice increments `applied` instead of failing, so a
  * duplicate is counted rather than hidden; `seq` records the order of application.
  */
 export function countingProjection(opts: CountingOptions = {}): ProjectionDefinition {
@@ -259,7 +264,7 @@ export function countingProjection(opts: CountingOptions = {}): ProjectionDefini
     database: 'read',
     name: opts.name ?? 'counting',
     version: 1,
-    handles: eventTypes,
+    handles: opts.handles ?? eventTypes,
     tables: [opts.table ?? COUNTING_TABLE],
     onError: opts.onError ?? 'halt',
     async applyBatch(tx, events) {
@@ -278,10 +283,12 @@ export function countingProjection(opts: CountingOptions = {}): ProjectionDefini
 }
 
 /** What the counting table says: duplicates, missing positions, and whether application followed log order. */
-export async function countingReport(sql: postgres.Sql, opts: { table?: string; except?: number[] } = {}) {
+export async function countingReport(sql: postgres.Sql, opts: { table?: string; except?: number[]; types?: readonly string[] } = {}) {
   const table = sql(opts.table ?? COUNTING_TABLE);
+  const types = opts.types ? [...opts.types] : null;
   const [r] = await sql<{ rows: string; duplicated: string; missing: string; unexpected: string; out_of_order: string }[]>`
-    WITH expected AS (SELECT position, tx_id FROM events WHERE position <> ALL(${opts.except ?? []}::bigint[])),
+    WITH expected AS (SELECT position, tx_id FROM events WHERE position <> ALL(${opts.except ?? []}::bigint[])
+      AND (${types}::text[] IS NULL OR type = ANY(${types}::text[]))),
     ordered AS (SELECT seq, row_number() OVER (ORDER BY tx_id, position) AS by_log, row_number() OVER (ORDER BY seq) AS by_apply FROM ${table})
     SELECT (SELECT count(*) FROM ${table}) AS rows,
       (SELECT count(*) FROM ${table} WHERE applied <> 1) AS duplicated,
@@ -295,6 +302,65 @@ export async function countingReport(sql: postgres.Sql, opts: { table?: string; 
     unexpected: Number(r!.unexpected),
     outOfOrder: Number(r!.out_of_order),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A file's environment for the read-side tests: its own database with counting tables, and what
+// runs on it (a worker, or a second process's services). The env's cleanup stops and closes those
+// first, so a file's afterAll stays `t?.cleanup()`.
+
+/** A test env (createTestEnv) with these counting tables (default: the one COUNTING_TABLE). */
+export async function createCountingEnv(name: string, opts: { poolMax: number; tables?: readonly string[] }): Promise<TestEnv> {
+  const t = await createTestEnv(name, { poolMax: opts.poolMax });
+  await cleanedUpOnError(t, async () => {
+    for (const table of opts.tables ?? [COUNTING_TABLE]) await createCountingTable(t.services.read.sql, table);
+  });
+  return t;
+}
+
+/** A counting env with a worker (startWorker) running on its services; its cleanup stops the worker first. */
+export async function createCountingEnvWithWorker(
+  name: string,
+  opts: { poolMax: number; tables?: readonly string[]; worker: WorkerOptions },
+): Promise<{ t: TestEnv; worker: Awaited<ReturnType<typeof startWorker>> }> {
+  const t = await createCountingEnv(name, opts);
+  const worker = await cleanedUpOnError(t, () => startWorker(t.services, testLog, opts.worker));
+  return { t: stoppingFirst(t, () => worker.stop()), worker };
+}
+
+/** A counting env with the services of a second process (t.peer) on it; its cleanup closes them first. */
+export async function createCountingEnvWithPeer(
+  name: string,
+  peerAppName: string,
+  opts: { poolMax: number },
+): Promise<{ t: TestEnv; peer: Services }> {
+  const t = await createCountingEnv(name, opts);
+  const peer = t.peer(peerAppName, { poolMax: opts.poolMax });
+  return { t: stoppingFirst(t, () => peer.close()), peer };
+}
+
+/** What `setup` gives; should it throw, the env is cleaned up (nothing left behind) and the error goes on. */
+async function cleanedUpOnError<R>(t: TestEnv, setup: () => Promise<R>): Promise<R> {
+  try {
+    return await setup();
+  } catch (err) {
+    await t.cleanup();
+    throw err;
+  }
+}
+
+/** The env, whose cleanup (still safe to call twice) runs `stop` first, and its own even if `stop` throws. */
+function stoppingFirst(t: TestEnv, stop: () => Promise<unknown>): TestEnv {
+  let done: Promise<void> | undefined;
+  const cleanup = () =>
+    (done ??= (async () => {
+      try {
+        await stop();
+      } finally {
+        await t.cleanup();
+      }
+    })());
+  return { ...t, cleanup };
 }
 
 // ---------------------------------------------------------------------------------------------
