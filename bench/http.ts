@@ -1,6 +1,6 @@
 /**
- * HTTP benchmark: the web tier as shipped (`npm start`: node:http front, the GET query lane and
- * tRPC's node adapter for the API, Next for the rest) next to the ceilings measured in the same run,
+ * HTTP benchmark: the web tier as shipped (`npm start`: node:http front, the GET query lane, the
+ * POST mutation lane and tRPC's node adapter for the API, Next for the rest) next to the ceilings measured in the same run,
  * on the same machine.
  *
  *   npx tsx bench/http.ts [--runs 3] [--seconds 5] [--users 300] [--only text]

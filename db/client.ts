@@ -1,12 +1,16 @@
 import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import * as schema from './schema';
 import { ListenHub, type Listening } from './listen';
 import { reconnectBackoff } from './backoff';
 
 export { RECONNECT_BACKOFF_MAX_S } from './backoff';
 
-export type Db = PostgresJsDatabase<typeof schema>;
+/**
+ * Drizzle without its relational query API (`db.query.*`, unused here): given the schema, Drizzle
+ * builds a query builder for every table on each transaction it opens (about 2% of the web
+ * process's CPU on users.create). Queries name their tables (`db/schema`) themselves.
+ */
+export type Db = PostgresJsDatabase;
 /** A Drizzle transaction handle, as passed to `db.transaction(async (tx) => …)`. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
@@ -36,7 +40,7 @@ export function connect(url: string, opts: ConnectOptions = {}): DbHandle {
     onnotice: () => {},
     connection: { application_name: opts.appName ?? 'ledgerline' },
   });
-  const db = drizzle(opts.prepare === false ? client : preparedStatements(client), { schema });
+  const db = drizzle(opts.prepare === false ? client : preparedStatements(client));
   let hub: ListenHub | undefined;
   return {
     db,

@@ -7,6 +7,7 @@ import { BodyTooLargeError, declaredTooLarge, readLimited, TRPC_BODY_LIMIT } fro
 import { payloadTooLarge } from './trpc-guard';
 import { API_CSP, applySecurityHeaders } from './security-headers';
 import { queryLane } from './query-lane';
+import { mutationLane } from './mutation-lane';
 import type { Handle } from './front';
 
 const TRPC = '/api/trpc';
@@ -16,11 +17,14 @@ const TRPC = '/api/trpc';
  * (the same guarded handler as the Next route: CSRF Origin check, 1 MB body limit, batch cap,
  * nesting limit, security headers), `/api/health` and `/api/metrics` (the same code as their Next
  * routes). Every other path goes to `next` (Next's request handler). A single GET query goes first
- * to the query lane (server/http/query-lane.ts), which writes a cached answer's text as it is.
+ * to the query lane (server/http/query-lane.ts), which writes a cached answer's text as it is; a
+ * single POST mutation, its body read here, to the mutation lane (server/http/mutation-lane.ts).
+ * Each answers exactly as tRPC would, errors included, or declines before running anything.
  * Nothing here compresses (measured in bench/http.ts, see docs/benchmarks.md); a proxy in front may.
  */
 export function apiRoutes(s: () => Services, next?: Handle): Handle {
   const lane = queryLane(s, `${TRPC}/`);
+  const mutate = mutationLane(s, `${TRPC}/`);
   return async (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -30,6 +34,7 @@ export function apiRoutes(s: () => Services, next?: Handle): Handle {
       if (req.method === 'GET' && (await lane(req, res))) return;
       const body = await readTrpcBody(req);
       if (body instanceof BodyTooLargeError) return send(res, withApiHeaders(req, payloadTooLarge()));
+      if (body !== undefined && (await mutate(req, res, body))) return;
       return send(res, await handleTrpc(s(), toRequest(Object.assign(req, { body }), res), TRPC));
     }
     if (path === '/api/health' || path === '/api/metrics') {

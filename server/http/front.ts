@@ -32,10 +32,12 @@ const isHttps = (req: IncomingMessage) =>
  * Next, or the front itself when a handler failed or the request could not be parsed.
  */
 export function createFrontServer(opts: FrontOptions): Server {
+  // The base headers of each scheme, made once rather than per request.
+  const base = { http: Object.entries(baseSecurityHeaders({ https: false })), https: Object.entries(baseSecurityHeaders({ https: true })) };
   const server = createServer((req, res) => {
     normaliseForwardedHeaders(req.headers, req.socket.remoteAddress, opts.trust);
     // Set before any handler: a handler's writeHead merges with these and may override a value.
-    for (const [k, v] of Object.entries(baseSecurityHeaders({ https: isHttps(req) }))) res.setHeader(k, v);
+    for (const [k, v] of isHttps(req) ? base.https : base.http) res.setHeader(k, v);
     const handle = () => opts.handle(req, res);
     Promise.resolve(opts.log ? opts.log.run(req, res, handle) : handle()).catch((err: unknown) => {
       opts.log?.error(err);
