@@ -21,6 +21,7 @@ import {
   ctx,
   logEnd,
   mismatchesWithLog,
+  runnerAndRelay,
   testLog,
   type Point,
 } from './support/readside';
@@ -30,22 +31,12 @@ const counting = countingProjection();
 const defs = [...projections, counting];
 let runner: ProjectionRunner;
 let relay: Relay;
-const relayed: string[][] = [];
 
 beforeAll(async () => {
   t = await createTestEnv('readside_ordering', { poolMax: 8 });
   await createCountingTable(t.services.read.sql);
-  runner = new ProjectionRunner(t.services.write, t.services.read, defs, testLog, { batchSize: 1000 });
-  await runner.ensureCheckpoints();
-  relay = new Relay(
-    t.services.write.db,
-    defs.map((d) => ({ name: d.name, handles: d.handles })),
-    async (names) => {
-      relayed.push(names);
-    },
-    testLog,
-  );
-  await relay.ensureCheckpoint();
+  // As a worker on one database wires them: the relay moves the consumers with nothing to apply.
+  ({ runner, relay } = await runnerAndRelay(t, defs, { local: true }));
 });
 afterAll(async () => {
   await t?.cleanup();

@@ -10,15 +10,16 @@ import { createUser } from '@/server/commands/users';
 import { ProjectionRunner } from '@/server/readside/projection-runner';
 import { Relay, RELAY_CHECKPOINT } from '@/server/readside/relay';
 import { startWorker } from '@/server/readside/worker';
-import { createTestEnv, type TestEnv } from './support/harness';
+import type { TestEnv } from './support/harness';
 import {
   checkpointRows,
   countingProjection,
   countingReport,
-  createCountingTable,
+  createCountingEnv,
   ctx,
   logEnd,
   runCommands,
+  runnerAndRelay,
   seedShop,
   settle,
   testLog,
@@ -33,22 +34,11 @@ const defs = [orders, users];
 let t: TestEnv;
 let runner: ProjectionRunner;
 let relay: Relay;
-const signalled: string[][] = [];
+let signalled: string[][];
 
 beforeAll(async () => {
-  t = await createTestEnv('readside_relay_advance', { poolMax: 8 });
-  for (const table of ['applied_orders', 'applied_users']) await createCountingTable(t.services.read.sql, table);
-  runner = new ProjectionRunner(t.services.write, t.services.read, defs, testLog);
-  await runner.ensureCheckpoints();
-  relay = new Relay(
-    t.services.write.db,
-    defs.map((d) => ({ name: d.name, handles: d.handles, local: true })),
-    async (names) => {
-      signalled.push(names);
-    },
-    testLog,
-  );
-  await relay.ensureCheckpoint();
+  t = await createCountingEnv('readside_relay_advance', { poolMax: 8, tables: ['applied_orders', 'applied_users'] });
+  ({ runner, relay, signalled } = await runnerAndRelay(t, defs, { local: true }));
 });
 afterAll(async () => {
   await t?.cleanup();

@@ -13,6 +13,8 @@ import type postgres from 'postgres';
 import type { DbHandle } from '@/db/client';
 import type { Services } from '@/server/services';
 import { startWorker, type WorkerOptions } from '@/server/readside/worker';
+import { ProjectionRunner } from '@/server/readside/projection-runner';
+import { Relay } from '@/server/readside/relay';
 import { createLogger } from '@/server/log';
 import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { toStoredEvent } from '@/server/readside/log';
@@ -337,6 +339,27 @@ export async function createCountingEnvWithPeer(
   const t = await createCountingEnv(name, opts);
   const peer = t.peer(peerAppName, { poolMax: opts.poolMax });
   return { t: stoppingFirst(t, () => peer.close()), peer };
+}
+
+/**
+ * A runner and a relay over `defs` on the env's databases, as a worker wires them but driven by
+ * the test: the relay's signals are recorded in `signalled` (one array of names per signal).
+ * `local`: the consumers' checkpoints are in the relay's database (the relay moves idle ones).
+ */
+export async function runnerAndRelay(t: TestEnv, defs: ProjectionDefinition[], opts: { batchSize?: number; local?: boolean } = {}) {
+  const runner = new ProjectionRunner(t.services.write, t.services.read, defs, testLog, { batchSize: opts.batchSize ?? 1000 });
+  await runner.ensureCheckpoints();
+  const signalled: string[][] = [];
+  const relay = new Relay(
+    t.services.write.db,
+    defs.map((d) => ({ name: d.name, handles: d.handles, local: opts.local })),
+    async (names) => {
+      signalled.push(names);
+    },
+    testLog,
+  );
+  await relay.ensureCheckpoint();
+  return { runner, relay, signalled };
 }
 
 /** What `setup` gives; should it throw, the env is cleaned up (nothing left behind) and the error goes on. */
