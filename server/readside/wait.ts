@@ -126,11 +126,15 @@ export class PositionWaiter {
     if (minPosition) target = await this.eventAt(minPosition);
     if (held) {
       const r = judge(held);
-      if (r.ok) return r;
+      if (r.ok || !minPosition) return r;
+    } else {
+      // Not in memory (not listening, or out of date): the database decides before anyone waits.
+      const first = await fromDatabase();
+      if (first.ok || !minPosition) return first;
     }
-    // Not in memory, or not reached there (the memory may lag a notification in flight): the database decides before anyone waits.
-    const first = await fromDatabase();
-    if (first.ok || !minPosition) return first;
+    // Not reached. When the memory is current, no read of the database can tell more than it: every
+    // checkpoint move since is a notification on its way, taken into the memory and offered to the
+    // waiters (a notice without its checkpoint makes the memory re-read the table, then offer).
     await this.memory.start();
     const timeout = Math.min(Math.max(timeoutMs, 0), MAX_WAIT_MS);
     return new Promise<WaitResult>((resolve, reject) => {
@@ -155,8 +159,13 @@ export class PositionWaiter {
         fromDatabase().then(resolve, reject);
       }, timeout);
       this.waiting.add(w);
-      // The projection may have advanced between the database read and the LISTEN.
-      this.memory.reload().catch(() => undefined);
+      if (held) {
+        // What the memory took in since it was asked (during the read of the target's transaction id).
+        w.offer(this.memory.snapshot(projections));
+      } else {
+        // The projection may have advanced between the database read and the LISTEN.
+        this.memory.reload().catch(() => undefined);
+      }
     });
   }
 

@@ -103,6 +103,34 @@ describe('checkpoints held in memory', () => {
     expect(statements.filter((q) => /projection_checkpoints/.test(q))).toEqual([]);
   });
 
+  it('a query waiting for minPosition while the memory is current waits on notifications, without reading checkpoints', async () => {
+    expect(await reader.waiter.memoryReady()).toBe(true);
+    // An open transaction with an id holds the safe horizon: the command's event cannot be applied until it ends.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const blocker = t.services.write.sql.begin(async (sql) => {
+      await sql`SELECT pg_current_xact_id()`;
+      holding();
+      await released;
+    });
+    await held;
+    const { position } = await createUser(t.services, ctx(), { email: 'waiting@example.test', name: 'Waiting' });
+    statements.length = 0;
+    const waiting = reader.waiter.waitFor(['user_profile', 'user_search'], position, MAX_WAIT_MS);
+    await new Promise((r) => setTimeout(r, 100));
+    release();
+    await blocker;
+    const result = await waiting;
+    expect(result.freshness.stale).toBe(false);
+    expect(statements.filter((q) => /projection_checkpoints/.test(q))).toEqual([]);
+  });
+
   it('after the LISTEN connection is killed and the projection moves on meanwhile, no answer is stale', { timeout: 120_000 }, async () => {
     const { userId, position } = await createUser(t.services, ctx(), { email: 'before@example.test', name: 'Moving' });
     await userProfile(reader, { userId, minPosition: position, waitMs: MAX_WAIT_MS });
