@@ -52,8 +52,9 @@ const MAX_KNOWN_EVENTS = 10_000;
  * Read-your-writes: waits until every named projection has applied the event at `minPosition`,
  * woken by the runner's NOTIFY (never a sleep loop), or until the timeout. The checkpoints are held
  * in memory (HeldCheckpoints), kept current by that same LISTEN: a query without `minPosition` asks
- * Postgres nothing while the LISTEN is up; with `minPosition` it trusts the memory only to say
- * "reached" (checkpoints only move forward), and otherwise reads the database before it waits.
+ * Postgres nothing while the LISTEN is up; with `minPosition` it reads only the target event's
+ * transaction id (remembered) and, when not reached, waits on the notifications. When the memory
+ * cannot vouch (not listening yet, a re-read pending), the database decides before it waits.
  */
 export class PositionWaiter {
   private waiting = new Set<Waiting>();
