@@ -79,14 +79,15 @@ export const userProfileProjection: ProjectionDefinition = {
         SELECT user_id, email, name, member_since, last_login_at, total_orders, total_spent_cents, spent_by_currency FROM ${recordset(userProfiles, created)}`);
     }
     if (updated.length) {
+      // Per currency, what the batch added is added to what the row holds: only the batch's
+      // currencies are touched (none for a batch of logins), the others kept as they are.
       await tx.execute(sql`
         UPDATE user_profiles p SET email = COALESCE(v.email, p.email), last_login_at = COALESCE(v.last_login_at, p.last_login_at),
           total_orders = p.total_orders + v.orders, total_spent_cents = p.total_spent_cents + v.spent,
-          spent_by_currency = (
-            SELECT COALESCE(jsonb_object_agg(currency, cents), '{}'::jsonb) FROM (
-              SELECT key AS currency, sum(value::bigint) AS cents
-              FROM (SELECT * FROM jsonb_each_text(p.spent_by_currency) UNION ALL SELECT * FROM jsonb_each_text(v.spent_by_currency)) added
-              GROUP BY key) per_currency)
+          spent_by_currency = CASE WHEN v.spent_by_currency = '{}'::jsonb THEN p.spent_by_currency
+            ELSE p.spent_by_currency || (
+              SELECT jsonb_object_agg(key, COALESCE((p.spent_by_currency->>key)::bigint, 0) + value::bigint)
+              FROM jsonb_each_text(v.spent_by_currency)) END
         FROM ${recordset(userProfiles, updated, { extra: { orders: 'int', spent: 'bigint' } })}
         WHERE p.user_id = v.user_id`);
     }
