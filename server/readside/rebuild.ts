@@ -36,6 +36,9 @@ interface Shadow {
 async function prepareShadow(read: DbHandle, source: DbHandle, def: ConsumerDefinition): Promise<Shadow> {
   const schema = `rebuild_${def.name}`;
   const later: string[] = [];
+  // How many events there are to apply, counted on another connection meanwhile.
+  const counted = source.sql<{ n: string }[]>`SELECT count(*) AS n FROM events WHERE type = ANY(${def.handles as string[]})`.execute();
+  counted.catch(() => undefined); // awaited below; not unhandled if making the shadow fails first
   // One transaction: the shadow appears whole (or, resuming, is found as it was), with one commit.
   await read.sql.begin(async (tx) => {
     await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
@@ -67,7 +70,7 @@ async function prepareShadow(read: DbHandle, source: DbHandle, def: ConsumerDefi
     );
     await tx.unsafe(`INSERT INTO ${q(schema)}._checkpoint (id) VALUES (1) ON CONFLICT DO NOTHING`);
   });
-  const [count] = await source.sql<{ n: string }[]>`SELECT count(*) AS n FROM events WHERE type = ANY(${def.handles as string[]})`;
+  const [count] = await counted;
   const total = Number(count?.n ?? 0);
   const startedAt = new Date().toISOString();
   const state = (s: string, processed: number, extra: object = {}) =>
