@@ -58,9 +58,7 @@ export const orderFactsProjection: ProjectionDefinition = {
       const fact = factOf(e);
       if (!fact) continue;
       const id = (e.data as { orderId: string }).orderId;
-      const row = rows.get(id);
-      if (row) Object.assign(row, fact);
-      else rows.set(id, { ...fact, order_id: id });
+      rows.set(id, { ...rows.get(id), ...fact, order_id: id });
     }
     if (rows.size === 0) return;
     // Every column is set once by the event that owns it, so an upsert that keeps what is there

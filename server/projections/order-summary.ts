@@ -78,10 +78,7 @@ export const orderSummaryProjection: ProjectionDefinition = {
       const c = change(e);
       if (!c) continue;
       const id = (e.data as { orderId: string }).orderId;
-      // One object per order, changed in place (a copy per event cost a rebuild more than the fold).
-      const row = rows.get(id);
-      if (row) Object.assign(row, c).updated_at = e.occurredAt;
-      else rows.set(id, { ...c, order_id: id, updated_at: e.occurredAt });
+      rows.set(id, { ...rows.get(id), ...c, order_id: id, updated_at: e.occurredAt });
     }
     const all = [...rows.values()];
     const inserts = all.filter((r) => r.placed_at);
