@@ -180,13 +180,17 @@ export async function rebuildProjections(
     log.info({ projections: defs.map((d) => d.name) }, 'rebuild started');
     // A batch that is not full reached the horizon: the swap finishes what came after it.
     let shown = performance.now();
+    const written = group.map(() => 0);
     for (let full = true; full;) {
       const r = await read.db.transaction((tx) => shadowStep(tx, read, source, group));
       full = r.read === BATCH;
-      // Progress for the portal a few times a second, not once per batch (a commit each).
-      if (!full || performance.now() - shown < PROGRESS_MS) continue;
+      // Progress for the portal twice a second and after the last batch, not after every batch (a commit each).
+      if (full && performance.now() - shown < PROGRESS_MS) continue;
       shown = performance.now();
-      for (const [i, sh] of group.entries()) if (r.shadows[i]!.applied > 0) await sh.progress('running', r.shadows[i]!.processed);
+      for (const [i, sh] of group.entries()) {
+        const { processed } = r.shadows[i]!;
+        if (processed !== written[i]) await sh.progress('running', (written[i] = processed));
+      }
     }
     const done: { name: string; events: number }[] = [];
     for (const sh of group) done.push({ name: sh.def.name, events: await swapIn(read, source, sh) });
