@@ -7,21 +7,21 @@
  * reads what came after).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type DbHandle } from '@/db/client';
+import type { DbHandle } from '@/db/client';
 import { orderSummaryProjection } from '@/server/projections/order-summary';
 import { projections } from '@/server/projections/registry';
 import { ProjectionRunner } from '@/server/readside/projection-runner';
 import { rebuildProjection } from '@/server/readside/rebuild';
 import { insertSyntheticLog } from '@/testkit/event-log';
-import { createTestEnv, type TestEnv } from './support/harness';
+import { createTestEnv, recordingHandle, type TestEnv } from './support/harness';
 import { testLog } from './support/readside';
 
 let t: TestEnv;
 let h: DbHandle;
-const sent: string[] = [];
+let sent: string[] = [];
 beforeAll(async () => {
   t = await createTestEnv('rebuild_round_trips');
-  h = connect(t.url, { max: 2, appName: 'll-test-rebuild-round-trips', onQuery: (q) => sent.push(q) });
+  ({ h, sent } = recordingHandle(t, 'll-test-rebuild-round-trips'));
   await insertSyntheticLog(t.services.write.sql, { orders: 4000, users: 400, products: 40, start: '2025-03-01T00:00:00Z', days: 30 });
   await new ProjectionRunner(h, h, projections, testLog).ensureCheckpoints();
 }, 120_000);
