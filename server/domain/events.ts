@@ -98,7 +98,11 @@ export type EventType = keyof Schemas;
 type Latest<T extends EventType> = Schemas[T] extends { 2: infer S } ? S : Schemas[T] extends { 1: infer S } ? S : never;
 export type EventData<T extends EventType> = z.infer<Latest<T> & z.ZodType>;
 
-export const currentVersion = (type: EventType): number => Math.max(...Object.keys(eventSchemas[type]).map(Number));
+/** Each type's newest schema version, computed once: upcasting asks for it on every event read from the log. */
+const currentVersions = Object.fromEntries(
+  Object.entries(eventSchemas).map(([type, versions]) => [type, Math.max(...Object.keys(versions).map(Number))]),
+) as Record<EventType, number>;
+export const currentVersion = (type: EventType): number => currentVersions[type];
 
 /** A new event as a decider returns it: always at the current schema version. */
 export type DomainEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];

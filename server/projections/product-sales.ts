@@ -88,39 +88,52 @@ export const productSalesProjection: ProjectionDefinition = {
           break;
       }
     }
+    // An order placed and settled (completed or cancelled) within the batch never needs its lines
+    // stored: they would be deleted at the end of the batch. Those of a refunded or cancelled one
+    // go to the upsert below as they are, as if stored (a line already stored for the same order
+    // and product wins, as the insert's DO NOTHING would have it). A rebuild settles most orders so.
+    const outcomes = [...refunds.map((r) => ({ ...r, refund: true })), ...cancels.map((c) => ({ ...c, refund: false }))];
+    const settled = new Set(done);
+    const refundedOrCancelled = new Set(outcomes.map((o) => o.order_id));
+    const stored: OpenLine[] = [];
+    const passing: OpenLine[] = [];
+    for (const l of open.values()) {
+      if (!settled.has(l.order_id)) stored.push(l);
+      else if (refundedOrCancelled.has(l.order_id)) passing.push(l);
+    }
     // Lines first: a refund or cancellation in this same batch finds its order's lines.
-    if (open.size) {
+    if (stored.length) {
       await tx.execute(sql`
         INSERT INTO product_open_lines AS o (order_id, product_id, quantity, value_cents, currency)
         SELECT order_id, product_id, quantity, value_cents, currency
-        FROM ${recordset(productOpenLines, [...open.values()])}
+        FROM ${recordset(productOpenLines, stored)}
         ON CONFLICT (order_id, product_id) DO NOTHING`);
     }
-    if (sales.size) {
-      await tx.execute(sql`
-        INSERT INTO product_daily AS d (product_id, day, currency, units_sold, revenue_cents, completed_orders)
-        SELECT product_id, day, currency, units_sold, revenue_cents, completed_orders FROM ${recordset(productDaily, [...sales.values()])}
-        ON CONFLICT (product_id, day, currency) DO UPDATE SET units_sold = d.units_sold + excluded.units_sold,
-          revenue_cents = d.revenue_cents + excluded.revenue_cents, completed_orders = d.completed_orders + excluded.completed_orders`);
-    }
+    // Sales, refunds and cancellations in one upsert, one row per product, day and currency.
     // A refund gives back the whole order (the saga refunds only orders it could not fill), line by line.
-    if (refunds.length) {
+    if (sales.size || outcomes.length) {
       await tx.execute(sql`
-        INSERT INTO product_daily AS d (product_id, day, currency, refunded_cents)
-        SELECT l.product_id, v.day, l.currency, sum(l.value_cents)
-        FROM jsonb_to_recordset(${JSON.stringify(refunds)}::jsonb) AS v(order_id uuid, day date)
-        JOIN product_open_lines l ON l.order_id = v.order_id
-        GROUP BY l.product_id, v.day, l.currency
-        ON CONFLICT (product_id, day, currency) DO UPDATE SET refunded_cents = d.refunded_cents + excluded.refunded_cents`);
-    }
-    if (cancels.length) {
-      await tx.execute(sql`
-        INSERT INTO product_daily AS d (product_id, day, currency, cancelled_orders)
-        SELECT l.product_id, v.day, l.currency, count(*)
-        FROM jsonb_to_recordset(${JSON.stringify(cancels)}::jsonb) AS v(order_id uuid, day date)
-        JOIN product_open_lines l ON l.order_id = v.order_id
-        GROUP BY l.product_id, v.day, l.currency
-        ON CONFLICT (product_id, day, currency) DO UPDATE SET cancelled_orders = d.cancelled_orders + excluded.cancelled_orders`);
+        WITH s AS (
+          SELECT * FROM jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) AS s(order_id uuid, day date, refund boolean)
+        ), lines AS (
+          SELECT order_id, product_id, value_cents, currency FROM product_open_lines WHERE order_id IN (SELECT order_id FROM s)
+          UNION ALL
+          SELECT v.order_id, v.product_id, v.value_cents, v.currency
+          FROM ${recordset(productOpenLines, passing, { columns: ['orderId', 'productId', 'valueCents', 'currency'] })}
+          WHERE NOT EXISTS (SELECT 1 FROM product_open_lines o WHERE o.order_id = v.order_id AND o.product_id = v.product_id)
+        ), changes AS (
+          SELECT product_id, day, currency, units_sold, revenue_cents, completed_orders, 0::bigint AS refunded_cents, 0 AS cancelled_orders
+          FROM ${recordset(productDaily, [...sales.values()], { columns: ['productId', 'day', 'currency', 'unitsSold', 'revenueCents', 'completedOrders'] })}
+          UNION ALL
+          SELECT l.product_id, s.day, l.currency, 0, 0, 0, CASE WHEN s.refund THEN l.value_cents ELSE 0 END, CASE WHEN s.refund THEN 0 ELSE 1 END
+          FROM s JOIN lines l ON l.order_id = s.order_id
+        )
+        INSERT INTO product_daily AS d (product_id, day, currency, units_sold, revenue_cents, completed_orders, refunded_cents, cancelled_orders)
+        SELECT product_id, day, currency, sum(units_sold), sum(revenue_cents), sum(completed_orders), sum(refunded_cents), sum(cancelled_orders)
+        FROM changes GROUP BY product_id, day, currency
+        ON CONFLICT (product_id, day, currency) DO UPDATE SET units_sold = d.units_sold + excluded.units_sold,
+          revenue_cents = d.revenue_cents + excluded.revenue_cents, completed_orders = d.completed_orders + excluded.completed_orders,
+          refunded_cents = d.refunded_cents + excluded.refunded_cents, cancelled_orders = d.cancelled_orders + excluded.cancelled_orders`);
     }
     if (done.length) {
       await tx.execute(sql`DELETE FROM product_open_lines WHERE order_id = ANY(${`{${done.join(',')}}`}::uuid[])`);

@@ -65,29 +65,38 @@ export const userProfileProjection: ProjectionDefinition = {
       }));
     const updated = all
       .filter((p) => !p.created)
-      .map((p) => ({
-        user_id: p.userId,
-        email: p.email ?? null,
-        last_login_at: p.lastLoginAt ?? null,
-        orders: p.orders,
-        spent: p.spent[HOME_CURRENCY] ?? 0,
-        spent_by_currency: p.spent,
-      }));
+      .map((p) => {
+        const paid = Object.entries(p.spent);
+        return {
+          user_id: p.userId,
+          email: p.email ?? null,
+          last_login_at: p.lastLoginAt ?? null,
+          orders: p.orders,
+          spent: p.spent[HOME_CURRENCY] ?? 0,
+          // One currency (the usual case) as a pair, several as a map, none as neither.
+          ...(paid.length === 1 ? { currency: paid[0]![0], amount: paid[0]![1] } : paid.length > 1 ? { spent_by_currency: p.spent } : {}),
+        };
+      });
     if (created.length) {
       await tx.execute(sql`
         INSERT INTO user_profiles (user_id, email, name, member_since, last_login_at, total_orders, total_spent_cents, spent_by_currency)
         SELECT user_id, email, name, member_since, last_login_at, total_orders, total_spent_cents, spent_by_currency FROM ${recordset(userProfiles, created)}`);
     }
     if (updated.length) {
+      // Per currency, what the batch added is added to what the row holds: only the batch's
+      // currencies are touched (none for a batch of logins), the others kept as they are; a
+      // single currency without a subquery per row.
       await tx.execute(sql`
         UPDATE user_profiles p SET email = COALESCE(v.email, p.email), last_login_at = COALESCE(v.last_login_at, p.last_login_at),
           total_orders = p.total_orders + v.orders, total_spent_cents = p.total_spent_cents + v.spent,
-          spent_by_currency = (
-            SELECT COALESCE(jsonb_object_agg(currency, cents), '{}'::jsonb) FROM (
-              SELECT key AS currency, sum(value::bigint) AS cents
-              FROM (SELECT * FROM jsonb_each_text(p.spent_by_currency) UNION ALL SELECT * FROM jsonb_each_text(v.spent_by_currency)) added
-              GROUP BY key) per_currency)
-        FROM ${recordset(userProfiles, updated, { extra: { orders: 'int', spent: 'bigint' } })}
+          spent_by_currency = CASE
+            WHEN v.currency IS NOT NULL
+              THEN p.spent_by_currency || jsonb_build_object(v.currency, COALESCE((p.spent_by_currency->>v.currency)::bigint, 0) + v.amount)
+            WHEN v.spent_by_currency IS NULL THEN p.spent_by_currency
+            ELSE p.spent_by_currency || (
+              SELECT jsonb_object_agg(key, COALESCE((p.spent_by_currency->>key)::bigint, 0) + value::bigint)
+              FROM jsonb_each_text(v.spent_by_currency)) END
+        FROM ${recordset(userProfiles, updated, { extra: { orders: 'int', spent: 'bigint', currency: 'text', amount: 'bigint' } })}
         WHERE p.user_id = v.user_id`);
     }
   },

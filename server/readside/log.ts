@@ -28,6 +28,22 @@ type Row = {
   occurred_at: Date | string;
 };
 
+/** A timestamptz as Postgres prints it in UTC (`2026-01-02 03:04:05.678901+00`), years 1000 to 9999. */
+const PG_UTC = /^([1-9]\d{3}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * The ISO-8601 UTC form of a timestamp the driver returned, exactly as `new Date(t).toISOString()`
+ * gives it (milliseconds, the rest cut off), without building a Date: a rebuild converts every
+ * event's time. Anything else (another time zone, a Date) takes the Date path.
+ */
+export function isoTime(t: Date | string): string {
+  if (typeof t === 'string') {
+    const m = PG_UTC.exec(t);
+    if (m) return `${m[1]}T${m[2]}.${`${m[3] ?? ''}000`.slice(0, 3)}Z`;
+  }
+  return new Date(t).toISOString();
+}
+
 /** A row of the log as an event at its current version (upcast; not validated again: see `upcast`'s `trusted`). */
 export function toStoredEvent(r: Row): StoredEvent {
   const { type, data } = upcast(r.type, r.schema_version, r.data, { trusted: true });
@@ -40,7 +56,7 @@ export function toStoredEvent(r: Row): StoredEvent {
     streamId: r.stream_id,
     streamVersion: r.stream_version,
     schemaVersion: r.schema_version,
-    occurredAt: new Date(r.occurred_at).toISOString(),
+    occurredAt: isoTime(r.occurred_at),
     metadata: r.metadata,
   } as StoredEvent;
 }

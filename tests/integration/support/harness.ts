@@ -11,6 +11,7 @@ import type { Role } from '@/server/auth/principal';
 import { appRouter } from '@/server/api/root';
 import { deleteKeys, dropDatabase, withDatabase } from '@/testkit/cleanup';
 import { createContext } from '@/server/api/trpc';
+import { connect, type DbHandle } from '@/db/client';
 
 export { deleteKeys, dropDatabase };
 
@@ -58,6 +59,12 @@ export async function createTestEnv(name: string, opts: { poolMax?: number } = {
   const peer = (appName: string, o: { poolMax?: number; principalTtlMs?: number } = {}) =>
     createServices({ databaseUrl: url, redisUrl: e.REDIS_URL, prefix, poolMax: o.poolMax ?? 5, appName, principalTtlMs: o.principalTtlMs });
   return { services, url, prefix, cleanup, peer };
+}
+
+/** A handle on this test's database that records the text of every statement it sends, for tests that count them. */
+export function recordingHandle(t: TestEnv, appName: string, max = 2): { h: DbHandle; sent: string[] } {
+  const sent: string[] = [];
+  return { h: connect(t.url, { max, appName, onQuery: (q) => sent.push(q) }), sent };
 }
 
 /** A new API token of that role, valid for these services (and a server started with serverEnv). */
