@@ -41,6 +41,29 @@ export class QueryCache {
     return `${this.prefix}:q:${query}:${digest}`;
   }
 
+  /** GETs in flight, by key. */
+  private reading = new Map<string, Promise<Buffer | null>>();
+
+  /**
+   * One GET per key at a time: a caller asking for a key that is being read shares that read and
+   * its bytes (the entry under a key is the answer at the checkpoints the key names, so any reader
+   * of the key may take it). Many clients polling one dashboard then cost one reply from Redis per
+   * round trip, not one each. Those bytes are what a hit costs most beyond its fixed work: ioredis
+   * holds each reply in an off-heap buffer (the socket's read chunk, or redis-parser's shared pool
+   * when a reply spans two reads); under load those pile up off the heap faster than scavenges
+   * release them, until V8's external-memory limit runs a full mark-compact of the whole heap
+   * (docs/benchmarks.md, "Why analytics.products was slower"). A miss or an error is the sharers'
+   * own, as if each had read alone: each counts it and loads.
+   */
+  private read(key: string): Promise<Buffer | null> {
+    let pending = this.reading.get(key);
+    if (!pending) {
+      pending = this.redis.getBuffer(key).finally(() => this.reading.delete(key));
+      this.reading.set(key, pending);
+    }
+    return pending;
+  }
+
   /** The cached text as bytes, or what `load` makes (then stored); `hit` says which. */
   async textOrLoad(
     query: string,
@@ -51,7 +74,7 @@ export class QueryCache {
     const key = this.key(query, checkpoints, input);
     let cached: Buffer | null = null;
     try {
-      cached = await this.redis.getBuffer(key);
+      cached = await this.read(key);
     } catch {
       this.stats.errors++;
     }
