@@ -14,7 +14,7 @@ import { ProjectionRunner } from '@/server/readside/projection-runner';
 import { rebuildProjection } from '@/server/readside/rebuild';
 import { insertSyntheticLog } from '@/testkit/event-log';
 import { createTestEnv, recordingHandle, type TestEnv } from './support/harness';
-import { testLog } from './support/readside';
+import { testLog, untilHorizonPassesLog } from './support/readside';
 
 let t: TestEnv;
 let h: DbHandle;
@@ -32,6 +32,8 @@ afterAll(async () => {
 
 describe("a rebuild's round trips", () => {
   it('per batch: begin, the checkpoint, the read, the projection, the checkpoint again, commit', { timeout: 120_000 }, async () => {
+    // Every event of the log below the horizon, so one pass reads them all (see the helper).
+    await untilHorizonPassesLog(t.services.read.sql);
     sent.length = 0;
     const started = performance.now();
     const { events } = await rebuildProjection(h, h, orderSummaryProjection, testLog);

@@ -119,6 +119,24 @@ export async function waitUntil(
   }
 }
 
+/**
+ * Waits until the safe horizon (the oldest transaction still running anywhere on the server) has
+ * passed the last event of the log, so a reader that stops at the horizon sees the whole log.
+ * Needed where a test counts what one pass read: other tests' transactions on the same server
+ * (other databases included: transaction ids are the server's) hold the horizon back meanwhile.
+ */
+export async function untilHorizonPassesLog(sql: postgres.Sql, timeoutMs = 60_000): Promise<void> {
+  await waitUntil(
+    sql,
+    async () => {
+      const [row] = await sql<{ passed: boolean }[]>`
+        SELECT coalesce(pg_snapshot_xmin(pg_current_snapshot()) > (SELECT max(tx_id) FROM events), true) AS passed`;
+      return row!.passed;
+    },
+    { timeoutMs, recheckMs: 50, what: 'the safe horizon passed the end of the log' },
+  );
+}
+
 /** Waits until every named projection's checkpoint is at the end of the log. */
 export async function settle(sql: postgres.Sql, names: readonly string[], timeoutMs = 60_000): Promise<void> {
   await waitUntil(
