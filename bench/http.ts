@@ -3,7 +3,7 @@
  * POST mutation lane and tRPC's node adapter for the API, Next for the rest) next to the ceilings measured in the same run,
  * on the same machine.
  *
- *   npx tsx bench/http.ts [--runs 3] [--seconds 5] [--users 300] [--only text]
+ *   npx tsx bench/http.ts [--runs 3] [--seconds 5] [--users 300] [--ryw-rate 100] [--only text]
  *
  * Load comes from autocannon in this process (a low-CPU client: a fetch client would take half a
  * core). In each run, interleaved so that drift on the machine hits every scenario alike:
@@ -20,7 +20,9 @@
  *     (bench/commands.sql), 32 clients: the bound Postgres sets;
  *   - read-your-write: with a worker running, each of 10 connections creates a user and then reads
  *     it with `users.profile` and the create's `minPosition`; the figure is the pair (create sent →
- *     profile answered), and every answer that is stale or not that user is counted.
+ *     profile answered), and every answer that is stale or not that user is counted. Twice: paced
+ *     at `--ryw-rate` pairs/s (default 100, the freshness aims' rate: the latency of the path, the
+ *     aim's row) and flat out (a closed loop that saturates the two cores: its latency is its queue).
  * Before the runs it also times gzip of that body in this process (bytes saved against CPU spent),
  * for the compression decision in docs/benchmarks.md.
  * The web server's CPU time per request is read from /proc. Prints every run and the medians.
@@ -45,6 +47,7 @@ import { createToken } from '@/server/auth/store';
 import { loadDemo } from '@/server/demo/load';
 import { waitForProjections } from '@/server/importer/catch-up';
 import { analyticsTargets, queryUrl } from './lib/analytics-targets';
+import { pacedPairs } from './lib/paced-pairs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string, fallback: number) => {
@@ -54,6 +57,8 @@ const arg = (name: string, fallback: number) => {
 const RUNS = arg('runs', 3);
 const SECONDS = arg('seconds', 5);
 const USERS = arg('users', 300);
+/** Read-your-write's paced rate (pairs per second), the rate of the freshness aims; the flat-out row has none. */
+const RYW_RATE = arg('ryw-rate', 100);
 const ONLY = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : '';
 
 /** For read-your-write, `rps` counts create → read pairs and `stale` the answers that did not show the write. */
@@ -64,6 +69,8 @@ interface Sample {
   errors: number;
   cpuMsPerReq?: number;
   stale?: number;
+  /** Read-your-write only: medians of the pair's two halves (create sent → answered; profile sent → answered). */
+  split?: { createP50: number; readP50: number; readP99: number };
 }
 const median = (xs: number[]) => {
   const s = [...xs].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -147,75 +154,104 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
+type Made = { result: { data: { json: { userId: string; position: number } } } };
+type Profile = { result: { data: { json: { data: { userId?: string } | null; freshness: { stale: boolean } } } } };
+const profilePath = (made: { userId: string; position: number }) =>
+  `/api/trpc/users.profile?input=${encodeURIComponent(JSON.stringify({ json: { userId: made.userId, minPosition: made.position } }))}`;
+/** True when the profile answer shows the user just made, fresh. */
+const showsWrite = (body: string, userId: string | undefined) => {
+  const answer = (JSON.parse(body) as Profile).result.data.json;
+  return !answer.freshness.stale && answer.data?.userId === userId;
+};
+
 /**
- * Each connection creates a user, then reads it back with the create's position as `minPosition`.
- * Timed per pair in the client's callbacks (autocannon's own latencies mix the two requests).
+ * Each pair creates a user, then reads it back with the create's position as `minPosition`; timed
+ * per pair in the client. With `pairsPerSecond`, pairs start on a fixed schedule (an open loop,
+ * bench/lib/paced-pairs.ts); without, 10 autocannon connections run pairs back to back.
  */
 let rywRuns = 0;
 let rywUsers = 0;
-async function readYourWrite(base: string, auth: Record<string, string>, id: string, pgid?: number): Promise<Sample> {
-  const pairs: number[] = [];
+async function readYourWrite(
+  base: string,
+  auth: Record<string, string>,
+  id: string,
+  pgid?: number,
+  pairsPerSecond?: number,
+  seconds = SECONDS,
+): Promise<Sample> {
+  const creates: number[] = [];
+  const reads: number[] = [];
   let stale = 0;
+  let errors: number;
   const run = rywRuns++; // each run its own emails: a repeated one would be refused (CONFLICT) and counted as an error
-  interface Ctx {
-    t0?: number;
-    userId?: string;
-    position?: number;
-  }
+  const createBody = () => JSON.stringify({ json: { email: `ryw-${id}-${run}-${rywUsers++}@example.com`, name: 'Reader' } });
   const cpu0 = pgid ? groupCpuSeconds(pgid) : 0;
-  const r = await autocannon({
-    url: base,
-    duration: SECONDS,
-    connections: 10,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/trpc/users.create',
-        headers: { ...auth, 'content-type': 'application/json' },
-        setupRequest: (req, context: Ctx) => {
-          context.t0 = performance.now();
-          return { ...req, body: JSON.stringify({ json: { email: `ryw-${id}-${run}-${rywUsers++}@example.com`, name: 'Reader' } }) };
+  if (pairsPerSecond) {
+    const r = await pacedPairs({
+      base,
+      headers: auth,
+      rate: pairsPerSecond,
+      seconds,
+      first: () => ({ path: '/api/trpc/users.create', body: createBody() }),
+      second: (reply) => profilePath((JSON.parse(reply.body) as Made).result.data.json),
+      check: (read, created) => showsWrite(read.body, (JSON.parse(created.body) as Made).result.data.json.userId),
+    });
+    for (const p of r.pairs) {
+      creates.push(p.create);
+      reads.push(p.read);
+    }
+    errors = r.errors;
+    stale = r.stale;
+  } else {
+    interface Ctx {
+      t0?: number;
+      t1?: number;
+      made?: { userId: string; position: number };
+    }
+    const r = await autocannon({
+      url: base,
+      duration: seconds,
+      connections: 10,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/trpc/users.create',
+          headers: { ...auth, 'content-type': 'application/json' },
+          setupRequest: (req, context: Ctx) => {
+            context.t0 = performance.now();
+            return { ...req, body: createBody() };
+          },
+          onResponse: (status, body, context: Ctx) => {
+            context.t1 = performance.now();
+            context.made = status === 200 ? (JSON.parse(body) as Made).result.data.json : undefined;
+          },
         },
-        onResponse: (status, body, context: Ctx) => {
-          const made =
-            status === 200
-              ? (JSON.parse(body) as { result: { data: { json: { userId: string; position: number } } } }).result.data.json
-              : undefined;
-          context.userId = made?.userId;
-          context.position = made?.position;
+        {
+          method: 'GET',
+          headers: auth,
+          // No user made (an error, counted by autocannon): start the pair again.
+          setupRequest: (req, context: Ctx) =>
+            context.made ? { ...req, path: profilePath(context.made) } : (null as unknown as typeof req),
+          onResponse: (status, body, context: Ctx) => {
+            creates.push(context.t1! - context.t0!);
+            reads.push(performance.now() - context.t1!);
+            if (status !== 200 || !showsWrite(body, context.made?.userId)) stale++;
+          },
         },
-      },
-      {
-        method: 'GET',
-        headers: auth,
-        // No user made (an error, counted by autocannon): start the pair again.
-        setupRequest: (req, context: Ctx) =>
-          context.userId
-            ? {
-                ...req,
-                path: `/api/trpc/users.profile?input=${encodeURIComponent(JSON.stringify({ json: { userId: context.userId, minPosition: context.position } }))}`,
-              }
-            : (null as unknown as typeof req),
-        onResponse: (status, body, context: Ctx) => {
-          pairs.push(performance.now() - context.t0!);
-          const answer =
-            status === 200
-              ? (JSON.parse(body) as { result: { data: { json: { data: { userId?: string } | null; freshness: { stale: boolean } } } } })
-                  .result.data.json
-              : undefined;
-          if (!answer || answer.freshness.stale || answer.data?.userId !== context.userId) stale++;
-        },
-      },
-    ],
-  });
+      ],
+    });
+    errors = r.errors + r.timeouts + r.non2xx;
+  }
   const cpu = pgid ? groupCpuSeconds(pgid) - cpu0 : undefined;
+  const pairs = creates.map((c, i) => c + reads[i]!);
   return {
-    rps: pairs.length / SECONDS,
+    rps: pairs.length / seconds,
     p50: percentile(pairs, 50),
     p99: percentile(pairs, 99),
-    errors: r.errors + r.timeouts + r.non2xx,
+    errors,
     stale,
     cpuMsPerReq: cpu !== undefined && pairs.length ? (cpu * 1000) / pairs.length : undefined,
+    split: { createP50: percentile(creates, 50), readP50: percentile(reads, 50), readP99: percentile(reads, 99) },
   };
 }
 
@@ -309,7 +345,7 @@ function printAims(med: Medians, ryw: string, analyticsRows: string[]) {
     `${(hot.rps / next.rps).toFixed(2)}×, p99 ${hot.p99.toFixed(1)} ms`,
   );
   aim(
-    'create → read-your-write over HTTP p99 ≤ 30 ms, no stale answer',
+    `create → read-your-write over HTTP p99 ≤ 30 ms at ${RYW_RATE} pairs/s, no stale answer`,
     Number.isFinite(rw.rps),
     rw.p99 <= 30 && rw.stale === 0,
     `p99 ${rw.p99.toFixed(1)} ms, ${rw.stale} stale`,
@@ -411,7 +447,8 @@ async function main() {
     const bareUrl = `http://127.0.0.1:${barePort}`;
     const onBare = () => bare!.pid,
       onWeb = () => web!.pid;
-    const RYW = 'read-your-write: users.create then users.profile(minPosition), 10 conn';
+    const RYW = `read-your-write at ${RYW_RATE} pairs/s: users.create then users.profile(minPosition), 10 conn`;
+    const RYW_FLAT = 'read-your-write flat out: users.create then users.profile(minPosition), 10 conn';
     const scenarios: { name: string; ceiling?: string; load?: autocannon.Options; pgid?: () => number | undefined }[] = [
       { name: 'bare node:http, same body, 50 conn', load: { url: `${bareUrl}/`, connections: 50 }, pgid: onBare },
       {
@@ -443,6 +480,7 @@ async function main() {
       { name: 'users.create over HTTP, 32 conn', ceiling: 'pgbench, same transaction, 32 clients', load: create, pgid: onWeb },
       { name: 'pgbench, same transaction, 32 clients' },
       { name: RYW, pgid: onWeb },
+      { name: RYW_FLAT, pgid: onWeb },
     ].filter((x) => !ONLY || x.name.includes(ONLY));
 
     // Warm-up (JIT, pools, the cache entry), not counted.
@@ -463,14 +501,20 @@ async function main() {
       console.log(`run ${run}/${RUNS} (load ${os.loadavg()[0]!.toFixed(2)})`);
       for (const sc of scenarios) {
         const r =
-          sc.name === RYW
-            ? await withWorker(() => readYourWrite(base, auth, id, sc.pgid?.()))
+          sc.name === RYW || sc.name === RYW_FLAT
+            ? await withWorker(async () => {
+                const rate = sc.name === RYW ? RYW_RATE : undefined;
+                // The worker is new for this row: 3 s of the same load first, not counted (its JIT, pools
+                // and first catch-ups), as a worker that has been running would be.
+                await readYourWrite(base, auth, id, undefined, rate, 3);
+                return readYourWrite(base, auth, id, sc.pgid?.(), rate);
+              })
             : sc.load
               ? await cannon(sc.load, sc.pgid?.())
               : pgbench(url);
         results.set(sc.name, [...(results.get(sc.name) ?? []), r]);
         console.log(
-          `  ${sc.name.padEnd(58)} ${r.rps.toFixed(0).padStart(7)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${Number.isFinite(r.p99) ? r.p99.toFixed(1) : '–'} ms  errors ${r.errors}${r.stale !== undefined ? `  stale ${r.stale}` : ''}${r.cpuMsPerReq !== undefined ? `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req` : ''}`,
+          `  ${sc.name.padEnd(58)} ${r.rps.toFixed(0).padStart(7)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${Number.isFinite(r.p99) ? r.p99.toFixed(1) : '–'} ms  errors ${r.errors}${r.stale !== undefined ? `  stale ${r.stale}` : ''}${r.cpuMsPerReq !== undefined ? `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req` : ''}${r.split ? `  (create p50 ${r.split.createP50.toFixed(1)} ms; read p50 ${r.split.readP50.toFixed(1)}, p99 ${r.split.readP99.toFixed(1)} ms)` : ''}`,
         );
       }
     }
@@ -505,7 +549,7 @@ async function main() {
           ? '—'
           : `bare node:http ${bareRps.toFixed(0)}/s`;
       console.log(
-        `| ${sc.name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${Number.isFinite(m.p99) ? m.p99.toFixed(1) : '–'} | ${m.errors} | ${sc.name === RYW ? m.stale : '–'} | ${Number.isFinite(m.cpu) ? m.cpu.toFixed(3) : '–'} | ${ceiling} |`,
+        `| ${sc.name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${Number.isFinite(m.p99) ? m.p99.toFixed(1) : '–'} | ${m.errors} | ${sc.name === RYW || sc.name === RYW_FLAT ? m.stale : '–'} | ${Number.isFinite(m.cpu) ? m.cpu.toFixed(3) : '–'} | ${ceiling} |`,
       );
     }
     console.log(
