@@ -32,6 +32,19 @@ const pointOf = (e: StoredEvent): LogPoint => ({ txId: BigInt(e.txId), position:
  * if the row is unchanged since the batch was read, so any number of workers may call `catchUp`
  * and each event is applied exactly once.
  */
+/**
+ * A step's probe: the checkpoint's status, and whether an event lies past it below the safe
+ * horizon. Written as "the first event after the checkpoint, in log order, is below the horizon"
+ * (the first has the lowest tx_id of them all, so this is the same question), which reads one entry
+ * of the (tx_id, position) index. Asked as EXISTS (… > checkpoint AND tx_id < horizon), Postgres
+ * planned a sequential scan of the log, which a caught-up consumer (the common case) ran to the
+ * end: 24–32 ms at 160,000 events, on every signal, for every consumer, growing with the log.
+ */
+export const probeStatement = (name: string) => sql`
+  SELECT c.status, COALESCE((SELECT e.tx_id FROM events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position)
+    ORDER BY e.tx_id, e.position LIMIT 1) < pg_snapshot_xmin(pg_current_snapshot()), false) AS more
+  FROM projection_checkpoints c WHERE c.name = ${name}`;
+
 export class ProjectionRunner {
   private byName: Map<string, ConsumerDefinition>;
   readonly batchSize: number;
@@ -126,10 +139,7 @@ export class ProjectionRunner {
     const started = performance.now();
     if (probe && this.source === this.read) {
       // Most signals find nothing new: say so in one statement, without a transaction.
-      const [probe] = await this.read.db.execute<{ status: string; more: boolean }>(sql`
-        SELECT c.status, EXISTS (SELECT 1 FROM events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position)
-          AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())) AS more
-        FROM projection_checkpoints c WHERE c.name = ${name}`);
+      const [probe] = await this.read.db.execute<{ status: string; more: boolean }>(probeStatement(name));
       if (probe?.status === 'failed') return { kind: 'failed' };
       if (probe && !probe.more) return { kind: 'idle' };
     }
