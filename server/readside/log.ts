@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import type { StoredEvent, EventMetadata } from '@/server/domain/events';
 import { upcast } from '@/server/domain/upcasters';
@@ -71,7 +71,18 @@ export async function safeHorizon(db: Queryable): Promise<bigint> {
 }
 
 /**
- * Events after `after`, below `horizon`, of the given types (all when null), in log order.
+ * `column || ''`: the same text, but no index on the column matches it, so the planner cannot pick
+ * the (type, position) index for a type filter. Reads past a checkpoint are short ranges of the
+ * (tx_id, position) index; through the type index they read every event of those types in the whole
+ * log, which Postgres chose whenever its statistics were stale (before the first ANALYZE of a
+ * loaded log, say), and which grows with the log (tests/integration/probe-plan.test.ts).
+ */
+export const notIndexed = (column: SQL) => sql`(${column} || '')`;
+
+/**
+ * Events after `after`, below `horizon`, of the given types (all when null), in log order. Read
+ * through the (tx_id, position) index from `after` on (see notIndexed); a rebuild, which reads the
+ * whole log for a few types, passes `byType` to let the type index serve it.
  * ORDER BY names the table's columns: a bare `tx_id` would mean the output column `tx_id::text`,
  * and text order puts 100000 before 99999 (events skipped and reordered when the ids gain a digit).
  */
@@ -81,21 +92,33 @@ export async function readEvents(
   horizon: bigint,
   types: readonly string[] | null,
   limit: number,
+  { byType = false }: { byType?: boolean } = {},
 ): Promise<StoredEvent[]> {
-  const rows = await db.execute<Row>(sql`
+  const rows = await db.execute<Row>(eventsAfterStatement(after, horizon, types, limit, { byType }));
+  return rows.map(toStoredEvent);
+}
+
+/** readEvents' statement (exported for the test of its plan). */
+export function eventsAfterStatement(
+  after: LogPoint,
+  horizon: bigint,
+  types: readonly string[] | null,
+  limit: number,
+  { byType = false }: { byType?: boolean } = {},
+) {
+  return sql`
     SELECT position, tx_id::text, event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at
     FROM events
     WHERE (tx_id, position) > (${after.txId.toString()}::xid8, ${after.position}) AND tx_id < ${horizon.toString()}::xid8
       AND ${
         types
-          ? sql`type IN (${sql.join(
+          ? sql`${byType ? sql`type` : notIndexed(sql`type`)} IN (${sql.join(
               types.map((t) => sql`${t}`),
               sql`, `,
             )})`
           : sql`true`
       }
-    ORDER BY events.tx_id, events.position LIMIT ${limit}`);
-  return rows.map(toStoredEvent);
+    ORDER BY events.tx_id, events.position LIMIT ${limit}`;
 }
 
 /** The last event below the horizon: where a consumer that saw everything below it stands. */

@@ -116,7 +116,7 @@ async function shadowStep(tx: Tx, read: DbHandle, source: DbHandle, group: Shado
   const from = cks.reduce((a, c) => (after(a, c.from) ? c.from : a), cks[0]!.from);
   const types = [...new Set(group.flatMap((sh) => sh.def.handles))];
   const horizon = row!.horizon ? BigInt(row!.horizon) : await safeHorizon(logDb);
-  const events = await readEvents(logDb, from, horizon, types, BATCH);
+  const events = await readEvents(logDb, from, horizon, types, BATCH, { byType: true });
   if (events.length === 0) {
     await tx.execute(sql.raw(searchPath(null)));
     return { read: 0, shadows: cks.map((c) => ({ applied: 0, processed: c.processed })) };

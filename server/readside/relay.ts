@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { checkpointNotice, PROJECTIONS_CHANNEL } from '@/server/readside/channels';
-import { lastBefore, after, type LogPoint } from '@/server/readside/log';
+import { lastBefore, after, notIndexed, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
 import { eventSpan, tracingEnabled } from '@/server/tracing';
 
@@ -90,19 +90,7 @@ export class Relay {
    */
   private async advanceIdle(tx: Tx, next: LogPoint): Promise<Set<string>> {
     if (!this.localRoutes) return new Set();
-    const nextTx = next.txId.toString();
-    const rows = await tx.execute<{ name: string }>(sql`
-      WITH routes AS (SELECT * FROM jsonb_to_recordset(${this.localRoutes}::jsonb) AS r(name text, types text[])),
-      idle AS (
-        SELECT c.name FROM projection_checkpoints c JOIN routes r ON r.name = c.name
-        WHERE c.status = 'running' AND c.failing_position IS NULL AND c.retry_after IS NULL
-          AND (c.tx_id, c.position) < (${nextTx}::xid8, ${next.position})
-          AND NOT EXISTS (SELECT 1 FROM events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position)
-            AND (e.tx_id, e.position) <= (${nextTx}::xid8, ${next.position}) AND e.type = ANY (r.types))
-        FOR UPDATE OF c SKIP LOCKED)
-      UPDATE projection_checkpoints c SET tx_id = ${nextTx}::xid8, position = ${next.position}, updated_at = now()
-      FROM idle WHERE c.name = idle.name
-      RETURNING c.name, pg_notify(${PROJECTIONS_CHANNEL}, ${sql.raw(checkpointNotice('c'))})`);
+    const rows = await tx.execute<{ name: string }>(advanceIdleStatement(this.localRoutes, next));
     return new Set(rows.map((r) => r.name));
   }
 
@@ -113,10 +101,7 @@ export class Relay {
       const n = await this.db.transaction(async (tx) => {
         // One round trip: the checkpoint (locked), the safe horizon, and whether committed events wait
         // at or past it for an older open transaction (the rows this statement sees are committed).
-        const [ck] = await tx.execute<{ tx_id: string; position: string; horizon: string; blocked: boolean }>(sql`
-          SELECT tx_id::text, position, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon,
-            EXISTS (SELECT 1 FROM events WHERE tx_id >= pg_snapshot_xmin(pg_current_snapshot())) AS blocked
-          FROM projection_checkpoints WHERE name = ${RELAY_CHECKPOINT} FOR UPDATE`);
+        const [ck] = await tx.execute<{ tx_id: string; position: string; horizon: string; blocked: boolean }>(relayCheckpointStatement());
         if (!ck) throw new Error('relay checkpoint missing');
         const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
         const horizon = BigInt(ck.horizon);
@@ -162,3 +147,38 @@ export class Relay {
     }
   }
 }
+
+/**
+ * The relay's advance of idle consumers (Relay.advanceIdle): the events between a consumer's
+ * checkpoint and `next` are read through the (tx_id, position) index, a range as short as the
+ * relay's last scan, with the type checked on each row. Left to choose, Postgres read the type
+ * index instead: every event of the consumer's types in the whole log, for every consumer, on every
+ * run (256 ms at 160,000 events before the table's first ANALYZE).
+ */
+export function advanceIdleStatement(localRoutes: string, next: LogPoint) {
+  const nextTx = next.txId.toString();
+  return sql`
+      WITH routes AS (SELECT * FROM jsonb_to_recordset(${localRoutes}::jsonb) AS r(name text, types text[])),
+      idle AS (
+        SELECT c.name FROM projection_checkpoints c JOIN routes r ON r.name = c.name
+        WHERE c.status = 'running' AND c.failing_position IS NULL AND c.retry_after IS NULL
+          AND (c.tx_id, c.position) < (${nextTx}::xid8, ${next.position})
+          AND NOT EXISTS (SELECT 1 FROM events e WHERE (e.tx_id, e.position) > (c.tx_id, c.position)
+            AND (e.tx_id, e.position) <= (${nextTx}::xid8, ${next.position}) AND ${notIndexed(sql`e.type`)} = ANY (r.types))
+        FOR UPDATE OF c SKIP LOCKED)
+      UPDATE projection_checkpoints c SET tx_id = ${nextTx}::xid8, position = ${next.position}, updated_at = now()
+      FROM idle WHERE c.name = idle.name
+      RETURNING c.name, pg_notify(${PROJECTIONS_CHANNEL}, ${sql.raw(checkpointNotice('c'))})`;
+}
+
+/**
+ * One round trip: the relay's checkpoint (locked), the safe horizon, and whether committed events
+ * wait at or past it for an older open transaction: the last event of the log is at or past the
+ * horizon, one index entry. Asked as EXISTS (… tx_id >= horizon), Postgres may scan the whole log
+ * (it did before the table's first ANALYZE: 31 ms at 160,000 events, on every run).
+ */
+export const relayCheckpointStatement = () => sql`
+  SELECT tx_id::text, position, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon,
+    COALESCE((SELECT e.tx_id FROM events e ORDER BY e.tx_id DESC, e.position DESC LIMIT 1)
+      >= pg_snapshot_xmin(pg_current_snapshot()), false) AS blocked
+  FROM projection_checkpoints WHERE name = ${RELAY_CHECKPOINT} FOR UPDATE`;
