@@ -27,12 +27,6 @@ type CheckpointRow = {
 const pointOf = (e: StoredEvent): LogPoint => ({ txId: BigInt(e.txId), position: e.position });
 
 /**
- * Applies each projection's events in log order, in batches; rows and checkpoint commit together
- * on the read database. A batch commits only while holding the checkpoint row (FOR UPDATE) and only
- * if the row is unchanged since the batch was read, so any number of workers may call `catchUp`
- * and each event is applied exactly once.
- */
-/**
  * A step's probe: the checkpoint's status, and whether an event lies past it below the safe
  * horizon. Written as "the first event after the checkpoint, in log order, is below the horizon"
  * (the first has the lowest tx_id of them all, so this is the same question), which reads one entry
@@ -45,6 +39,12 @@ export const probeStatement = (name: string) => sql`
     ORDER BY e.tx_id, e.position LIMIT 1) < pg_snapshot_xmin(pg_current_snapshot()), false) AS more
   FROM projection_checkpoints c WHERE c.name = ${name}`;
 
+/**
+ * Applies each projection's events in log order, in batches; rows and checkpoint commit together
+ * on the read database. A batch commits only while holding the checkpoint row (FOR UPDATE) and only
+ * if the row is unchanged since the batch was read, so any number of workers may call `catchUp`
+ * and each event is applied exactly once.
+ */
 export class ProjectionRunner {
   private byName: Map<string, ConsumerDefinition>;
   readonly batchSize: number;
