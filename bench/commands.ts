@@ -16,12 +16,13 @@
  * Prints every run and the medians. Makes its own database (ll_bench_commands_<random>) and drops it.
  */
 import { deleteKeys } from '@/testkit/cleanup';
+import { countSocketWrites } from '@/testkit/socket-writes';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { stopGroup } from './lib/process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
@@ -148,12 +149,7 @@ async function dropDatabase(adminUrl: string, name: string) {
  */
 async function profileRoundTrips(url: string) {
   const statements: string[] = [];
-  let writes = 0;
-  const originalWrite = Socket.prototype.write;
-  Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
-    writes++;
-    return originalWrite.apply(this, args);
-  } as Socket['write'];
+  const counter = countSocketWrites();
   // The application's own client (db/client.ts), with a debug hook that records each statement.
   const handle = connect(url, { max: 1, appName: 'll-bench-profile' });
   (handle.sql.options as { debug?: unknown }).debug = (_conn: number, query: string) => statements.push(query.replace(/\s+/g, ' ').trim());
@@ -165,12 +161,12 @@ async function profileRoundTrips(url: string) {
       await op(-1); // open the connection
       await relayWakesSettled(db);
       statements.length = 0;
-      writes = 0;
+      counter.reset();
       for (let i = 0; i < N; i++) {
         await op(i);
         await relayWakesSettled(db); // the post-commit NOTIFY is counted apart
       }
-      const perCommand = writes / N;
+      const perCommand = counter.writes / N;
       const distinct = [...new Set(statements)].map((s) => `      ${s.slice(0, 110)}`);
       console.log(
         `  ${label}: ${(statements.length / N).toFixed(2)} statements, ${perCommand.toFixed(2)} round trips per command (incl. the NOTIFY after commit)`,
@@ -185,7 +181,7 @@ async function profileRoundTrips(url: string) {
     const { productId } = await createProduct(deps, { actor: 'bench' }, { sku: `PROF-${tag}`, name: 'Profile', priceCents: 100, stock: 0 });
     await measure('catalog.restock', () => restock(deps, { actor: 'bench' }, { productId, quantity: 1 }));
   } finally {
-    Socket.prototype.write = originalWrite;
+    counter.restore();
     await handle.close();
   }
 }

@@ -4,11 +4,11 @@
  * wakes the relay (server/commands/run.ts, append.ts). A refused command leaves nothing behind and
  * its connection goes back to the pool out of any transaction.
  */
-import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type DbHandle } from '@/db/client';
 import { createUser } from '@/server/commands/users';
 import { relayWakesSettled } from '@/server/commands/append';
+import { countSocketWrites } from '@/testkit/socket-writes';
 import { createTestEnv, type TestEnv } from './support/harness';
 
 let t: TestEnv;
@@ -27,20 +27,15 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-/** Socket writes made while `fn` runs (postgres.js sends what it has in one tick in one write, then waits). */
+/** Socket writes made while `fn` runs. */
 async function writesOf(fn: () => Promise<unknown>): Promise<number> {
-  let writes = 0;
-  const original = Socket.prototype.write;
-  Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
-    writes++;
-    return original.apply(this, args);
-  } as Socket['write'];
+  const counter = countSocketWrites();
   try {
     await fn();
   } finally {
-    Socket.prototype.write = original;
+    counter.restore();
   }
-  return writes;
+  return counter.writes;
 }
 
 const deps = () => ({ write: { db: h.db } });
