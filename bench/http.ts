@@ -69,7 +69,7 @@ interface Sample {
   errors: number;
   cpuMsPerReq?: number;
   stale?: number;
-  /** Read-your-write only: medians of the pair's two halves (create sent → answered; profile sent → answered). */
+  /** Read-your-write only: the pair's two halves (create sent → answered; profile sent → answered), p50 and the read's p99. */
   split?: { createP50: number; readP50: number; readP99: number };
 }
 const median = (xs: number[]) => {
@@ -447,8 +447,9 @@ async function main() {
     const bareUrl = `http://127.0.0.1:${barePort}`;
     const onBare = () => bare!.pid,
       onWeb = () => web!.pid;
-    const RYW = `read-your-write at ${RYW_RATE} pairs/s: users.create then users.profile(minPosition), 10 conn`;
+    const RYW = `read-your-write at ${RYW_RATE} pairs/s: users.create then users.profile(minPosition)`;
     const RYW_FLAT = 'read-your-write flat out: users.create then users.profile(minPosition), 10 conn';
+    const isRyw = (name: string) => name === RYW || name === RYW_FLAT;
     const scenarios: { name: string; ceiling?: string; load?: autocannon.Options; pgid?: () => number | undefined }[] = [
       { name: 'bare node:http, same body, 50 conn', load: { url: `${bareUrl}/`, connections: 50 }, pgid: onBare },
       {
@@ -500,18 +501,17 @@ async function main() {
     for (let run = 1; run <= RUNS; run++) {
       console.log(`run ${run}/${RUNS} (load ${os.loadavg()[0]!.toFixed(2)})`);
       for (const sc of scenarios) {
-        const r =
-          sc.name === RYW || sc.name === RYW_FLAT
-            ? await withWorker(async () => {
-                const rate = sc.name === RYW ? RYW_RATE : undefined;
-                // The worker is new for this row: 3 s of the same load first, not counted (its JIT, pools
-                // and first catch-ups), as a worker that has been running would be.
-                await readYourWrite(base, auth, id, undefined, rate, 3);
-                return readYourWrite(base, auth, id, sc.pgid?.(), rate);
-              })
-            : sc.load
-              ? await cannon(sc.load, sc.pgid?.())
-              : pgbench(url);
+        const r = isRyw(sc.name)
+          ? await withWorker(async () => {
+              const rate = sc.name === RYW ? RYW_RATE : undefined;
+              // The worker is new for this row: 3 s of the same load first, not counted (its JIT, pools
+              // and first catch-ups), as a worker that has been running would be.
+              await readYourWrite(base, auth, id, undefined, rate, 3);
+              return readYourWrite(base, auth, id, sc.pgid?.(), rate);
+            })
+          : sc.load
+            ? await cannon(sc.load, sc.pgid?.())
+            : pgbench(url);
         results.set(sc.name, [...(results.get(sc.name) ?? []), r]);
         console.log(
           `  ${sc.name.padEnd(58)} ${r.rps.toFixed(0).padStart(7)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${Number.isFinite(r.p99) ? r.p99.toFixed(1) : '–'} ms  errors ${r.errors}${r.stale !== undefined ? `  stale ${r.stale}` : ''}${r.cpuMsPerReq !== undefined ? `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req` : ''}${r.split ? `  (create p50 ${r.split.createP50.toFixed(1)} ms; read p50 ${r.split.readP50.toFixed(1)}, p99 ${r.split.readP99.toFixed(1)} ms)` : ''}`,
@@ -549,7 +549,7 @@ async function main() {
           ? '—'
           : `bare node:http ${bareRps.toFixed(0)}/s`;
       console.log(
-        `| ${sc.name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${Number.isFinite(m.p99) ? m.p99.toFixed(1) : '–'} | ${m.errors} | ${sc.name === RYW || sc.name === RYW_FLAT ? m.stale : '–'} | ${Number.isFinite(m.cpu) ? m.cpu.toFixed(3) : '–'} | ${ceiling} |`,
+        `| ${sc.name} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${Number.isFinite(m.p99) ? m.p99.toFixed(1) : '–'} | ${m.errors} | ${isRyw(sc.name) ? m.stale : '–'} | ${Number.isFinite(m.cpu) ? m.cpu.toFixed(3) : '–'} | ${ceiling} |`,
       );
     }
     console.log(
