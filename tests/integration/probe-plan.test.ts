@@ -15,7 +15,7 @@ import { eventsAfterStatement } from '@/server/readside/log';
 import { projections } from '@/server/projections/registry';
 import { insertSyntheticLog } from '@/testkit/event-log';
 import { createTestEnv, type TestEnv } from './support/harness';
-import { testLog, untilHorizonPassesLog } from './support/readside';
+import { logEnd, testLog, untilHorizonPassesLog } from './support/readside';
 
 let t: TestEnv;
 beforeAll(async () => {
@@ -66,7 +66,7 @@ async function eventsRead(statement: SQL, generic: boolean): Promise<{ rows: num
   return { rows: read, scans };
 }
 
-/** The point `back` events before the end of the log, in log order. */
+/** The point `back` events before the end of the log, in log order (logEnd is the end itself). */
 async function pointFromEnd(back: number) {
   const [p] = await t.services.write.sql<{ tx_id: string; position: string }[]>`
     SELECT tx_id::text, position FROM events ORDER BY tx_id DESC, position DESC OFFSET ${back} LIMIT 1`;
@@ -78,7 +78,7 @@ const moveAllTo = (p: { txId: bigint; position: number }) =>
 
 async function checkAll(stage: string) {
   const near = await pointFromEnd(20);
-  const end = await pointFromEnd(0);
+  const end = (await logEnd(t.services.write.sql))!;
   await moveAllTo(near);
   const horizon = BigInt((await t.services.write.sql<{ h: string }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`)[0]!.h);
   const routes = JSON.stringify(projections.map((p) => ({ name: p.name, types: p.handles })));
@@ -112,7 +112,7 @@ describe('what the read side reads of the log per commit', () => {
   });
 
   it("the probe: nothing past a caught-up consumer's checkpoint, something past one behind", async () => {
-    await moveAllTo(await pointFromEnd(0));
+    await moveAllTo((await logEnd(t.services.write.sql))!);
     const [idle] = await t.services.read.db.execute<{ more: boolean }>(probeStatement('order_summary'));
     expect(idle!.more).toBe(false);
     await moveAllTo(await pointFromEnd(1000));
@@ -122,7 +122,7 @@ describe('what the read side reads of the log per commit', () => {
   });
 
   it('the probe says nothing is past the checkpoint while the only later events are above the safe horizon', async () => {
-    await moveAllTo(await pointFromEnd(0));
+    await moveAllTo((await logEnd(t.services.write.sql))!);
     // An open transaction holds the horizon at its id; what is appended after it is past the checkpoint but not below the horizon.
     const held = await t.services.write.sql.reserve();
     try {
