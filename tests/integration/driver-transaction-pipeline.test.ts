@@ -92,3 +92,43 @@ describe('a transaction queued behind busy connections (postgres.js BEGIN pipeli
     expect(await Promise.all(transactions)).toEqual(Array.from({ length: poolMax }, (_, i) => i));
   });
 });
+
+describe("a plain BEGIN is not waited for: the transaction's first statement goes out right behind it", () => {
+  const xact = (q: { execute: typeof h.db.execute }) =>
+    q.execute<{ x: string }>(sql`SELECT pg_current_xact_id()::text AS x`).then((r) => r[0]!.x);
+
+  it('runs that statement inside the transaction, with the ones after it', async () => {
+    const one = connect(url, { max: 1, appName });
+    try {
+      for (let i = 0; i < 20; i++) {
+        // Outside a transaction every statement gets an xid of its own; inside, all share one.
+        const [a, b] = await one.db.transaction(async (tx) => [await xact(tx), await xact(tx)]);
+        expect(a).toBe(b);
+      }
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('a failing first statement rolls the transaction back, and the connection serves others cleanly', async () => {
+    const one = connect(url, { max: 1, appName });
+    try {
+      await one.sql`CREATE TABLE IF NOT EXISTS pipelined_begin (n int PRIMARY KEY)`;
+      await one.sql`INSERT INTO pipelined_begin VALUES (1)`;
+      // Queued on the one connection together: a transaction whose first statement fails after its
+      // second row went in, and plain statements behind it.
+      const failing = one.db.transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO pipelined_begin VALUES (2)`);
+        await tx.execute(sql`INSERT INTO pipelined_begin VALUES (1)`);
+      });
+      const after = [started(one.db.execute(sql`INSERT INTO pipelined_begin VALUES (3)`)), xact(one.db), xact(one.db)];
+      await expect(failing).rejects.toThrow();
+      const [, x1, x2] = await Promise.all(after);
+      expect(x1).not.toBe(x2);
+      const rows = await one.sql<{ n: number }[]>`SELECT n FROM pipelined_begin ORDER BY n`;
+      expect(rows.map((r) => r.n)).toEqual([1, 3]);
+    } finally {
+      await one.close();
+    }
+  });
+});
