@@ -3,7 +3,7 @@
  * POST mutation lane and tRPC's node adapter for the API, Next for the rest) next to the ceilings measured in the same run,
  * on the same machine.
  *
- *   npx tsx bench/http.ts [--runs 3] [--seconds 5] [--users 300] [--ryw-rate 100] [--only text]
+ *   npx tsx bench/http.ts [--runs 3] [--seconds 5] [--users 300] [--ryw-rate 100] [--only text|text…]
  *
  * Load comes from autocannon in this process (a low-CPU client: a fetch client would take half a
  * core). In each run, interleaved so that drift on the machine hits every scenario alike:
@@ -70,7 +70,9 @@ interface Sample {
   cpuMsPerReq?: number;
   stale?: number;
   /** Read-your-write only: the pair's two halves (create sent → answered; profile sent → answered), p50 and the read's p99. */
-  split?: { createP50: number; readP50: number; readP99: number };
+  split?: { createP50: number; createP99: number; readP50: number; readP99: number };
+  /** Paced read-your-write only: the slowest pairs, when they were due (s into the row) and how long they took. */
+  slowest?: string;
 }
 const median = (xs: number[]) => {
   const s = [...xs].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -183,6 +185,7 @@ async function readYourWrite(
   const reads: number[] = [];
   let stale = 0;
   let errors: number;
+  let slowest: string | undefined;
   const run = rywRuns++; // each run its own emails: a repeated one would be refused (CONFLICT) and counted as an error
   const createBody = () => JSON.stringify({ json: { email: `ryw-${id}-${run}-${rywUsers++}@example.com`, name: 'Reader' } });
   const cpu0 = pgid ? groupCpuSeconds(pgid) : 0;
@@ -196,6 +199,11 @@ async function readYourWrite(
       second: (reply) => profilePath((JSON.parse(reply.body) as Made).result.data.json),
       check: (read, created) => showsWrite(read.body, (JSON.parse(created.body) as Made).result.data.json.userId),
     });
+    slowest = [...r.pairs]
+      .sort((a, b) => b.create + b.read - (a.create + a.read))
+      .slice(0, 5)
+      .map((p) => `${(p.at / 1000).toFixed(2)} s: ${p.create.toFixed(0)}+${p.read.toFixed(0)} ms`)
+      .join(', ');
     for (const p of r.pairs) {
       creates.push(p.create);
       reads.push(p.read);
@@ -251,7 +259,8 @@ async function readYourWrite(
     errors,
     stale,
     cpuMsPerReq: cpu !== undefined && pairs.length ? (cpu * 1000) / pairs.length : undefined,
-    split: { createP50: percentile(creates, 50), readP50: percentile(reads, 50), readP99: percentile(reads, 99) },
+    split: { createP50: percentile(creates, 50), createP99: percentile(creates, 99), readP50: percentile(reads, 50), readP99: percentile(reads, 99) },
+    slowest,
   };
 }
 
@@ -482,7 +491,7 @@ async function main() {
       { name: 'pgbench, same transaction, 32 clients' },
       { name: RYW, pgid: onWeb },
       { name: RYW_FLAT, pgid: onWeb },
-    ].filter((x) => !ONLY || x.name.includes(ONLY));
+    ].filter((x) => !ONLY || ONLY.split('|').some((o) => x.name.includes(o)));
 
     // Warm-up (JIT, pools, the cache entry), not counted.
     for (const sc of scenarios) if (sc.load) await cannon({ ...sc.load, duration: 1 });
@@ -514,7 +523,7 @@ async function main() {
             : pgbench(url);
         results.set(sc.name, [...(results.get(sc.name) ?? []), r]);
         console.log(
-          `  ${sc.name.padEnd(58)} ${r.rps.toFixed(0).padStart(7)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${Number.isFinite(r.p99) ? r.p99.toFixed(1) : '–'} ms  errors ${r.errors}${r.stale !== undefined ? `  stale ${r.stale}` : ''}${r.cpuMsPerReq !== undefined ? `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req` : ''}${r.split ? `  (create p50 ${r.split.createP50.toFixed(1)} ms; read p50 ${r.split.readP50.toFixed(1)}, p99 ${r.split.readP99.toFixed(1)} ms)` : ''}`,
+          `  ${sc.name.padEnd(58)} ${r.rps.toFixed(0).padStart(7)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${Number.isFinite(r.p99) ? r.p99.toFixed(1) : '–'} ms  errors ${r.errors}${r.stale !== undefined ? `  stale ${r.stale}` : ''}${r.cpuMsPerReq !== undefined ? `  cpu ${r.cpuMsPerReq.toFixed(3)} ms/req` : ''}${r.split ? `  (create p50 ${r.split.createP50.toFixed(1)}, p99 ${r.split.createP99.toFixed(1)} ms; read p50 ${r.split.readP50.toFixed(1)}, p99 ${r.split.readP99.toFixed(1)} ms)` : ''}${r.slowest ? `; slowest pairs at ${r.slowest}` : ''}`,
         );
       }
     }

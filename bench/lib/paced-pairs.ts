@@ -34,6 +34,8 @@ export interface PairTimes {
   create: number;
   /** read sent → answered, ms */
   read: number;
+  /** when the pair was due, ms after the first */
+  at: number;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function pacedPairs(opts: {
       const t2 = performance.now();
       if (read.status !== 200) return void errors++;
       if (!opts.check(read, created)) stale++;
-      pairs.push({ create: t1 - t0, read: t2 - t1 });
+      pairs.push({ create: t1 - t0, read: t2 - t1, at: (i * 1000) / opts.rate });
     } catch {
       errors++;
     }
