@@ -259,7 +259,12 @@ async function readYourWrite(
     errors,
     stale,
     cpuMsPerReq: cpu !== undefined && pairs.length ? (cpu * 1000) / pairs.length : undefined,
-    split: { createP50: percentile(creates, 50), createP99: percentile(creates, 99), readP50: percentile(reads, 50), readP99: percentile(reads, 99) },
+    split: {
+      createP50: percentile(creates, 50),
+      createP99: percentile(creates, 99),
+      readP50: percentile(reads, 50),
+      readP99: percentile(reads, 99),
+    },
     slowest,
   };
 }

@@ -118,8 +118,8 @@ export interface EventMetadata {
   traceparent?: string;
 }
 
-/** An event as read back from the log. */
-export type StoredEvent = DomainEvent & {
+/** An event as read back from the log, without its metadata: what a projection is given. */
+export type ProjectedEvent = DomainEvent & {
   position: number;
   txId: string;
   eventId: string;
@@ -127,7 +127,9 @@ export type StoredEvent = DomainEvent & {
   streamVersion: number;
   schemaVersion: number;
   occurredAt: string;
-  metadata: EventMetadata;
 };
+
+/** An event as read back from the log, with its metadata (correlation, causation, actor). */
+export type StoredEvent = ProjectedEvent & { metadata: EventMetadata };
 
 export { streamId } from './contracts';

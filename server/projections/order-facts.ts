@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { recordset } from '@/db/columns';
 import { orderFacts } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
-import type { StoredEvent } from '@/server/domain/events';
+import type { ProjectedEvent } from '@/server/domain/events';
 
 interface Row {
   order_id: string;
@@ -19,7 +19,7 @@ interface Row {
 }
 
 /** What one event says about its order; null for events this read model does not keep. */
-function factOf(e: StoredEvent): Omit<Row, 'order_id'> | null {
+function factOf(e: ProjectedEvent): Omit<Row, 'order_id'> | null {
   const at = e.occurredAt;
   switch (e.type) {
     case 'OrderPlaced':

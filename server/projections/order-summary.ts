@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { recordset } from '@/db/columns';
 import { orderSummaries } from '@/db/schema';
 import type { ProjectionDefinition } from './types';
-import type { StoredEvent } from '@/server/domain/events';
+import type { ProjectedEvent } from '@/server/domain/events';
 
 interface Row {
   order_id: string;
@@ -22,7 +22,7 @@ interface Row {
 }
 
 /** The saga step an order is at after each event: what the portal's timeline shows. */
-function change(e: StoredEvent): Omit<Row, 'order_id' | 'updated_at'> | null {
+function change(e: ProjectedEvent): Omit<Row, 'order_id' | 'updated_at'> | null {
   const at = e.occurredAt;
   switch (e.type) {
     case 'OrderPlaced':

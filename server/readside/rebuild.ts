@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbHandle, Tx } from '@/db/client';
 import type { ConsumerDefinition } from './consumer';
+import type { ProjectedEvent, StoredEvent } from '@/server/domain/events';
 import { after, readEvents, safeHorizon, type LogPoint } from '@/server/readside/log';
 import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import type { Logger } from '@/server/log';
@@ -57,7 +58,13 @@ async function prepareShadow(read: DbHandle, source: DbHandle, def: ConsumerDefi
           .replace(' ON public.', ` ON ${q(schema)}.`)
           .replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ');
       if (!exists?.n) {
-        await tx.unsafe(`CREATE TABLE ${q(schema)}.${q(t)} (LIKE public.${q(t)} INCLUDING ALL EXCLUDING INDEXES)`);
+        // LIKE copies no storage parameters: the shadow takes the live table's (say, a fillfactor
+        // that leaves room for updates on their page), and keeps them once swapped in.
+        const [storage] = await tx<{ options: string | null }[]>`
+          SELECT array_to_string(c.reloptions, ', ') AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'public' AND c.relname = ${t}`;
+        const withOptions = storage?.options ? ` WITH (${storage.options})` : '';
+        await tx.unsafe(`CREATE TABLE ${q(schema)}.${q(t)} (LIKE public.${q(t)} INCLUDING ALL EXCLUDING INDEXES)${withOptions}`);
         for (const ix of indexes) {
           if (ix.constraint_def) await tx.unsafe(`ALTER TABLE ${q(schema)}.${q(t)} ADD CONSTRAINT ${q(ix.name)} ${ix.constraint_def}`);
           else if (ix.is_unique) await tx.unsafe(onShadow(ix.def));
@@ -116,7 +123,12 @@ async function shadowStep(tx: Tx, read: DbHandle, source: DbHandle, group: Shado
   const from = cks.reduce((a, c) => (after(a, c.from) ? c.from : a), cks[0]!.from);
   const types = [...new Set(group.flatMap((sh) => sh.def.handles))];
   const horizon = row!.horizon ? BigInt(row!.horizon) : await safeHorizon(logDb);
-  const events = await readEvents(logDb, from, horizon, types, BATCH, { byType: true });
+  // Projections are given events without their metadata (ProjectionDefinition): a group of them
+  // reads the log without it; a process manager among them needs it.
+  const lean = group.every((sh) => sh.def.kind === 'projection');
+  const events: ProjectedEvent[] = lean
+    ? await readEvents(logDb, from, horizon, types, BATCH, { byType: true, metadata: false })
+    : await readEvents(logDb, from, horizon, types, BATCH, { byType: true });
   if (events.length === 0) {
     await tx.execute(sql.raw(searchPath(null)));
     return { read: 0, shadows: cks.map((c) => ({ applied: 0, processed: c.processed })) };
@@ -131,7 +143,8 @@ async function shadowStep(tx: Tx, read: DbHandle, source: DbHandle, group: Shado
       : group.length === 1
         ? events
         : events.filter((e) => sh.handles.has(e.type) && after(pointOf(e), ck.from));
-    if (mine.length) await sh.def.applyBatch(tx, mine);
+    // Without metadata only when every consumer of the group is a projection, which takes ProjectedEvent[].
+    if (mine.length) await sh.def.applyBatch(tx, mine as StoredEvent[]);
     const processed = ck.processed + mine.length;
     const next = group[i + 1]?.schema ?? null;
     // Simple protocol (no parameters): the two statements go in one round trip.

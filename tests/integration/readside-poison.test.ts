@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectionNames, projections } from '@/server/projections/registry';
-import type { StoredEvent } from '@/server/domain/events';
+import type { ProjectedEvent } from '@/server/domain/events';
 import { retryDeadLetter } from '@/server/readside/dead-letters';
 import { listDeadLetters, projectionStatus } from '@/server/queries/ops';
 import { userProfile } from '@/server/queries/users';
@@ -25,7 +25,7 @@ import {
 
 let t: TestEnv;
 const fix = { deployed: false };
-const isPoison = (e: StoredEvent) => !fix.deployed && e.type === 'UserCreated' && e.data.name.includes('Poison');
+const isPoison = (e: ProjectedEvent) => !fix.deployed && e.type === 'UserCreated' && e.data.name.includes('Poison');
 const halting = countingProjection({ name: 'poison_halt', table: 'applied_halt', onError: 'halt', poison: isPoison });
 const parking = countingProjection({ name: 'poison_park', table: 'applied_park', onError: 'dead-letter', poison: isPoison });
 const defs = [...projections, halting, parking];

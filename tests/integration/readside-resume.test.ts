@@ -3,7 +3,7 @@
  * event that stopped it (with fresh attempts), then everything after it, each once and in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredEvent } from '@/server/domain/events';
+import type { ProjectedEvent } from '@/server/domain/events';
 import { createUser } from '@/server/commands/users';
 import { resumeProjection } from '@/server/readside/resume';
 import type { TestEnv } from './support/harness';
@@ -23,7 +23,7 @@ const halting = countingProjection({
   name: 'resume_halt',
   table: 'applied_resume',
   onError: 'halt',
-  poison: (e: StoredEvent) => !fix.deployed && e.type === 'UserCreated' && e.data.name.includes('Poison'),
+  poison: (e: ProjectedEvent) => !fix.deployed && e.type === 'UserCreated' && e.data.name.includes('Poison'),
 });
 
 beforeAll(async () => {

@@ -19,7 +19,7 @@ import { createLogger } from '@/server/log';
 import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { toStoredEvent } from '@/server/readside/log';
 import type { ProjectionDefinition } from '@/server/projections/types';
-import { eventTypes, type StoredEvent } from '@/server/domain/events';
+import { eventTypes, type ProjectedEvent, type StoredEvent } from '@/server/domain/events';
 import type { CommandContext } from '@/server/commands/context';
 import { createUser, recordLogin, updateUserEmail } from '@/server/commands/users';
 import { changePrice, createProduct, restock } from '@/server/commands/catalog';
@@ -259,7 +259,7 @@ export interface CountingOptions {
   /** Throw (after writing the first half of the batch) on the next batch of at least 2 events while `armed`. */
   failHalfway?: { armed: boolean; fired?: number };
   /** Events this projection cannot apply (a poison event), while the predicate says so. */
-  poison?: (e: StoredEvent) => boolean;
+  poison?: (e: ProjectedEvent) => boolean;
   /** The event types it handles (default: every one). */
   handles?: ProjectionDefinition['handles'];
 }
@@ -270,7 +270,7 @@ export interface CountingOptions {
  */
 export function countingProjection(opts: CountingOptions = {}): ProjectionDefinition {
   const table = dsql.raw(`"${opts.table ?? COUNTING_TABLE}"`);
-  const insert = async (tx: Parameters<ProjectionDefinition['applyBatch']>[0], events: StoredEvent[]) => {
+  const insert = async (tx: Parameters<ProjectionDefinition['applyBatch']>[0], events: ProjectedEvent[]) => {
     if (events.length === 0) return;
     const rows = events.map((e) => ({ position: e.position, tx_id: e.txId, type: e.type }));
     await tx.execute(dsql`
