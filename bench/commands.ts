@@ -25,7 +25,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { createServer } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { env } from '@/server/env';
 import { connect, type DbHandle } from '@/db/client';
 import { migrateDatabase } from '@/db/migrate';
@@ -135,7 +135,7 @@ function machine(pgVersion: string): string {
 
 async function dropDatabase(adminUrl: string, name: string) {
   if (!/^ll_bench_[a-z0-9_]+$/.test(name)) throw new Error(`Refusing to drop ${name}`);
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = postgresAt(adminUrl, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } finally {
@@ -259,7 +259,7 @@ function pgbenchOnce(url: string, seconds: number, file: string): Sample {
       '-f',
       file,
       '-h',
-      u.hostname,
+      u.searchParams.get('host')?.startsWith('/') ? u.searchParams.get('host')! : u.hostname, // the app's transport (db/postgres-at.ts)
       '-p',
       u.port || '5432',
       '-U',
@@ -339,7 +339,7 @@ async function main() {
       return {
         name,
         run: async (r: number) => {
-          const raw = postgres(url.toString(), { max: POOL, onnotice: () => {} });
+          const raw = postgresAt(url.toString(), { max: POOL, onnotice: () => {} });
           try {
             await Promise.all(Array.from({ length: POOL }, () => raw`SELECT 1`));
             return await closedLoop(name, SECONDS, CONCURRENCY, (w, n) =>

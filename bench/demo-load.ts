@@ -10,7 +10,7 @@
  * Prints the machine's load average before and after: on a shared machine the figures move with it.
  */
 import os from 'node:os';
-import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { connect } from '@/db/client';
 import { loadDemo } from '@/server/demo/load';
 import { arg, benchDatabase, type BenchDb } from './lib/readside';
@@ -59,7 +59,7 @@ async function load(label: string, batchSize: number): Promise<{ url: string; se
  * their tables (same columns, indexes and constraints), one INSERT … SELECT per table, one transaction.
  */
 async function ceiling(url: string, events: number) {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const sql = postgresAt(url, { max: 1, onnotice: () => {} });
   const tables = ['products', 'users', 'orders', 'order_lines', 'command_results', 'events'];
   try {
     for (const t of tables) await sql.unsafe(`CREATE TABLE bench_${t} (LIKE ${t} INCLUDING ALL)`);

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { env } from '@/server/env';
@@ -76,8 +76,8 @@ const summary = (label: string, xs: number[]) =>
   `${label.padEnd(44)} n=${String(xs.length).padStart(5)}  p50 ${ms(quantile(xs, 0.5)).padStart(6)} ms  p90 ${ms(quantile(xs, 0.9)).padStart(6)} ms  p99 ${ms(quantile(xs, 0.99)).padStart(6)} ms  max ${ms(Math.max(...xs)).padStart(6)} ms`;
 
 async function notifyBaseline(url: string): Promise<number[]> {
-  const listener = postgres(url, { max: 1, onnotice: () => {} });
-  const notifier = postgres(url, { max: 1, onnotice: () => {} });
+  const listener = postgresAt(url, { max: 1, onnotice: () => {} });
+  const notifier = postgresAt(url, { max: 1, onnotice: () => {} });
   const sentAt = new Map<string, number>();
   const rtt: number[] = [];
   const got = new Map<string, () => void>();

@@ -37,7 +37,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer as netServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { env } from '@/server/env';
@@ -295,7 +295,7 @@ function pgbench(url: string): Sample {
       '-f',
       path.join(root, 'bench/commands.sql'),
       '-h',
-      u.hostname,
+      u.searchParams.get('host')?.startsWith('/') ? u.searchParams.get('host')! : u.hostname, // the app's transport (db/postgres-at.ts)
       '-p',
       u.port || '5432',
       '-U',
@@ -322,7 +322,7 @@ function freePort(): Promise<number> {
 
 async function dropBenchDatabase(anyUrl: string, name: string) {
   if (!/^ll_bench_http_[a-f0-9]+$/.test(name)) throw new Error(`Refusing to drop ${name}`);
-  const admin = postgres(withDatabase(anyUrl, 'postgres'), { max: 1, onnotice: () => {} });
+  const admin = postgresAt(withDatabase(anyUrl, 'postgres'), { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } finally {

@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { postgresAt } from './postgres-at';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { ListenHub, type Listening } from './listen';
 import { reconnectBackoff } from './backoff';
@@ -33,7 +34,7 @@ export interface ConnectOptions {
 
 export function connect(url: string, opts: ConnectOptions = {}): DbHandle {
   const onQuery = opts.onQuery;
-  const client = postgres(url, {
+  const client = postgresAt(url, {
     max: opts.max ?? 10,
     backoff: reconnectBackoff,
     ...(onQuery ? { debug: (_connection: number, query: string) => onQuery(query) } : {}),

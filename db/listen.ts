@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { reconnectBackoff } from './backoff';
+import { postgresAt } from './postgres-at';
 
 export interface Listening {
   unlisten(): Promise<void>;
@@ -34,7 +35,7 @@ export class ListenHub {
     const onnotify = (channel: string, payload: string) => {
       for (const s of this.channels.get(channel) ?? []) s.notify(payload);
     };
-    this.client = postgres(url, {
+    this.client = postgresAt(url, {
       max: 1,
       idle_timeout: 0,
       max_lifetime: 0,

@@ -1,6 +1,6 @@
-import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import { postgresAt } from './postgres-at';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -12,7 +12,7 @@ export async function ensureDatabase(url: string): Promise<void> {
   const name = decodeURIComponent(u.pathname.slice(1));
   if (!/^[A-Za-z0-9_\-]+$/.test(name)) throw new Error(`Unsupported database name: ${name}`);
   u.pathname = '/postgres';
-  const admin = postgres(u.toString(), { max: 1, onnotice: () => {} });
+  const admin = postgresAt(u.toString(), { max: 1, onnotice: () => {} });
   try {
     const found = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
     if (found.length === 0) {
@@ -32,7 +32,7 @@ export async function ensureDatabase(url: string): Promise<void> {
 
 export async function migrateDatabase(url: string): Promise<void> {
   await ensureDatabase(url);
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const client = postgresAt(url, { max: 1, onnotice: () => {} });
   try {
     // Serialise concurrent migrators (several workers starting at once).
     await client`SELECT pg_advisory_lock(7316001)`;

@@ -1,5 +1,5 @@
 /** Removing exactly what one test run created: its database and its Redis keys. */
-import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { Redis } from 'ioredis';
 
 export function withDatabase(url: string, database: string): string {
@@ -11,7 +11,7 @@ export function withDatabase(url: string, database: string): string {
 /** Drops one database, ending its connections first (this process's, a server's or a worker's). */
 export async function dropDatabase(anyUrl: string, dbName: string): Promise<void> {
   if (!/^ll_(test|e2e)_[a-z0-9_]+$/.test(dbName)) throw new Error(`Refusing to drop ${dbName}: not a test database`);
-  const admin = postgres(withDatabase(anyUrl, 'postgres'), { max: 1, onnotice: () => {} });
+  const admin = postgresAt(withDatabase(anyUrl, 'postgres'), { max: 1, onnotice: () => {} });
   try {
     await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${dbName} AND pid <> pg_backend_pid()`;
     await admin.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);

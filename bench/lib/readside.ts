@@ -2,7 +2,7 @@
 import { deleteKeys } from '@/testkit/cleanup';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { Redis } from 'ioredis';
 import { env } from '@/server/env';
 import { migrateDatabase } from '@/db/migrate';
@@ -32,7 +32,7 @@ export const int = (x: number) => Math.round(x).toLocaleString('en-US');
 /** The machine and the servers, for the first lines of every report. */
 export async function machine(url: string, redisUrl: string): Promise<string[]> {
   const cpus = os.cpus();
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const sql = postgresAt(url, { max: 1, onnotice: () => {} });
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   try {
     const [pg] = await sql<{ v: string }[]>`SELECT current_setting('server_version') AS v`;
@@ -84,7 +84,7 @@ export async function benchDatabase(what: string): Promise<BenchDb> {
       if (!/^ll_bench_[a-z0-9_]+$/.test(name)) throw new Error(`refusing to drop ${name}`);
       const admin = new URL(url);
       admin.pathname = '/postgres';
-      const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+      const sql = postgresAt(admin.toString(), { max: 1, onnotice: () => {} });
       try {
         await sql.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {

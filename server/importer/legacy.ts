@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 
 /**
  * The plain CRUD schema the importer reads (docs/crud-import.md has the DDL). Ids may be of any
@@ -57,7 +58,7 @@ export class LegacySource {
     url: string,
     private readonly pageSize = 500,
   ) {
-    this.sql = postgres(url, {
+    this.sql = postgresAt(url, {
       max: 2,
       onnotice: () => {},
       // Nothing the importer does can change the legacy database.
