@@ -98,32 +98,18 @@ interface ReadOptions {
  * ORDER BY names the table's columns: a bare `tx_id` would mean the output column `tx_id::text`,
  * and text order puts 100000 before 99999 (events skipped and reordered when the ids gain a digit).
  */
-export async function readEvents(
+export async function readEvents<M extends boolean = true>(
   db: Queryable,
   after: LogPoint,
   horizon: bigint,
   types: readonly string[] | null,
   limit: number,
-  opts?: ReadOptions & { metadata?: true },
-): Promise<StoredEvent[]>;
-export async function readEvents(
-  db: Queryable,
-  after: LogPoint,
-  horizon: bigint,
-  types: readonly string[] | null,
-  limit: number,
-  opts: ReadOptions & { metadata: false },
-): Promise<ProjectedEvent[]>;
-export async function readEvents(
-  db: Queryable,
-  after: LogPoint,
-  horizon: bigint,
-  types: readonly string[] | null,
-  limit: number,
-  opts: ReadOptions = {},
-): Promise<ProjectedEvent[]> {
+  opts: ReadOptions & { metadata?: M } = {},
+): Promise<M extends false ? ProjectedEvent[] : StoredEvent[]> {
   const rows = await db.execute<Row>(eventsAfterStatement(after, horizon, types, limit, opts));
-  return opts.metadata === false ? rows.map(toProjectedEvent) : rows.map((r) => toStoredEvent(r as Row & { metadata: EventMetadata }));
+  const events =
+    opts.metadata === false ? rows.map(toProjectedEvent) : rows.map((r) => toStoredEvent(r as Row & { metadata: EventMetadata }));
+  return events as M extends false ? ProjectedEvent[] : StoredEvent[];
 }
 
 /** readEvents' statement (exported for the test of its plan). */
