@@ -110,7 +110,7 @@ describe("a plain BEGIN is not waited for: the transaction's first statement goe
     }
   });
 
-  it('a failing first statement rolls the transaction back, and the connection serves others cleanly', async () => {
+  it('a failing statement rolls the transaction back, and the connection serves others cleanly', async () => {
     const one = connect(url, { max: 1, appName });
     try {
       await one.sql`CREATE TABLE IF NOT EXISTS pipelined_begin (n int PRIMARY KEY)`;
@@ -127,6 +127,44 @@ describe("a plain BEGIN is not waited for: the transaction's first statement goe
       expect(x1).not.toBe(x2);
       const rows = await one.sql<{ n: number }[]>`SELECT n FROM pipelined_begin ORDER BY n`;
       expect(rows.map((r) => r.n)).toEqual([1, 3]);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('a transaction whose first statement fails, one that throws before any, and one that sends none', async () => {
+    const one = connect(url, { max: 1, appName });
+    try {
+      await expect(one.db.transaction(async (tx) => tx.execute(sql`SELECT 1 / 0`))).rejects.toMatchObject({ cause: { code: '22012' } });
+      await expect(
+        one.db.transaction(() => {
+          throw new Error('refused before any statement');
+        }),
+      ).rejects.toThrow('refused before any statement');
+      expect(await one.db.transaction(async () => 'nothing sent')).toBe('nothing sent');
+      // After each, the one connection is out of any transaction.
+      const [x1, x2] = [await xact(one.db), await xact(one.db)];
+      expect(x1).not.toBe(x2);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('a BEGIN that fails: the transaction fails, and its connection is closed rather than handed to the next caller', async () => {
+    const one = connect(url, { max: 1, appName });
+    try {
+      // The pool's one connection left inside an aborted transaction, where BEGIN itself fails (25P02).
+      const reserved = await one.sql.reserve();
+      const [before] = await reserved<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+      await reserved`BEGIN`;
+      await expect(reserved`SELECT 1 / 0`).rejects.toThrow(/division by zero/);
+      reserved.release();
+      await expect(one.db.transaction(async (tx) => tx.execute(sql`SELECT 1`))).rejects.toThrow();
+      // The next caller gets a new session, out of any transaction.
+      const [after] = await one.sql<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+      expect(after!.pid).not.toBe(before!.pid);
+      const [x1, x2] = [await xact(one.db), await xact(one.db)];
+      expect(x1).not.toBe(x2);
     } finally {
       await one.close();
     }
