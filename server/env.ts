@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { parseTrustedProxies, type ProxyTrust } from './http/forwarded';
+import { withHostName } from '@/db/pg-url';
 
 const url = (fallback: string) => z.string().url().default(fallback);
+/** A Postgres URL; libpq's socket form without a host name (`postgres://u@/db?host=/dir`) is given `localhost` (db/postgres-at.ts). */
+const pgUrl = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (typeof v === 'string' ? withHostName(v) : v), inner);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/ledgerline'),
-  READ_DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: pgUrl(url('postgres://postgres@127.0.0.1:5432/ledgerline')),
+  READ_DATABASE_URL: pgUrl(z.string().url().optional()),
   REDIS_URL: url('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.string().min(1).default('ledgerline'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

@@ -10,5 +10,6 @@ import type { ConsumerDefinition } from '@/server/readside/consumer';
 export interface ProjectionDefinition extends ConsumerDefinition {
   kind: 'projection';
   database: 'read';
-  applyBatch(tx: Tx, events: ProjectedEvent[]): Promise<void>;
+  /** A property, not a method: checked strictly, so a projection cannot declare that it takes metadata. */
+  applyBatch: (tx: Tx, events: ProjectedEvent[]) => Promise<void>;
 }

@@ -57,12 +57,14 @@ async function prepareShadow(read: DbHandle, source: DbHandle, def: ConsumerDefi
           .replace(` ON public.${t} `, ` ON ${q(schema)}.${q(t)} `)
           .replace(' ON public.', ` ON ${q(schema)}.`)
           .replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ');
+      // LIKE copies no storage parameters: the shadow takes the live table's (say, a fillfactor that
+      // leaves room for updates on their page), and keeps them once swapped in; a shadow found from
+      // an interrupted rebuild gets them too.
+      const [storage] = await tx<{ options: string | null }[]>`
+        SELECT array_to_string(c.reloptions, ', ') AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relname = ${t}`;
+      if (exists?.n && storage?.options) await tx.unsafe(`ALTER TABLE ${q(schema)}.${q(t)} SET (${storage.options})`);
       if (!exists?.n) {
-        // LIKE copies no storage parameters: the shadow takes the live table's (say, a fillfactor
-        // that leaves room for updates on their page), and keeps them once swapped in.
-        const [storage] = await tx<{ options: string | null }[]>`
-          SELECT array_to_string(c.reloptions, ', ') AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE n.nspname = 'public' AND c.relname = ${t}`;
         const withOptions = storage?.options ? ` WITH (${storage.options})` : '';
         await tx.unsafe(`CREATE TABLE ${q(schema)}.${q(t)} (LIKE public.${q(t)} INCLUDING ALL EXCLUDING INDEXES)${withOptions}`);
         for (const ix of indexes) {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '@/db/schema';
 import { runCommand } from '@/server/commands/run';
@@ -73,7 +73,7 @@ describe('atomic outbox: a failure before commit leaves neither state nor event'
         RETURN NEW;
       END $$;
       CREATE TRIGGER test_fail_event BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION test_fail_event();`);
-    const listener = postgres(t.url, { max: 1, onnotice: () => {} });
+    const listener = postgresAt(t.url, { max: 1, onnotice: () => {} });
     const notified: string[] = [];
     let woken!: () => void;
     const firstNotification = new Promise<void>((resolve) => {

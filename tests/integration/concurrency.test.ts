@@ -1,6 +1,6 @@
 /** Commands that race: unique rules hold, no update is lost, every stream stays contiguous. */
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env } from '@/server/env';
 import { migrateDatabase } from '@/db/migrate';
@@ -129,7 +129,7 @@ describe('waking the relay', () => {
     const { productId } = await op.catalog.createProduct({ sku: 'WAKE-1', name: 'Wake', priceCents: 100, stock: 0 });
     const stream = streamId.product(productId);
     const total = 1 + 40;
-    const listener = postgres(t.url, { max: 2, onnotice: () => {} });
+    const listener = postgresAt(t.url, { max: 2, onnotice: () => {} });
     let sawAll!: () => void;
     const seen = new Promise<void>((resolve) => {
       sawAll = resolve;
@@ -154,7 +154,7 @@ describe('concurrent migrators', () => {
     const url = withDatabase(env().DATABASE_URL, dbName);
     try {
       await Promise.all(Array.from({ length: 4 }, () => migrateDatabase(url)));
-      const client = postgres(url, { max: 1, onnotice: () => {} });
+      const client = postgresAt(url, { max: 1, onnotice: () => {} });
       try {
         expect(await client`SELECT 1 FROM information_schema.tables WHERE table_name = 'events'`).toHaveLength(1);
       } finally {

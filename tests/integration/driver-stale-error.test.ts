@@ -10,7 +10,7 @@
  * Here one pool of one connection runs a long query, another session terminates that backend, and
  * the pool's next query must run on a fresh connection and succeed.
  */
-import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '@/db/client';
 import { env } from '@/server/env';
@@ -18,7 +18,7 @@ import { withDatabase } from '@/testkit/cleanup';
 
 // The server's own `postgres` database: this test creates nothing, and ends only its own session.
 const url = withDatabase(env().DATABASE_URL, 'postgres');
-const admin = postgres(url, { max: 1, onnotice: () => {} });
+const admin = postgresAt(url, { max: 1, onnotice: () => {} });
 const h = connect(url, { max: 1, appName: 'll-test-stale-error' });
 afterAll(async () => {
   await h.close();

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type DbHandle } from '@/db/client';
@@ -26,10 +27,10 @@ let admin: postgres.Sql;
 let locker: postgres.Sql;
 
 beforeAll(async () => {
-  admin = postgres(withDatabase(env().DATABASE_URL, 'postgres'), { max: 1, onnotice: () => {} });
+  admin = postgresAt(withDatabase(env().DATABASE_URL, 'postgres'), { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE "${dbName}"`);
   h = connect(url, { max: poolMax, appName });
-  locker = postgres(url, { max: 1, onnotice: () => {} });
+  locker = postgresAt(url, { max: 1, onnotice: () => {} });
 });
 afterAll(async () => {
   await h?.close();

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateAll } from '@/db/migrate';
 import { connect } from '@/db/client';
@@ -110,7 +111,7 @@ async function bringUp(opts: { splitRead: boolean; webs: number; workers: number
   const workers = Array.from({ length: opts.workers }, () => startWorker(processEnv));
   const webs = await Promise.all(Array.from({ length: opts.webs }, () => startServer(processEnv)));
   // A worker that cannot reach Postgres while it starts exits (its supervisor restarts it): start the faults once all beat.
-  const r = postgres(readUrl, { max: 1, onnotice: () => {} });
+  const r = postgresAt(readUrl, { max: 1, onnotice: () => {} });
   await until(
     'every worker has started',
     async () => (await r<{ n: number }[]>`SELECT count(*)::int AS n FROM worker_heartbeats`)[0]!.n === opts.workers,
@@ -328,8 +329,8 @@ for (const shape of [
 
     beforeAll(async () => {
       t = await bringUp({ splitRead: shape.splitRead, webs: shape.webs, workers: 2 });
-      w = postgres(t.writeUrl, { max: 2, onnotice: () => {} });
-      r = t.read === t.write ? w : postgres(t.readUrl, { max: 2, onnotice: () => {} });
+      w = postgresAt(t.writeUrl, { max: 2, onnotice: () => {} });
+      r = t.read === t.write ? w : postgresAt(t.readUrl, { max: 2, onnotice: () => {} });
       const { userId } = await ok<{ userId: string }>(t, 'users.create', { email: `buyer-${randomUUID()}@example.test`, name: 'Buyer' });
       const { productId } = await ok<{ productId: string }>(t, 'catalog.createProduct', {
         sku: `SKU-${randomUUID().slice(0, 8)}`,

@@ -1,4 +1,4 @@
-import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { env } from '@/server/env';
@@ -25,7 +25,7 @@ describe('the integration test harness', () => {
       redis.disconnect();
     }
     // The maintenance database: DATABASE_URL's own database need not exist on a fresh machine.
-    const admin = postgres(withDatabase(env().DATABASE_URL, 'postgres'), { max: 1 });
+    const admin = postgresAt(withDatabase(env().DATABASE_URL, 'postgres'), { max: 1 });
     try {
       expect(await admin`SELECT 1 FROM pg_database WHERE datname = ${dbName}`).toHaveLength(0);
     } finally {

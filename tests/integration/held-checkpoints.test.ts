@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { createServices, type Services } from '@/server/services';
 import { createUser, updateUserEmail } from '@/server/commands/users';
 import { userProfile } from '@/server/queries/users';
@@ -33,7 +34,7 @@ describe('checkpoints held in memory', () => {
   beforeAll(async () => {
     t = await createTestEnv('held_checkpoints');
     worker = await startWorker(t.services, testLog);
-    admin = postgres(t.url, { max: 1, onnotice: () => {} });
+    admin = postgresAt(t.url, { max: 1, onnotice: () => {} });
     await admin.unsafe(`CREATE ROLE ${role} LOGIN SUPERUSER`);
     const url = new URL(t.url);
     url.username = role;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { postgresAt } from '@/db/postgres-at';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env } from '@/server/env';
@@ -27,14 +28,14 @@ function withDatabase(url: string, name: string) {
 /** A legacy shop with a few hundred rows, random but seeded. */
 async function buildLegacy(name: string, fill: (sql: postgres.Sql) => Promise<void>): Promise<{ url: string; dbName: string }> {
   const dbName = `ll_test_${name}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(withDatabase(env().DATABASE_URL, 'postgres'), { max: 1, onnotice: () => {} });
+  const admin = postgresAt(withDatabase(env().DATABASE_URL, 'postgres'), { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`CREATE DATABASE "${dbName}"`);
   } finally {
     await admin.end();
   }
   const url = withDatabase(env().DATABASE_URL, dbName);
-  const legacy = postgres(url, { max: 1, onnotice: () => {} });
+  const legacy = postgresAt(url, { max: 1, onnotice: () => {} });
   try {
     await legacy.unsafe(ddl);
     await fill(legacy);
@@ -119,7 +120,7 @@ describe('import crud', () => {
     const lines: string[] = [];
     // Pages of 64 rows: the paging and the per-page lookup of earlier work are exercised too.
     const report = await importCrud(t.services.write.db, legacy.url, { concurrency: 4, pageSize: 64, out: (l) => lines.push(l) });
-    const src = postgres(legacy.url, { max: 1, onnotice: () => {} });
+    const src = postgresAt(legacy.url, { max: 1, onnotice: () => {} });
     try {
       const [n] = await src<{ completed: number; cancelled: number; other: number }[]>`
         SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed, count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,

@@ -13,6 +13,15 @@ describe("libpq's Unix socket form of a connection URL (db/postgres-at.ts)", () 
     });
   });
 
+  it("reads libpq's form without a host name, and refuses several directories", () => {
+    expect(socketOf('postgres://app@/shop?host=/var/run/postgresql')).toEqual({
+      url: 'postgres://app@localhost/shop',
+      path: '/var/run/postgresql/.s.PGSQL.5432',
+    });
+    expect(socketOf('postgresql:///shop?host=%2Ftmp')).toEqual({ url: 'postgresql://localhost/shop', path: '/tmp/.s.PGSQL.5432' });
+    expect(() => socketOf('postgres://u@localhost/db?host=/a,/b')).toThrow(/one socket directory/);
+  });
+
   it('leaves a TCP URL (and a host parameter that is not a directory) as it is', () => {
     for (const url of ['postgres://postgres@127.0.0.1:5432/ledgerline', 'postgres://u@h/db?host=db.internal', 'not a url'])
       expect(socketOf(url)).toEqual({ url });
