@@ -10,11 +10,15 @@
  * Here one pool of one connection runs a long query, another session terminates that backend, and
  * the pool's next query must run on a fresh connection and succeed.
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { postgresAt } from '@/db/postgres-at';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '@/db/client';
 import { env } from '@/server/env';
 import { withDatabase } from '@/testkit/cleanup';
+import { root } from './support/server';
 
 // The server's own `postgres` database: this test creates nothing, and ends only its own session.
 const url = withDatabase(env().DATABASE_URL, 'postgres');
@@ -48,4 +52,23 @@ describe('a connection the server terminated mid-query', () => {
     expect(next!.one).toBe(1);
     expect(next!.pid).not.toBe(pid); // a new session
   });
+
+  it.each(['query', 'transaction'])(
+    'settles a query sent between the socket error and the close (a %s in flight): the next queries answer, none waits forever',
+    async (mode) => {
+      // postgres.js 3.4.9 rejected the queries in flight on a socket error, but not one executed
+      // after that error and before the close (on the dying connection): it never settled, and a
+      // pool of one waited forever after it. testkit/session-ended-in-flight.ts runs 30 rounds.
+      const { stdout } = await promisify(execFile)(
+        path.join(root, 'node_modules', '.bin', 'tsx'),
+        ['testkit/session-ended-in-flight.ts', mode],
+        {
+          cwd: root,
+          timeout: 120_000,
+        },
+      ).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? String(err) }));
+      expect(stdout.trim()).toBe('ok');
+    },
+    150_000,
+  );
 });
