@@ -17,28 +17,32 @@ const url = withDatabase(env().DATABASE_URL, 'postgres');
 const admin = postgresAt(url, { max: 1, onnotice: () => {} });
 const pool = postgresAt(url, { max: 1, onnotice: () => {} });
 const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<'hung'>((r) => setTimeout(() => r('hung'), ms))]);
-const select = async () => {
+/** A query, retried a few times on an error (a query sent to a connection that is dying fails, and may be retried). */
+const retried = async <T>(query: () => Promise<T>): Promise<T> => {
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await pool<{ ok: number }[]>`SELECT 1 AS ok`)[0]!.ok;
+      return await query();
     } catch (err) {
       if (attempt >= 5) throw err;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 };
+const select = () => retried(async () => (await pool<{ ok: number }[]>`SELECT 1 AS ok`)[0]!.ok);
+process.on('unhandledRejection', (err) => {
+  console.log(`unhandled rejection: ${err instanceof Error ? err.message : String(err)}`, process.env.DIAG ? (err as Error).stack : '');
+  process.exit(1);
+});
 for (let i = 0; i < ROUNDS; i++) {
-  const [row] = await pool<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
-  const ended = admin`SELECT pg_terminate_backend(${row!.pid})`;
-  const inFlight = mode === 'query' ? pool`SELECT 2` : pool.begin((t) => t`SELECT 2`);
-  await ended;
-  const settled = await within(
-    inFlight.then(
-      () => 'done',
-      () => 'failed',
-    ),
-    5000,
+  const pid = await retried(async () => (await pool<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid);
+  // The server ends the session; the pool has not noticed yet when the next query (or transaction)
+  // is written to it: the write meets a reset socket (ECONNRESET), and what is sent after it must settle.
+  await admin`SELECT pg_terminate_backend(${pid})`;
+  const inFlight = (mode === 'query' ? pool`SELECT 2` : pool.begin((t) => t`SELECT 2`)).then(
+    () => 'done',
+    () => 'failed',
   );
+  const settled = await within(inFlight, 5000);
   const answer = settled === 'hung' ? 'hung' : await within(select(), 5000);
   if (answer !== 1) {
     console.log(`round ${i}: the query in flight ${settled}; the next query ${answer === 'hung' ? 'waited over 5 s' : String(answer)}`);

@@ -66,7 +66,7 @@ describe('a connection the server terminated mid-query', () => {
           cwd: root,
           timeout: 120_000,
         },
-      ).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? String(err) }));
+      ).catch((err: { stdout?: string; stderr?: string }) => ({ stdout: `${err.stdout ?? ''}${err.stderr ?? String(err)}` }));
       expect(stdout.trim()).toBe('ok');
     },
     150_000,
