@@ -6,7 +6,7 @@ import { pageOf, normalizeTimes } from './rows';
 import { upcast } from '@/server/domain/upcasters';
 import { consumers } from '@/server/consumers';
 import { redactEventData } from '@/server/domain/redact';
-import { notIndexed } from '@/server/readside/log';
+import { ofTypes } from '@/server/readside/log';
 
 export interface ProjectionStatus {
   name: string;
@@ -64,15 +64,7 @@ export async function projectionStatus(s: BothDbDeps): Promise<Answer<Projection
       const handles = consumers.find((p) => p.name === c.name)?.handles;
       const [lag] = await s.write.db.execute<{ n: string; oldest: Date | null }>(sql`
       SELECT count(*) AS n, min(recorded_at) AS oldest FROM events WHERE (tx_id, position) > (${c.tx_id}::xid8, ${c.position})
-        AND ${
-          handles
-            ? // the range since the checkpoint, not every event of these types in the log (server/readside/log.ts)
-              sql`${notIndexed(sql`type`)} IN (${sql.join(
-                handles.map((t) => sql`${t}`),
-                sql`, `,
-              )})`
-            : sql`true`
-        }`);
+        AND ${ofTypes(handles) /* the range since the checkpoint, not every event of these types in the log */}`);
       const park = parked.get(c.name);
       const [parkedOldest] = park
         ? await s.write.db.execute<{ oldest: Date | null }>(sql`

@@ -83,6 +83,18 @@ export async function safeHorizon(db: Queryable): Promise<bigint> {
  */
 export const notIndexed = (column: SQL) => sql`(${column} || '')`;
 
+/**
+ * The condition "an event of these types" (all when null) on a read of a range of the log: the type
+ * checked per row (notIndexed), or, with `byType` (a rebuild reading the whole log), through the type index.
+ */
+export function ofTypes(types: readonly string[] | null | undefined, { byType = false }: { byType?: boolean } = {}): SQL {
+  if (!types) return sql`true`;
+  return sql`${byType ? sql`type` : notIndexed(sql`type`)} IN (${sql.join(
+    types.map((t) => sql`${t}`),
+    sql`, `,
+  )})`;
+}
+
 /** How a read of the log is made: see readEvents. */
 interface ReadOptions {
   byType?: boolean;
@@ -124,14 +136,7 @@ export function eventsAfterStatement(
     SELECT position, tx_id::text, event_id, stream_id, stream_version, type, schema_version, data,${metadata ? sql` metadata,` : sql``} occurred_at
     FROM events
     WHERE (tx_id, position) > (${after.txId.toString()}::xid8, ${after.position}) AND tx_id < ${horizon.toString()}::xid8
-      AND ${
-        types
-          ? sql`${byType ? sql`type` : notIndexed(sql`type`)} IN (${sql.join(
-              types.map((t) => sql`${t}`),
-              sql`, `,
-            )})`
-          : sql`true`
-      }
+      AND ${ofTypes(types, { byType })}
     ORDER BY events.tx_id, events.position LIMIT ${limit}`;
 }
 
