@@ -44,9 +44,13 @@ async function prepareShadow(read: DbHandle, source: DbHandle, def: ConsumerDefi
   await read.sql.begin(async (tx) => {
     await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
     for (const t of def.tables) {
-      const [exists] = await tx<
-        { n: number }[]
-      >`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = ${schema} AND tablename = ${t}`;
+      // Whether the shadow exists (resuming), and the live table's storage parameters: LIKE copies
+      // none, so the shadow takes them (say, a fillfactor that leaves room for updates on their
+      // page) and keeps them once swapped in; a shadow found from an interrupted rebuild gets them too.
+      const [exists] = await tx<{ n: number; options: string | null }[]>`
+        SELECT (SELECT count(*)::int FROM pg_tables WHERE schemaname = ${schema} AND tablename = ${t}) AS n,
+          (SELECT array_to_string(c.reloptions, ', ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relname = ${t}) AS options`;
       const indexes = await tx<{ name: string; def: string; is_unique: boolean; constraint_def: string | null }[]>`
         SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS def, x.indisunique AS is_unique,
                (SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid) AS constraint_def
@@ -57,15 +61,10 @@ async function prepareShadow(read: DbHandle, source: DbHandle, def: ConsumerDefi
           .replace(` ON public.${t} `, ` ON ${q(schema)}.${q(t)} `)
           .replace(' ON public.', ` ON ${q(schema)}.`)
           .replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ');
-      // LIKE copies no storage parameters: the shadow takes the live table's (say, a fillfactor that
-      // leaves room for updates on their page), and keeps them once swapped in; a shadow found from
-      // an interrupted rebuild gets them too.
-      const [storage] = await tx<{ options: string | null }[]>`
-        SELECT array_to_string(c.reloptions, ', ') AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relname = ${t}`;
-      if (exists?.n && storage?.options) await tx.unsafe(`ALTER TABLE ${q(schema)}.${q(t)} SET (${storage.options})`);
+      const options = exists?.options;
+      if (exists?.n && options) await tx.unsafe(`ALTER TABLE ${q(schema)}.${q(t)} SET (${options})`);
       if (!exists?.n) {
-        const withOptions = storage?.options ? ` WITH (${storage.options})` : '';
+        const withOptions = options ? ` WITH (${options})` : '';
         await tx.unsafe(`CREATE TABLE ${q(schema)}.${q(t)} (LIKE public.${q(t)} INCLUDING ALL EXCLUDING INDEXES)${withOptions}`);
         for (const ix of indexes) {
           if (ix.constraint_def) await tx.unsafe(`ALTER TABLE ${q(schema)}.${q(t)} ADD CONSTRAINT ${q(ix.name)} ${ix.constraint_def}`);
@@ -128,9 +127,7 @@ async function shadowStep(tx: Tx, read: DbHandle, source: DbHandle, group: Shado
   // Projections are given events without their metadata (ProjectionDefinition): a group of them
   // reads the log without it; a process manager among them needs it.
   const lean = group.every((sh) => sh.def.kind === 'projection');
-  const events: ProjectedEvent[] = lean
-    ? await readEvents(logDb, from, horizon, types, BATCH, { byType: true, metadata: false })
-    : await readEvents(logDb, from, horizon, types, BATCH, { byType: true });
+  const events: ProjectedEvent[] = await readEvents(logDb, from, horizon, types, BATCH, { byType: true, metadata: !lean });
   if (events.length === 0) {
     await tx.execute(sql.raw(searchPath(null)));
     return { read: 0, shadows: cks.map((c) => ({ applied: 0, processed: c.processed })) };
