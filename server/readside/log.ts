@@ -46,11 +46,14 @@ export function isoTime(t: Date | string): string {
 
 /** A row of the log as an event at its current version (upcast; not validated again: see `upcast`'s `trusted`). */
 export function toStoredEvent(r: Row & { metadata: EventMetadata }): StoredEvent {
-  return { ...toProjectedEvent(r), metadata: r.metadata } as StoredEvent;
+  return eventOf(r) as StoredEvent;
 }
 
-/** The same without its metadata (a read that left it out). */
-function toProjectedEvent(r: Row): ProjectedEvent {
+/**
+ * One object per row, on every step of every consumer: its metadata as read, undefined when the read
+ * left it out (a ProjectedEvent, whose type has none).
+ */
+function eventOf(r: Row): ProjectedEvent {
   const { type, data } = upcast(r.type, r.schema_version, r.data, { trusted: true });
   return {
     type,
@@ -62,6 +65,7 @@ function toProjectedEvent(r: Row): ProjectedEvent {
     streamVersion: r.stream_version,
     schemaVersion: r.schema_version,
     occurredAt: isoTime(r.occurred_at),
+    metadata: r.metadata,
   } as ProjectedEvent;
 }
 
@@ -119,9 +123,7 @@ export async function readEvents<M extends boolean = true>(
   opts: ReadOptions & { metadata?: M } = {},
 ): Promise<M extends false ? ProjectedEvent[] : StoredEvent[]> {
   const rows = await db.execute<Row>(eventsAfterStatement(after, horizon, types, limit, opts));
-  const events =
-    opts.metadata === false ? rows.map(toProjectedEvent) : rows.map((r) => toStoredEvent(r as Row & { metadata: EventMetadata }));
-  return events as M extends false ? ProjectedEvent[] : StoredEvent[];
+  return rows.map(eventOf) as M extends false ? ProjectedEvent[] : StoredEvent[];
 }
 
 /** readEvents' statement (exported for the test of its plan). */
