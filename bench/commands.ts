@@ -26,6 +26,7 @@ import { createServer } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { postgresAt } from '@/db/postgres-at';
+import { hostArgOf } from '@/db/pg-url';
 import { env } from '@/server/env';
 import { connect, type DbHandle } from '@/db/client';
 import { migrateDatabase } from '@/db/migrate';
@@ -259,7 +260,7 @@ function pgbenchOnce(url: string, seconds: number, file: string): Sample {
       '-f',
       file,
       '-h',
-      u.searchParams.get('host')?.startsWith('/') ? u.searchParams.get('host')! : u.hostname, // the app's transport (db/postgres-at.ts)
+      hostArgOf(url), // the app's transport: the socket the URL names, else TCP
       '-p',
       u.port || '5432',
       '-U',

@@ -38,6 +38,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer as netServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { postgresAt } from '@/db/postgres-at';
+import { hostArgOf } from '@/db/pg-url';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { env } from '@/server/env';
@@ -295,7 +296,7 @@ function pgbench(url: string): Sample {
       '-f',
       path.join(root, 'bench/commands.sql'),
       '-h',
-      u.searchParams.get('host')?.startsWith('/') ? u.searchParams.get('host')! : u.hostname, // the app's transport (db/postgres-at.ts)
+      hostArgOf(url), // the app's transport: the socket the URL names, else TCP
       '-p',
       u.port || '5432',
       '-U',

@@ -22,3 +22,9 @@ export function socketOf(url: string): { url: string; path?: string } {
   u.searchParams.delete('host');
   return { url: u.toString(), path: `${dir.replace(/\/+$/, '')}/.s.PGSQL.${u.port || 5432}` };
 }
+
+/** The host to give a libpq tool (pgbench, psql `-h`): the socket directory the URL names, else its host name. */
+export function hostArgOf(url: string): string {
+  const { path } = socketOf(url);
+  return path ? path.slice(0, path.lastIndexOf('/')) : new URL(url).hostname;
+}

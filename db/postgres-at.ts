@@ -1,8 +1,6 @@
 import postgres from 'postgres';
 import { socketOf } from './pg-url';
 
-export { socketOf, withHostName } from './pg-url';
-
 /**
  * A postgres.js client for a connection URL, with libpq's way of naming a Unix socket understood:
  * `postgres://postgres@localhost/ledgerline?host=/var/run/postgresql` connects through

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { socketOf } from '@/db/postgres-at';
+import { hostArgOf, socketOf } from '@/db/pg-url';
 
 describe("libpq's Unix socket form of a connection URL (db/postgres-at.ts)", () => {
   it('takes the socket directory out of the URL and names the socket of the port', () => {
@@ -25,5 +25,10 @@ describe("libpq's Unix socket form of a connection URL (db/postgres-at.ts)", () 
   it('leaves a TCP URL (and a host parameter that is not a directory) as it is', () => {
     for (const url of ['postgres://postgres@127.0.0.1:5432/ledgerline', 'postgres://u@h/db?host=db.internal', 'not a url'])
       expect(socketOf(url)).toEqual({ url });
+  });
+
+  it('gives libpq tools the socket directory, or the host name', () => {
+    expect(hostArgOf('postgres://postgres@/test?host=/var/run/postgresql/')).toBe('/var/run/postgresql');
+    expect(hostArgOf('postgres://postgres@127.0.0.1:5432/test')).toBe('127.0.0.1');
   });
 });
