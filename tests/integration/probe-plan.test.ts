@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type SQL } from 'drizzle-orm';
 import { probeStatement, ProjectionRunner } from '@/server/readside/projection-runner';
 import { advanceIdleStatement, relayCheckpointStatement } from '@/server/readside/relay';
-import { eventsAfterStatement } from '@/server/readside/log';
+import { eventsAfterStatement, safeHorizon } from '@/server/readside/log';
 import { projections } from '@/server/projections/registry';
 import { insertSyntheticLog } from '@/testkit/event-log';
 import { createTestEnv, type TestEnv } from './support/harness';
@@ -66,21 +66,15 @@ async function eventsRead(statement: SQL, generic: boolean): Promise<{ rows: num
   return { rows: read, scans };
 }
 
-/** The point `back` events before the end of the log, in log order (logEnd is the end itself). */
-async function pointFromEnd(back: number) {
-  const [p] = await t.services.write.sql<{ tx_id: string; position: string }[]>`
-    SELECT tx_id::text, position FROM events ORDER BY tx_id DESC, position DESC OFFSET ${back} LIMIT 1`;
-  return { txId: BigInt(p!.tx_id), position: Number(p!.position) };
-}
 const moveAllTo = (p: { txId: bigint; position: number }) =>
   t.services.read
     .sql`UPDATE projection_checkpoints SET tx_id = ${p.txId.toString()}::xid8, position = ${p.position} WHERE name <> '$relay'`;
 
 async function checkAll(stage: string) {
-  const near = await pointFromEnd(20);
+  const near = (await logEnd(t.services.write.sql, 20))!;
   const end = (await logEnd(t.services.write.sql))!;
   await moveAllTo(near);
-  const horizon = BigInt((await t.services.write.sql<{ h: string }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`)[0]!.h);
+  const horizon = await safeHorizon(t.services.write.db);
   const routes = JSON.stringify(projections.map((p) => ({ name: p.name, types: p.handles })));
   const statements: [string, SQL][] = [
     ['probe', probeStatement('order_summary')],
@@ -115,7 +109,7 @@ describe('what the read side reads of the log per commit', () => {
     await moveAllTo((await logEnd(t.services.write.sql))!);
     const [idle] = await t.services.read.db.execute<{ more: boolean }>(probeStatement('order_summary'));
     expect(idle!.more).toBe(false);
-    await moveAllTo(await pointFromEnd(1000));
+    await moveAllTo((await logEnd(t.services.write.sql, 1000))!);
     await untilHorizonPassesLog(t.services.read.sql); // other tests' transactions on this server hold the horizon back meanwhile
     const [more] = await t.services.read.db.execute<{ more: boolean }>(probeStatement('order_summary'));
     expect(more!.more).toBe(true);

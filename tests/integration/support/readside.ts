@@ -37,11 +37,11 @@ export interface Point {
 }
 const reached = (ck: Point, ev: Point) => ck.txId > ev.txId || (ck.txId === ev.txId && ck.position >= ev.position);
 
-/** The last committed event in log order (tx_id, position). */
-export async function logEnd(sql: postgres.Sql): Promise<Point | null> {
+/** The last committed event in log order (tx_id, position), or the one `back` events before it. */
+export async function logEnd(sql: postgres.Sql, back = 0): Promise<Point | null> {
   const [row] = await sql<
     { tx_id: string; position: string }[]
-  >`SELECT tx_id::text, position FROM events ORDER BY events.tx_id DESC, events.position DESC LIMIT 1`;
+  >`SELECT tx_id::text, position FROM events ORDER BY events.tx_id DESC, events.position DESC OFFSET ${back} LIMIT 1`;
   return row ? { txId: BigInt(row.tx_id), position: Number(row.position) } : null;
 }
 
