@@ -44,12 +44,18 @@ export function queryLane(s: () => Services, prefix = '/api/trpc/') {
       return true;
     }
     // A cache hit's bytes go out as they are, never decoded into a string and encoded again.
-    const body = typeof text === 'string' ? `{"result":{"data":${text}}}` : Buffer.concat([BODY_START, text, BODY_END]);
-    res.writeHead(200, {
-      ...answerHeaders(https),
-      'content-length': String(Buffer.byteLength(body)),
-    });
-    res.end(body);
+    if (typeof text === 'string') {
+      const body = `{"result":{"data":${text}}}`;
+      res.writeHead(200, { ...answerHeaders(https), 'content-length': String(Buffer.byteLength(body)) });
+      res.end(body);
+      return true;
+    }
+    res.writeHead(200, { ...answerHeaders(https), 'content-length': String(BODY_START.length + text.length + BODY_END.length) });
+    res.cork();
+    res.write(BODY_START);
+    res.write(text);
+    res.end(BODY_END);
+    res.uncork();
     return true;
   };
 }
