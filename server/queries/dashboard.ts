@@ -3,6 +3,7 @@ import type { ReadDeps } from '@/server/deps';
 import { HOME_CURRENCY, orderCurrencies } from '@/server/domain/contracts';
 import { readModel, type ReadOptions } from './read-model';
 import { registrationsBetween, revenueBetween } from './reports';
+import { todayUtc } from './analytics/periods';
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 /** How many best sellers are listed per currency. */
@@ -44,7 +45,7 @@ function totalsOf(rows: Counts[], currencies: string[]) {
  * the first of `currencies` (the home currency when the period has it).
  */
 export function dashboardSummary(s: ReadDeps, input: { from?: string; to?: string; currency?: string } & ReadOptions) {
-  const today = isoDay(new Date());
+  const today = todayUtc();
   const to = input.to ?? today;
   const from = input.from ?? isoDay(new Date(Date.parse(to) - 29 * 86400_000));
   const projections = ['analytics', 'order_summary', 'product_sales_daily', 'inventory'];
