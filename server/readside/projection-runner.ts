@@ -196,6 +196,89 @@ export class ProjectionRunner {
     });
   }
 
+  /** Whether `name` may share a step with other consumers of this runner (see stepTogether). */
+  canStepTogether(name: string): boolean {
+    return this.source === this.read && this.definition(name).onError !== 'park-stream';
+  }
+
+  /**
+   * One step for several consumers of this runner, in one read-side transaction: the checkpoints and
+   * the horizon in one statement, the events after the earliest checkpoint of the types any of them
+   * handles in another, their checkpoint rows locked together (in name order, so that two such steps
+   * never wait on each other in a cycle), then every batch and checkpoint pipelined, one COMMIT. Each
+   * consumer's rows commit with its own checkpoint, as in `step`; one commit that wakes four read
+   * models costs 5 round trips and one transaction instead of 20 and four (docs/benchmarks.md).
+   *
+   * For the common case only: a commit's few events. It returns an outcome for the consumers it
+   * stepped, and leaves the others to their own steps (`step`, with its failure handling): a
+   * consumer that failed, waits to retry or is retrying an event; all of them when the read fills a
+   * batch (a long catch-up), when a checkpoint row moved since it was read (another worker), or when
+   * any batch fails, and then the whole transaction is rolled back: nothing is applied twice, and a
+   * poison event is found by its consumer's own step. Until it locks, it takes no transaction id.
+   */
+  async stepTogether(names: readonly string[]): Promise<Map<string, StepOutcome>> {
+    const started = performance.now();
+    const stepped = new Map<string, StepOutcome>();
+    if (names.length === 0 || !names.every((n) => this.canStepTogether(n))) return stepped;
+    const named = (list: readonly string[]) =>
+      sql.join(
+        list.map((n) => sql`${n}`),
+        sql`, `,
+      );
+    try {
+      await this.read.db.transaction(async (tx) => {
+        const cks = await tx.execute<CheckpointRow & { name: string; row_version: string; horizon: string }>(sql`
+          SELECT set_config('lock_timeout', '30s', true) AS lock_timeout, name,
+            tx_id::text, position, status, failing_position, failing_attempts, xmin::text AS row_version,
+            ceil(extract(epoch FROM retry_after - now()) * 1000)::int AS retry_in_ms,
+            pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
+          FROM projection_checkpoints WHERE name IN (${named(names)})`);
+        const mine = cks.filter(
+          (c) => c.status !== 'failed' && c.failing_position === null && !(c.retry_in_ms !== null && c.retry_in_ms > 0),
+        );
+        if (mine.length === 0) return;
+        const horizon = BigInt(mine[0]!.horizon);
+        const points = mine.map((c) => ({ c, from: { txId: BigInt(c.tx_id), position: Number(c.position) } as LogPoint }));
+        const earliest = points.reduce((a, b) => (after(a.from, b.from) ? b : a)).from;
+        const types = [...new Set(mine.flatMap((c) => this.definition(c.name).handles))];
+        const [events, last] = await Promise.all([readEvents(tx, earliest, horizon, types, this.batchSize), lastBefore(tx, horizon)]);
+        if (events.length === this.batchSize) return;
+
+        const work: { name: string; def: ConsumerDefinition; rowVersion: string; events: StoredEvent[]; next: LogPoint }[] = [];
+        for (const { c, from } of points) {
+          const def = this.definition(c.name);
+          const own = events.filter((e) => after(pointOf(e), from) && def.handles.includes(e.type));
+          let next = own.length ? pointOf(own[own.length - 1]!) : from;
+          // Past the events it handles, the consumer has also seen everything else below the horizon.
+          if (last && after(last, next)) next = last;
+          if (own.length === 0 && !after(next, from)) stepped.set(c.name, { kind: 'idle' });
+          else work.push({ name: c.name, def, rowVersion: c.row_version, events: own, next });
+        }
+        if (work.length === 0) return;
+
+        const locked = await tx.execute<{ name: string; row_version: string }>(sql`
+          SELECT name, xmin::text AS row_version FROM projection_checkpoints
+          WHERE name IN (${named(work.map((w) => w.name))}) ORDER BY name FOR UPDATE`);
+        const versions = new Map(locked.map((r) => [r.name, r.row_version]));
+        if (work.some((w) => versions.get(w.name) !== w.rowVersion)) throw new NotTogether();
+        const results = await Promise.allSettled(
+          work.flatMap((w) => [w.events.length ? w.def.applyBatch(tx, w.events) : null, this.saveCheckpoint(tx, w.name, w.next, w.events)]),
+        );
+        if (results.some((r) => r.status === 'rejected')) throw new NotTogether();
+        const seconds = (performance.now() - started) / 1000;
+        for (const w of work) {
+          this.onApplied?.(w.name, w.events, seconds);
+          stepped.set(w.name, { kind: 'applied', events: w.events.length, more: false });
+        }
+      });
+      return stepped;
+    } catch (err) {
+      // Rolled back: nothing of it was applied, and each consumer takes its own step.
+      if (err instanceof NotTogether) return new Map();
+      throw err;
+    }
+  }
+
   /**
    * Applies the batch in a savepoint; on error, applies one event at a time to find the poison one.
    * `batchError`: the whole batch already failed with it (outside a savepoint): straight to one at a time.
@@ -282,6 +365,13 @@ export class ProjectionRunner {
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+
+/** A step of several consumers that is rolled back, for each of them to take its own step. */
+class NotTogether extends Error {
+  constructor() {
+    super('step together dropped');
+  }
+}
 
 /** A batch that failed in a step without savepoints: the step is rolled back and runs again guarded. */
 class BatchFailed extends Error {

@@ -8,7 +8,7 @@ import type { ConsumerDefinition } from './consumer';
 import { buildConsumers, type ConsumerSet } from './consumers';
 import { Relay } from './relay';
 import { rebuildProjection, rebuildProjections } from './rebuild';
-import type { StepOutcome } from './projection-runner';
+import type { ProjectionRunner, StepOutcome } from './projection-runner';
 import { startHeartbeat } from './heartbeat';
 import { eventSpan } from '@/server/tracing';
 import { metrics as processMetrics } from '@/server/metrics';
@@ -127,18 +127,51 @@ export async function startWorker(s: WorkerDeps, log: Logger, opts: WorkerOption
     running.set(name, state);
     return state.done;
   };
+  const names = consumers.consumers.map((c) => c.def.name);
+  let stopping = false;
+  /**
+   * One step for idle consumers of one runner, in one transaction (ProjectionRunner.stepTogether).
+   * Each counts as catching up meanwhile, so that a signal for it makes it go round again, on its
+   * own; a consumer the shared step did not take goes on with its own catch-up.
+   */
+  const catchUpTogether = (runner: ProjectionRunner, group: string[]) => {
+    const now = performance.now();
+    for (const name of group) stepAt.set(name, now);
+    const shared = runner.stepTogether(group).catch((err: Error) => {
+      log.warn({ projections: group, err: err.message }, 'shared step failed: each consumer steps on its own');
+      return new Map<string, StepOutcome>();
+    });
+    for (const name of group) {
+      const state = { again: false, done: Promise.resolve<StepOutcome>({ kind: 'idle' }) };
+      state.done = shared.then((outcomes) => {
+        running.delete(name);
+        const out = outcomes.get(name);
+        if (!out) return catchUp(name, true);
+        return state.again ? catchUp(name) : out;
+      });
+      state.done.catch((err: Error) => log.warn({ projection: name, err: err.message }, 'catch-up failed'));
+      running.set(name, state);
+    }
+  };
+
   /**
    * Starts this process's catch-ups at once, without a queue hop. Not awaited: a failure only
    * delays the work (it is logged, and the next signal or the sweep's BullMQ job picks it up).
    */
-  const names = consumers.consumers.map((c) => c.def.name);
-  let stopping = false;
   const catchUpHere = (which: readonly string[], seenAt: number) => {
     if (stopping) return;
-    for (const name of which) {
-      // A step that started after the relay's scan (running now, or already done) saw what it saw:
-      // no need to go round again (a sweep's job or the relay's previous run may have started it).
-      if ((stepAt.get(name) ?? -Infinity) > seenAt) continue;
+    // A step that started after the relay's scan (running now, or already done) saw what it saw:
+    // no need to go round again (a sweep's job or the relay's previous run may have started it).
+    const due = which.filter((name) => (stepAt.get(name) ?? -Infinity) <= seenAt);
+    const together = new Set<string>();
+    for (const r of consumers.runners) {
+      const group = due.filter((name) => consumers.byName.get(name)?.runner === r && !running.has(name) && r.canStepTogether(name));
+      if (group.length < 2) continue;
+      catchUpTogether(r, group);
+      for (const name of group) together.add(name);
+    }
+    for (const name of due) {
+      if (together.has(name)) continue;
       catchUp(name, true).catch((err: Error) => log.warn({ projection: name, err: err.message }, 'catch-up failed'));
     }
   };
