@@ -26,6 +26,25 @@ type CheckpointRow = {
 
 const pointOf = (e: StoredEvent): LogPoint => ({ txId: BigInt(e.txId), position: e.position });
 
+const named = (names: readonly string[]) =>
+  sql.join(
+    names.map((n) => sql`${n}`),
+    sql`, `,
+  );
+
+type StepCheckpoint = CheckpointRow & { name: string; row_version: string; horizon: string };
+
+/**
+ * A step's first statement (one round trip): the lock timeout (another worker applying a consumer
+ * holds its row: wait for it, then start again from its checkpoint), the checkpoints, and the safe horizon.
+ */
+const stepCheckpoints = (names: readonly string[]) => sql`
+  SELECT set_config('lock_timeout', '30s', true) AS lock_timeout, name,
+    tx_id::text, position, status, failing_position, failing_attempts, xmin::text AS row_version,
+    ceil(extract(epoch FROM retry_after - now()) * 1000)::int AS retry_in_ms,
+    pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
+  FROM projection_checkpoints WHERE name IN (${named(names)})`;
+
 /**
  * A step's probe: the checkpoint's status, and whether an event lies past it below the safe
  * horizon. Written as "the first event after the checkpoint, in log order, is below the horizon"
@@ -144,14 +163,7 @@ export class ProjectionRunner {
       if (probe && !probe.more) return { kind: 'idle' };
     }
     return this.read.db.transaction(async (tx) => {
-      // One round trip: the lock timeout (another worker applying this projection holds the row: wait
-      // for it, below, then start again from its checkpoint), the checkpoint, and the safe horizon.
-      const [ck] = await tx.execute<CheckpointRow & { row_version: string; horizon: string }>(sql`
-        SELECT set_config('lock_timeout', '30s', true) AS lock_timeout,
-          tx_id::text, position, status, failing_position, failing_attempts, xmin::text AS row_version,
-          ceil(extract(epoch FROM retry_after - now()) * 1000)::int AS retry_in_ms,
-          pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
-        FROM projection_checkpoints WHERE name = ${name}`);
+      const [ck] = await tx.execute<StepCheckpoint>(stepCheckpoints([name]));
       if (!ck) throw new Error(`No checkpoint row for projection ${name}`);
       if (ck.status === 'failed') return { kind: 'failed' } as const;
       if (ck.retry_in_ms !== null && ck.retry_in_ms > 0) return { kind: 'retry', afterMs: ck.retry_in_ms } as const;
@@ -220,19 +232,9 @@ export class ProjectionRunner {
     const started = performance.now();
     const stepped = new Map<string, StepOutcome>();
     if (names.length === 0 || !names.every((n) => this.canStepTogether(n))) return stepped;
-    const named = (list: readonly string[]) =>
-      sql.join(
-        list.map((n) => sql`${n}`),
-        sql`, `,
-      );
     try {
       await this.read.db.transaction(async (tx) => {
-        const cks = await tx.execute<CheckpointRow & { name: string; row_version: string; horizon: string }>(sql`
-          SELECT set_config('lock_timeout', '30s', true) AS lock_timeout, name,
-            tx_id::text, position, status, failing_position, failing_attempts, xmin::text AS row_version,
-            ceil(extract(epoch FROM retry_after - now()) * 1000)::int AS retry_in_ms,
-            pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
-          FROM projection_checkpoints WHERE name IN (${named(names)})`);
+        const cks = await tx.execute<StepCheckpoint>(stepCheckpoints(names));
         const mine = cks.filter(
           (c) => c.status !== 'failed' && c.failing_position === null && !(c.retry_in_ms !== null && c.retry_in_ms > 0),
         );
