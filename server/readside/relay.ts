@@ -120,16 +120,21 @@ export class Relay {
         let next: LogPoint = lastRow ? { txId: BigInt(lastRow.tx_id), position: Number(lastRow.position) } : from;
         if (rows.length < SCAN && last && after(last, next)) next = last;
         if (!after(next, from)) return { scanned: 0, more: false, blocked };
+        // The consumers of the events read are signalled at once: their catch-ups overlap the rest
+        // of this transaction. The signals go out before the commit (at-least-once).
+        const handlers = new Set(rows.flatMap((r) => this.byType.get(r.type) ?? []));
+        if (handlers.size) await this.enqueue([...handlers], seenAt);
         // Every consumer must move its checkpoint past the events it ignores, or a read-your-writes
         // wait on it would never end. Local ones with nothing to apply are moved here, all in one
         // statement; every other consumer is signalled and moves itself.
-        // The advance and the relay's own checkpoint in one round trip; the signals go out before the commit (at-least-once).
+        // The advance and the relay's own checkpoint in one round trip.
         const [moved] = await Promise.all([
           this.advanceIdle(tx, next),
           tx.execute(sql`UPDATE projection_checkpoints SET tx_id = ${next.txId.toString()}::xid8, position = ${next.position},
             last_event_at = now(), updated_at = now(), events_applied = events_applied + ${rows.length} WHERE name = ${RELAY_CHECKPOINT}`),
         ]);
-        await this.enqueue(moved.size ? this.names.filter((n) => !moved.has(n)) : this.names, seenAt);
+        const rest = this.names.filter((n) => !handlers.has(n) && !moved.has(n));
+        if (rest.length) await this.enqueue(rest, seenAt);
         for (const r of rows)
           eventSpan(
             `relay ${r.type}`,
