@@ -210,7 +210,10 @@ export class ProjectionRunner {
 
   /** Whether `name` may share a step with other consumers of this runner (see stepTogether). */
   canStepTogether(name: string): boolean {
-    return this.source === this.read && this.definition(name).onError !== 'park-stream';
+    const def = this.definition(name);
+    // Process managers keep their own steps: the commands they issue order their own locks (the
+    // saga's stock locks by product id), which two of them interleaved in one transaction would not.
+    return this.source === this.read && def.kind === 'projection' && def.onError !== 'park-stream';
   }
 
   /**
@@ -223,10 +226,12 @@ export class ProjectionRunner {
    *
    * For the common case only: a commit's few events. It returns an outcome for the consumers it
    * stepped, and leaves the others to their own steps (`step`, with its failure handling): a
-   * consumer that failed, waits to retry or is retrying an event; all of them when the read fills a
-   * batch (a long catch-up), when a checkpoint row moved since it was read (another worker), or when
-   * any batch fails, and then the whole transaction is rolled back: nothing is applied twice, and a
-   * poison event is found by its consumer's own step. Until it locks, it takes no transaction id.
+   * consumer that failed, waits to retry or is retrying an event; one whose checkpoint row another
+   * step holds (SKIP LOCKED: the shared step never waits for a row while holding others) or that
+   * moved since it was read (another worker); all of them when the read fills a batch (a long
+   * catch-up), or when any batch fails, and then the whole transaction is rolled back: nothing is
+   * applied twice, and a poison event is found by its consumer's own step. Until it locks, it takes
+   * no transaction id.
    */
   async stepTogether(names: readonly string[]): Promise<Map<string, StepOutcome>> {
     const started = performance.now();
@@ -260,15 +265,21 @@ export class ProjectionRunner {
 
         const locked = await tx.execute<{ name: string; row_version: string }>(sql`
           SELECT name, xmin::text AS row_version FROM projection_checkpoints
-          WHERE name IN (${named(work.map((w) => w.name))}) ORDER BY name FOR UPDATE`);
+          WHERE name IN (${named(work.map((w) => w.name))}) ORDER BY name FOR UPDATE SKIP LOCKED`);
+        // A row another step holds (skipped: no waiting for it while holding the others), or one that
+        // moved since it was read, is left out: that consumer takes its own step; nothing of it was written.
         const versions = new Map(locked.map((r) => [r.name, r.row_version]));
-        if (work.some((w) => versions.get(w.name) !== w.rowVersion)) throw new NotTogether();
+        const mineNow = work.filter((w) => versions.get(w.name) === w.rowVersion);
+        if (mineNow.length === 0) return;
         const results = await Promise.allSettled(
-          work.flatMap((w) => [w.events.length ? w.def.applyBatch(tx, w.events) : null, this.saveCheckpoint(tx, w.name, w.next, w.events)]),
+          mineNow.flatMap((w) => [
+            w.events.length ? w.def.applyBatch(tx, w.events) : null,
+            this.saveCheckpoint(tx, w.name, w.next, w.events),
+          ]),
         );
         if (results.some((r) => r.status === 'rejected')) throw new NotTogether();
         const seconds = (performance.now() - started) / 1000;
-        for (const w of work) {
+        for (const w of mineNow) {
           this.onApplied?.(w.name, w.events, seconds);
           stepped.set(w.name, { kind: 'applied', events: w.events.length, more: false });
         }
