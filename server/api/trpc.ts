@@ -114,7 +114,7 @@ async function guarded<R extends { ok: true } | { ok: false; error: TRPCError }>
   const started = performance.now();
   let outcome = 'INTERNAL_SERVER_ERROR';
   try {
-    const result = await inSpan(`trpc ${path}`, { 'rpc.system': 'trpc', 'rpc.method': path, 'ledgerline.kind': type }, async () => {
+    const rules = async (): Promise<R> => {
       const problem = inputProblem(await call.getRawInput());
       if (problem) throw new TRPCError({ code: 'BAD_REQUEST', message: problem });
       const principal = admitted(call.principal, access);
@@ -128,7 +128,17 @@ async function guarded<R extends { ok: true } | { ok: false; error: TRPCError }>
         throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE_MESSAGE, cause });
       }
       return result;
-    });
+    };
+    // A refusal leaves the span as a failed result does (its status unset: the caller's error, not
+    // the server's), and is thrown once the span has ended.
+    const settled = await inSpan(`trpc ${path}`, { 'rpc.system': 'trpc', 'rpc.method': path, 'ledgerline.kind': type }, () =>
+      rules().then(
+        (result) => ({ result }),
+        (refused: unknown) => ({ refused }),
+      ),
+    );
+    if ('refused' in settled) throw settled.refused;
+    const { result } = settled;
     outcome = result.ok ? 'ok' : result.error.code;
     return result;
   } catch (err) {
