@@ -173,7 +173,7 @@ async function pairedWithSummary(summary: autocannon.Options, row: autocannon.Op
       } else {
         sum.b.n += r.rps * slice;
         sum.b.s += slice;
-        sum.b.cpu += (r.cpuMsPerReq ?? NaN) * r.rps * slice;
+        if (r.cpuMsPerReq !== undefined) sum.b.cpu += r.cpuMsPerReq * r.rps * slice;
         sum.b.errors += r.errors;
         sum.b.p50.push(r.p50);
         sum.b.p99.push(r.p99);
@@ -185,7 +185,7 @@ async function pairedWithSummary(summary: autocannon.Options, row: autocannon.Op
     p50: median(sum.b.p50),
     p99: Math.max(...sum.b.p99),
     errors: sum.b.errors,
-    cpuMsPerReq: sum.b.n ? sum.b.cpu / sum.b.n : undefined,
+    cpuMsPerReq: pgid && sum.b.n ? sum.b.cpu / sum.b.n : undefined,
   };
   return { sample, summaryRps: sum.a.n / sum.a.s, ratio: sum.b.n / sum.b.s / (sum.a.n / sum.a.s) };
 }

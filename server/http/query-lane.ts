@@ -51,11 +51,11 @@ export function queryLane(s: () => Services, prefix = '/api/trpc/') {
       return true;
     }
     res.writeHead(200, { ...answerHeaders(https), 'content-length': String(BODY_START.length + text.length + BODY_END.length) });
+    // Corked: the headers and the three parts leave in one write (end() uncorks).
     res.cork();
     res.write(BODY_START);
     res.write(text);
     res.end(BODY_END);
-    res.uncork();
     return true;
   };
 }
