@@ -163,31 +163,30 @@ async function cannon(opts: autocannon.Options, pgid?: number, seconds = SECONDS
  */
 async function pairedWithSummary(summary: autocannon.Options, row: autocannon.Options, pgid?: number, segments = 4) {
   const slice = SECONDS / segments;
-  const sum = { a: { n: 0, s: 0 }, b: { n: 0, s: 0, cpu: 0, errors: 0, p50: [] as number[], p99: [] as number[] } };
+  // Requests per side (each side runs SECONDS in all), and the row's CPU, errors and latencies.
+  const sum = { a: 0, b: 0, cpu: 0, errors: 0, p50: [] as number[], p99: [] as number[] };
   for (let i = 0; i < segments; i++) {
     for (const side of i % 2 ? ['b', 'a'] : ['a', 'b']) {
       const r = await cannon({ ...(side === 'a' ? summary : row), duration: slice }, pgid, slice);
       if (side === 'a') {
-        sum.a.n += r.rps * slice;
-        sum.a.s += slice;
-      } else {
-        sum.b.n += r.rps * slice;
-        sum.b.s += slice;
-        if (r.cpuMsPerReq !== undefined) sum.b.cpu += r.cpuMsPerReq * r.rps * slice;
-        sum.b.errors += r.errors;
-        sum.b.p50.push(r.p50);
-        sum.b.p99.push(r.p99);
+        sum.a += r.rps * slice;
+        continue;
       }
+      sum.b += r.rps * slice;
+      if (r.cpuMsPerReq !== undefined) sum.cpu += r.cpuMsPerReq * r.rps * slice;
+      sum.errors += r.errors;
+      sum.p50.push(r.p50);
+      sum.p99.push(r.p99);
     }
   }
   const sample: Sample = {
-    rps: sum.b.n / sum.b.s,
-    p50: median(sum.b.p50),
-    p99: Math.max(...sum.b.p99),
-    errors: sum.b.errors,
-    cpuMsPerReq: pgid && sum.b.n ? sum.b.cpu / sum.b.n : undefined,
+    rps: sum.b / SECONDS,
+    p50: median(sum.p50),
+    p99: Math.max(...sum.p99),
+    errors: sum.errors,
+    cpuMsPerReq: pgid && sum.b ? sum.cpu / sum.b : undefined,
   };
-  return { sample, summaryRps: sum.a.n / sum.a.s, ratio: sum.b.n / sum.b.s / (sum.a.n / sum.a.s) };
+  return { sample, summaryRps: sum.a / SECONDS, ratio: sum.b / sum.a };
 }
 
 const percentile = (xs: number[], p: number) => {

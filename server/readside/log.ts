@@ -93,10 +93,26 @@ export const notIndexed = (column: SQL) => sql`(${column} || '')`;
  */
 export function ofTypes(types: readonly string[] | null | undefined, { byType = false }: { byType?: boolean } = {}): SQL {
   if (!types) return sql`true`;
-  return sql`${byType ? sql`type` : notIndexed(sql`type`)} IN (${sql.join(
-    types.map((t) => sql`${t}`),
+  return sql`${byType ? sql`type` : notIndexed(sql`type`)} IN (${sqlList(types)})`;
+}
+
+/** Values as a list of parameters, for `IN (…)`. */
+export const sqlList = (values: readonly string[]): SQL =>
+  sql.join(
+    values.map((v) => sql`${v}`),
     sql`, `,
-  )})`;
+  );
+
+/**
+ * Where a step of a consumer leaves its checkpoint: after the last event it applies, or, when its
+ * read did not fill a batch, at the last event below the horizon (past the events it handles, it
+ * has also seen everything else below it). Null when that does not move it past `from` (idle).
+ */
+export function stepEnd(from: LogPoint, events: readonly { txId: string; position: number }[], last: LogPoint | null, full: boolean) {
+  const lastEvent = events[events.length - 1];
+  let next = lastEvent ? { txId: BigInt(lastEvent.txId), position: lastEvent.position } : from;
+  if (!full && last && after(last, next)) next = last;
+  return events.length === 0 && !after(next, from) ? null : next;
 }
 
 /** How a read of the log is made: see readEvents. */

@@ -3,7 +3,7 @@ import type { DbHandle, Tx } from '@/db/client';
 import type { ConsumerDefinition } from './consumer';
 import type { StoredEvent } from '@/server/domain/events';
 import { checkpointNotice, PROJECTIONS_CHANNEL } from '@/server/readside/channels';
-import { after, lastBefore, readEvents, safeHorizon, type LogPoint } from '@/server/readside/log';
+import { after, lastBefore, readEvents, safeHorizon, sqlList, stepEnd, type LogPoint } from '@/server/readside/log';
 import type { Logger } from '@/server/log';
 import { blockedStreams, holdBlocked, parkPoison } from './parked-streams';
 
@@ -26,13 +26,8 @@ type CheckpointRow = {
 
 const pointOf = (e: StoredEvent): LogPoint => ({ txId: BigInt(e.txId), position: e.position });
 
-const named = (names: readonly string[]) =>
-  sql.join(
-    names.map((n) => sql`${n}`),
-    sql`, `,
-  );
-
 type StepCheckpoint = CheckpointRow & { name: string; row_version: string; horizon: string };
+const pointOfCheckpoint = (ck: StepCheckpoint): LogPoint => ({ txId: BigInt(ck.tx_id), position: Number(ck.position) });
 
 /**
  * A step's first statement (one round trip): the lock timeout (another worker applying a consumer
@@ -43,7 +38,7 @@ const stepCheckpoints = (names: readonly string[]) => sql`
     tx_id::text, position, status, failing_position, failing_attempts, xmin::text AS row_version,
     ceil(extract(epoch FROM retry_after - now()) * 1000)::int AS retry_in_ms,
     pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
-  FROM projection_checkpoints WHERE name IN (${named(names)})`;
+  FROM projection_checkpoints WHERE name IN (${sqlList(names)})`;
 
 /**
  * A step's probe: the checkpoint's status, and whether an event lies past it below the safe
@@ -167,7 +162,7 @@ export class ProjectionRunner {
       if (!ck) throw new Error(`No checkpoint row for projection ${name}`);
       if (ck.status === 'failed') return { kind: 'failed' } as const;
       if (ck.retry_in_ms !== null && ck.retry_in_ms > 0) return { kind: 'retry', afterMs: ck.retry_in_ms } as const;
-      const from: LogPoint = { txId: BigInt(ck.tx_id), position: Number(ck.position) };
+      const from = pointOfCheckpoint(ck);
       const sameDb = this.source === this.read;
       const log = sameDb ? tx : this.source.db;
       // The horizon is the log's: read with the checkpoint when they share a server, else from the log's database.
@@ -175,10 +170,8 @@ export class ProjectionRunner {
       // Both in one round trip (pipelined on the transaction's connection).
       const [events, last] = await Promise.all([readEvents(log, from, horizon, def.handles, this.batchSize), lastBefore(log, horizon)]);
       const full = events.length === this.batchSize;
-      let next = events.length ? pointOf(events[events.length - 1]!) : from;
-      // Past the events it handles, the projection has also seen everything else below the horizon.
-      if (!full && last && after(last, next)) next = last;
-      if (events.length === 0 && !after(next, from)) return { kind: 'idle' } as const;
+      const next = stepEnd(from, events, last, full);
+      if (!next) return { kind: 'idle' } as const;
 
       // park-stream: the events of a stream with a parked event wait behind it, in order (read with the lock).
       const [[locked], blocked] = await Promise.all([
@@ -245,7 +238,7 @@ export class ProjectionRunner {
         );
         if (mine.length === 0) return;
         const horizon = BigInt(mine[0]!.horizon);
-        const points = mine.map((c) => ({ c, from: { txId: BigInt(c.tx_id), position: Number(c.position) } as LogPoint }));
+        const points = mine.map((c) => ({ c, from: pointOfCheckpoint(c) }));
         const earliest = points.reduce((a, b) => (after(a.from, b.from) ? b : a)).from;
         const types = [...new Set(mine.flatMap((c) => this.definition(c.name).handles))];
         const [events, last] = await Promise.all([readEvents(tx, earliest, horizon, types, this.batchSize), lastBefore(tx, horizon)]);
@@ -255,17 +248,15 @@ export class ProjectionRunner {
         for (const { c, from } of points) {
           const def = this.definition(c.name);
           const own = events.filter((e) => after(pointOf(e), from) && def.handles.includes(e.type));
-          let next = own.length ? pointOf(own[own.length - 1]!) : from;
-          // Past the events it handles, the consumer has also seen everything else below the horizon.
-          if (last && after(last, next)) next = last;
-          if (own.length === 0 && !after(next, from)) stepped.set(c.name, { kind: 'idle' });
+          const next = stepEnd(from, own, last, false);
+          if (!next) stepped.set(c.name, { kind: 'idle' });
           else work.push({ name: c.name, def, rowVersion: c.row_version, events: own, next });
         }
         if (work.length === 0) return;
 
         const locked = await tx.execute<{ name: string; row_version: string }>(sql`
           SELECT name, xmin::text AS row_version FROM projection_checkpoints
-          WHERE name IN (${named(work.map((w) => w.name))}) ORDER BY name FOR UPDATE SKIP LOCKED`);
+          WHERE name IN (${sqlList(work.map((w) => w.name))}) ORDER BY name FOR UPDATE SKIP LOCKED`);
         // A row another step holds (skipped: no waiting for it while holding the others), or one that
         // moved since it was read, is left out: that consumer takes its own step; nothing of it was written.
         const versions = new Map(locked.map((r) => [r.name, r.row_version]));

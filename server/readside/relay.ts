@@ -122,7 +122,7 @@ export class Relay {
         if (!after(next, from)) return { scanned: 0, more: false, blocked };
         // The consumers of the events read are signalled at once: their catch-ups overlap the rest
         // of this transaction. The signals go out before the commit (at-least-once).
-        const handlers = new Set(rows.flatMap((r) => this.byType.get(r.type) ?? []));
+        const handlers = new Set([...new Set(rows.map((r) => r.type))].flatMap((type) => this.byType.get(type) ?? []));
         if (handlers.size) await this.enqueue([...handlers], seenAt);
         // Every consumer must move its checkpoint past the events it ignores, or a read-your-writes
         // wait on it would never end. Local ones with nothing to apply are moved here, all in one
