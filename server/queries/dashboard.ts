@@ -3,9 +3,8 @@ import type { ReadDeps } from '@/server/deps';
 import { HOME_CURRENCY, orderCurrencies } from '@/server/domain/contracts';
 import { readModel, type ReadOptions } from './read-model';
 import { registrationsBetween, revenueBetween } from './reports';
-import { todayUtc } from './analytics/periods';
+import { addDays, todayUtc } from './analytics/periods';
 
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 /** How many best sellers are listed per currency. */
 const TOP_PRODUCTS = 5;
 
@@ -47,7 +46,7 @@ function totalsOf(rows: Counts[], currencies: string[]) {
 export function dashboardSummary(s: ReadDeps, input: { from?: string; to?: string; currency?: string } & ReadOptions) {
   const today = todayUtc();
   const to = input.to ?? today;
-  const from = input.from ?? isoDay(new Date(Date.parse(to) - 29 * 86400_000));
+  const from = input.from ?? addDays(to, -29);
   const projections = ['analytics', 'order_summary', 'product_sales_daily', 'inventory'];
   return readModel(s, 'dashboard.summary', projections, [from, to, today, input.currency ?? null], input, async () => {
     const totals = (a: string, b: string) =>
