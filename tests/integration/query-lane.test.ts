@@ -19,7 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff, createToken, revokeToken, SESSION_COOKIE, signIn } from '@/server/auth/store';
 import { apiRoutes } from '@/server/http/api-routes';
 import { handleTrpc } from '@/server/http/trpc-handler';
-import { queryLane } from '@/server/http/query-lane';
+import { inputOf, queryLane } from '@/server/http/query-lane';
+import { UNREAD } from '@/server/http/procedure-lane';
+import { analyticsTargets } from '@/bench/lib/analytics-targets';
 import { mutationLane } from '@/server/http/mutation-lane';
 import { readLimited, TRPC_BODY_LIMIT } from '@/server/http/body-limit';
 import { createUser } from '@/server/commands/users';
@@ -183,6 +185,32 @@ describe('the GET query lane', () => {
       data: { userId, email: 'lane@example.test' },
       freshness: { stale: false },
     });
+  });
+
+  it('a question asked again is read once: its input is kept frozen, and every analytics view answers the repeat as tRPC does', async () => {
+    const token = await tokenFor(t.services, 'analyst');
+    const targets = analyticsTargets({ productId: randomUUID() });
+    for (const target of targets) {
+      const path = query(target.path, target.input);
+      for (let i = 0; i < 3; i++) {
+        const viaLane = await fetched(`${laneUrl}${path}`, bearer(token));
+        const viaTrpc = await fetched(`${trpcUrl}${path}`, bearer(token));
+        expect(viaLane.status, `${path} #${i}`).toBe(200);
+        expect(viaLane, `${path} #${i}`).toEqual(viaTrpc);
+      }
+      const kept = inputOf(path.slice(path.indexOf('?') + 1));
+      expect(kept, path).not.toBe(UNREAD);
+      expect(kept !== UNREAD && Object.isFrozen(kept.input), path).toBe(true);
+    }
+    // What the lane declines stays declined when asked again (tRPC answers it every time).
+    expect(inputOf('batch=1&input=%7B%7D')).toBe(UNREAD);
+    expect(inputOf('batch=1&input=%7B%7D')).toBe(UNREAD);
+    expect(inputOf(`input=${encodeURIComponent('{"json":')}`)).toBe(UNREAD);
+    // An input the transformer revives into something other than JSON data is read afresh each time, never shared.
+    const dated = `input=${encodeURIComponent(JSON.stringify(superjson.serialize({ at: new Date(0) })))}`;
+    const first = inputOf(dated);
+    expect(first !== UNREAD && (first.input as { at: unknown }).at).toBeInstanceOf(Date);
+    expect(inputOf(dated)).not.toBe(first);
   });
 
   it("serves a cache hit as the bytes Redis holds: a multi-byte UTF-8 answer is byte for byte tRPC's, its length counted in bytes", async () => {

@@ -1,0 +1,18 @@
+import { readInput } from '@/server/http/procedure-lane';
+import { QueryCache } from '@/server/readside/cache';
+import { inputProblem } from '@/server/domain/input-hygiene';
+const search = 'input=%7B%22json%22%3A%7B%22from%22%3A%222026-11-08%22%2C%22to%22%3A%222026-12-07%22%7D%7D';
+const time = (name: string, f: () => unknown, n = 200000) => { for (let i = 0; i < 20000; i++) f(); const t = process.hrtime.bigint(); for (let i = 0; i < n; i++) f(); console.log(name, (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(2), 'us'); };
+time('URLSearchParams+get', () => { const p = new URLSearchParams(search); p.has('batch'); p.has('connectionParams'); return p.get('input'); });
+const text = new URLSearchParams(search).get('input')!;
+time('readInput', () => readInput(text));
+const c = new QueryCache({} as never, 'p');
+const cps = ['analytics', 'order_summary', 'product_sales_daily', 'inventory'].map((name, i) => ({ name, version: 3, txId: '123456', position: 1000 + i }));
+time('key', () => c.key('analytics.kpis', cps as never, ['2026-11-08', '2026-12-07', '2026-12-07', null]));
+time('inputProblem', () => inputProblem({ from: '2026-11-08', to: '2026-12-07' }));
+const { appRouter } = await import('@/server/api/root');
+const procs = appRouter._def.procedures as any;
+const parser = procs['analytics.kpis']._def.inputs[0];
+time('zod kpis input', () => parser.parse({ from: '2026-11-08', to: '2026-12-07' }));
+time('zod summary input', () => procs['dashboard.summary']._def.inputs[0]?.parse(undefined));
+time('new Date iso', () => new Date(Date.now()).toISOString().slice(0, 10));
