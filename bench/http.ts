@@ -412,7 +412,9 @@ function printAims(med: Medians, ryw: string, analyticsRows: string[], pairedRat
       ratio >= 1 && a.errors === 0,
       `${ratio.toFixed(2)}× its req/s; ${
         // The summary's own row is left out by an --only that names analytics rows alone.
-        Number.isFinite(hot.rps) ? `the rows' own medians ${(a.rps / hot.rps).toFixed(2)}×, p99 ${a.p99.toFixed(1)} against ${hot.p99.toFixed(1)} ms` : `p99 ${a.p99.toFixed(1)} ms`
+        Number.isFinite(hot.rps)
+          ? `the rows' own medians ${(a.rps / hot.rps).toFixed(2)}×, p99 ${a.p99.toFixed(1)} against ${hot.p99.toFixed(1)} ms`
+          : `p99 ${a.p99.toFixed(1)} ms`
       }; ${a.errors} errors`,
     );
   }

@@ -25,7 +25,13 @@ describe('input hygiene', () => {
     expect(inputProblem(nested(MAX_DEPTH, 1))).toBeNull();
     const tooDeep = inputProblem(nested(MAX_DEPTH + 1, 1));
     expect(tooDeep).toMatch(/nested too deeply/);
-    expect(tooDeep?.startsWith(`${Array(MAX_DEPTH + 1).fill('a').join('.')}: `)).toBe(true);
+    expect(
+      tooDeep?.startsWith(
+        `${Array(MAX_DEPTH + 1)
+          .fill('a')
+          .join('.')}: `,
+      ),
+    ).toBe(true);
     expect(inputProblem(nested(MAX_DEPTH + 1, {}))).toMatch(/nested too deeply/);
   });
 });
