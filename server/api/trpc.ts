@@ -1,11 +1,11 @@
 import 'server-only';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
-import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Services } from '@/server/services';
 import { DomainError } from '@/server/domain/errors';
 import { inputProblem } from '@/server/domain/input-hygiene';
+import { transformer } from './transformer';
 import { TooManyWaitersError, waitingAs } from '@/server/readside/wait';
 import type { HeaderSource } from '@/server/auth/store';
 import { notePrincipal } from '@/server/http/access-log';
@@ -32,7 +32,7 @@ export async function createContext(services: Services, headers: HeaderSource): 
 const log = createLogger('ledgerline-api');
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   errorFormatter({ shape, error, path, ctx }) {
     const cause = error.cause;
     // A service down or restarting, wherever it surfaced (also in createContext): 503, retryable.

@@ -18,10 +18,11 @@ const reads = new Map<string, { input: unknown } | typeof UNREAD>();
  * A query string's input as tRPC reads it (`input`, the transformer's deserialise of its JSON),
  * or UNREAD for what the lane leaves to tRPC: a batch, connection params, an input tRPC's guard or
  * reader judges itself. Many clients ask the same few questions (a dashboard's range, a view's
- * default): the answer for a query string is kept, the oldest dropped first, so a repeated question
- * skips its decoding, JSON parse and transformer (about 4 µs of a cached read). A kept input is
- * frozen, since every call of that string shares it, and kept only when it is plain JSON data
- * (what superjson gives back for an input with no `meta`): nothing a procedure could change in place.
+ * default): what a query string gave is kept, for the READ_INPUTS strings first seen most recently
+ * (declined ones included; the first seen is dropped first), so a repeated question skips its
+ * decoding, JSON parse and transformer (about 4 µs of a cached read). A kept input is frozen, since
+ * every call of that string shares it, and kept only when it is plain JSON data (no dates, maps or
+ * other objects superjson revives): nothing a procedure could change in place.
  */
 export function inputOf(search: string): { input: unknown } | typeof UNREAD {
   const kept = reads.get(search);
@@ -40,14 +41,18 @@ export function inputOf(search: string): { input: unknown } | typeof UNREAD {
   return read;
 }
 
-/** Whether `v` is plain JSON data (objects, arrays, primitives), frozen through and through if so; left untouched if not. */
+/**
+ * Whether `v` is plain JSON data (objects, arrays, primitives) in the shape of a tree, frozen through
+ * and through if so; left untouched if not. An object met twice is not a tree (the API's transformer
+ * gives none, server/api/transformer.ts): such an input is not kept, and the walk stops there.
+ */
 function frozenData(v: unknown): boolean {
-  const containers: object[] = [];
+  const containers = new Set<object>();
   const plain = (x: unknown, depth: number): boolean => {
     if (x === null || typeof x !== 'object') return typeof x !== 'function' && typeof x !== 'symbol';
     const proto: unknown = Object.getPrototypeOf(x);
-    if (depth > 64 || (!Array.isArray(x) && proto !== Object.prototype && proto !== null)) return false;
-    containers.push(x);
+    if (depth > 64 || containers.has(x) || (!Array.isArray(x) && proto !== Object.prototype && proto !== null)) return false;
+    containers.add(x);
     return Object.values(x).every((y) => plain(y, depth + 1));
   };
   if (!plain(v, 0)) return false;

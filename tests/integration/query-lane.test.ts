@@ -198,10 +198,28 @@ describe('the GET query lane', () => {
         expect(viaLane.status, `${path} #${i}`).toBe(200);
         expect(viaLane, `${path} #${i}`).toEqual(viaTrpc);
       }
-      const kept = inputOf(path.slice(path.indexOf('?') + 1));
+      const search = path.slice(path.indexOf('?') + 1);
+      const kept = inputOf(search);
       expect(kept, path).not.toBe(UNREAD);
       expect(kept !== UNREAD && Object.isFrozen(kept.input), path).toBe(true);
+      expect(inputOf(search), path).toBe(kept); // read once, then shared
     }
+    // Refused inputs, asked again and again, are refused as tRPC refuses them (the error carries the shared input).
+    const refused = [
+      query('analytics.kpis', { from: '2026-12-07', to: '2026-11-01' }), // from after to: the range check
+      query('users.search', { q: 'a\u0000b' }), // a NUL: input hygiene, naming the field
+      query('orders.list', { status: ['completed', { deep: [1, 2] }] }), // a nested wrong type: zod
+    ];
+    for (const path of refused) {
+      for (let i = 0; i < 3; i++) {
+        const viaLane = await fetched(`${laneUrl}${path}`, bearer(token));
+        expect(viaLane.status, `${path} #${i}`).toBe(400);
+        expect(viaLane, `${path} #${i}`).toEqual(await fetched(`${trpcUrl}${path}`, bearer(token)));
+      }
+    }
+    // A nested input is frozen all the way down.
+    const nested = inputOf(`input=${encodeURIComponent(JSON.stringify({ json: { items: [{ productId: 'x', quantity: 1 }] } }))}`);
+    expect(nested !== UNREAD && Object.isFrozen((nested.input as { items: object[] }).items[0])).toBe(true);
     // What the lane declines stays declined when asked again (tRPC answers it every time).
     expect(inputOf('batch=1&input=%7B%7D')).toBe(UNREAD);
     expect(inputOf('batch=1&input=%7B%7D')).toBe(UNREAD);
@@ -211,6 +229,28 @@ describe('the GET query lane', () => {
     const first = inputOf(dated);
     expect(first !== UNREAD && (first.input as { at: unknown }).at).toBeInstanceOf(Date);
     expect(inputOf(dated)).not.toBe(first);
+    // A long query string is never kept; the first of 257 new strings is dropped.
+    const long = `input=${encodeURIComponent(JSON.stringify({ json: { q: 'x'.repeat(1100) } }))}`;
+    expect(inputOf(long)).not.toBe(inputOf(long));
+    const fresh = (i: number) => `input=${encodeURIComponent(JSON.stringify({ json: { evict: i } }))}`;
+    const oldest = inputOf(fresh(0));
+    expect(inputOf(fresh(0))).toBe(oldest);
+    for (let i = 1; i <= 256; i++) inputOf(fresh(i));
+    expect(inputOf(fresh(0))).not.toBe(oldest);
+  });
+
+  it('an input whose superjson meta would share one object along 2^39 paths is read as a tree: 400 from the lane as from tRPC, nothing hangs', async () => {
+    const token = await tokenFor(t.services, 'analyst');
+    const n = 40;
+    const referentialEqualities: Record<string, string[]> = {};
+    for (let i = 1; i < n; i++) referentialEqualities[String(i)] = [`${i - 1}.0`, `${i - 1}.1`];
+    const payload = JSON.stringify({ json: Array.from({ length: n }, () => []), meta: { referentialEqualities } });
+    const path = `/api/trpc/analytics.kpis?input=${encodeURIComponent(payload)}`;
+    for (const headers of [bearer(token), {}]) {
+      const viaLane = await fetched(`${laneUrl}${path}`, headers);
+      expect(viaLane.status).toBe('authorization' in headers ? 400 : 401);
+      expect(viaLane).toEqual(await fetched(`${trpcUrl}${path}`, headers));
+    }
   });
 
   it("serves a cache hit as the bytes Redis holds: a multi-byte UTF-8 answer is byte for byte tRPC's, its length counted in bytes", async () => {

@@ -21,6 +21,11 @@ describe('input hygiene', () => {
     expect(inputProblem({ outer: { ['k\u0000']: 1 } })).toBe('outer: a field name contains a NUL character (\\u0000); remove it');
   });
 
+  it('reports the first problem in property order (integer keys first), a bad field name before its value', () => {
+    expect(inputProblem({ b: 'x\u0000', 1: 'y\u0000' })).toMatch(/^1: contains a NUL/);
+    expect(inputProblem({ ['k\u0000']: 'v\u0000' })).toMatch(/^a field name contains a NUL/);
+  });
+
   it('refuses a value past the depth limit, a number as much as an object', () => {
     expect(inputProblem(nested(MAX_DEPTH, 1))).toBeNull();
     const tooDeep = inputProblem(nested(MAX_DEPTH + 1, 1));
