@@ -1,15 +1,37 @@
 import { Socket } from 'node:net';
 
 /**
- * Counts writes to every socket of this process until `restore()`: the round trips of a database
+ * The socket that writes `marker` while `send` runs (a query carrying it in its text, on a pool of one
+ * connection): to count one connection's writes alone, apart from what other clients of the process
+ * (a listener, Redis, another pool) happen to send meanwhile.
+ */
+export async function socketWriting(marker: string, send: () => Promise<unknown>): Promise<Socket> {
+  const found: Socket[] = [];
+  const original = Socket.prototype.write;
+  Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
+    const [chunk] = args;
+    if ((typeof chunk === 'string' || Buffer.isBuffer(chunk)) && chunk.includes(marker)) found.push(this);
+    return original.apply(this, args);
+  } as Socket['write'];
+  try {
+    await send();
+  } finally {
+    Socket.prototype.write = original;
+  }
+  if (!found[0]) throw new Error(`no socket wrote ${marker}`);
+  return found[0];
+}
+
+/**
+ * Counts writes to every socket of this process (or to `only`) until `restore()`: the round trips of a database
  * client, since postgres.js sends what it has in one tick in one write, then waits for the answer.
  * Shared by bench/commands.ts (its round-trip profile) and tests/integration/command-round-trips.test.ts.
  */
-export function countSocketWrites(): { readonly writes: number; reset(): void; restore(): void } {
+export function countSocketWrites(only?: Socket): { readonly writes: number; reset(): void; restore(): void } {
   let writes = 0;
   const original = Socket.prototype.write;
   Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
-    writes++;
+    if (!only || this === only) writes++;
     return original.apply(this, args);
   } as Socket['write'];
   return {

@@ -9,11 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type DbHandle } from '@/db/client';
 import { createUser } from '@/server/commands/users';
 import { relayWakesSettled } from '@/server/commands/append';
-import { countSocketWrites } from '@/testkit/socket-writes';
+import type { Socket } from 'node:net';
+import { countSocketWrites, socketWriting } from '@/testkit/socket-writes';
 import { createTestEnv, type TestEnv } from './support/harness';
 
 let t: TestEnv;
 let h: DbHandle;
+/** The one connection of `h`: only its writes are counted (other clients of this process write meanwhile). */
+let socket: Socket;
 const sent: string[] = [];
 beforeAll(async () => {
   t = await createTestEnv('command_round_trips');
@@ -22,15 +25,16 @@ beforeAll(async () => {
     appName: 'll-test-command-round-trips',
     onQuery: (q) => sent.push(q.trim().split(/\s+/)[0]!.toLowerCase()),
   });
+  socket = await socketWriting('ll-round-trips-socket', () => h.sql.unsafe('SELECT 1 AS "ll-round-trips-socket"'));
 }, 60_000);
 afterAll(async () => {
   await h?.close();
   await t?.cleanup();
 });
 
-/** Socket writes made while `fn` runs. */
+/** Writes to `h`'s connection made while `fn` runs. */
 async function writesOf(fn: () => Promise<unknown>): Promise<number> {
-  const counter = countSocketWrites();
+  const counter = countSocketWrites(socket);
   try {
     await fn();
   } finally {
