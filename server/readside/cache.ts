@@ -20,11 +20,20 @@ const FORMAT = 'serialised-answer-2';
 export class QueryCache {
   readonly stats = { hits: 0, misses: 0, errors: 0 };
   onResult?: (query: string, hit: boolean) => void;
+  private held?: HeldAnswers;
 
   constructor(
     private redis: Redis,
     private prefix: string,
-  ) {}
+    opts: { held?: HeldOptions } = {},
+  ) {
+    if (opts.held) this.held = new HeldAnswers(opts.held);
+  }
+
+  /** Forgets the answers this process holds (Redis keeps its own). */
+  forgetHeld() {
+    this.held?.clear();
+  }
 
   key(query: string, checkpoints: Checkpoint[], input: unknown): string {
     // One string, one one-shot digest: a hasher object with four updates, and a locale-aware sort of
@@ -71,6 +80,12 @@ export class QueryCache {
     load: () => Promise<string | Buffer>,
   ): Promise<{ text: string | Buffer; hit: boolean }> {
     const key = this.key(query, checkpoints, input);
+    const held = this.held?.get(key);
+    if (held) {
+      this.stats.hits++;
+      this.onResult?.(query, true);
+      return { text: held, hit: true };
+    }
     let cached: Buffer | null = null;
     try {
       cached = await this.read(key);
@@ -78,6 +93,7 @@ export class QueryCache {
       this.stats.errors++;
     }
     if (cached !== null) {
+      if (this.held) cached = this.held.hold(key, cached);
       this.stats.hits++;
       this.onResult?.(query, true);
       return { text: cached, hit: true };
@@ -93,5 +109,73 @@ export class QueryCache {
       this.stats.errors++;
     });
     return { text, hit: false };
+  }
+}
+
+export interface HeldOptions {
+  /** How long an answer is served from this process after it was read from Redis. */
+  ttlMs: number;
+  /** The most bytes of answers held; the first held are dropped first. */
+  maxBytes: number;
+  /** The most answers held. */
+  maxEntries: number;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+/**
+ * Answers this process read from Redis lately, held as their bytes by key, so that a hot answer (a
+ * dashboard many staff keep open, a view polled by another app) costs one Redis read per process per
+ * `ttlMs`, not one per request: a hit then does no I/O at all. Safe to hold because an entry's key
+ * names the checkpoint of every projection its query reads (a projection's advance asks for another
+ * key) and a key's answer never changes. Held only from Redis hits, never from a load: with Redis
+ * down every call still loads, as before. The TTL bounds how long an answer outlives Redis's own
+ * entry (60 s) by at most `ttlMs`. Each answer is copied into a buffer of its own size: ioredis
+ * slices replies out of its socket chunks (~60 KB), and holding a slice would hold the whole chunk.
+ */
+class HeldAnswers {
+  private entries = new Map<string, { bytes: Buffer; until: number }>();
+  private bytes = 0;
+  private readonly now: () => number;
+
+  constructor(private opts: HeldOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  get(key: string): Buffer | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (this.now() < e.until) return e.bytes;
+    this.drop(key, e.bytes);
+    return undefined;
+  }
+
+  /** Holds `bytes` under `key` (a copy, when it fits), and returns what the caller should use. */
+  hold(key: string, bytes: Buffer): Buffer {
+    // One answer takes at most a sixteenth of the room, so a few large ones cannot flush the rest.
+    if (bytes.length > this.opts.maxBytes / 16) return bytes;
+    const prior = this.entries.get(key);
+    // Callers that shared one GET hold its answer once.
+    if (prior && this.now() < prior.until) return prior.bytes;
+    if (prior) this.drop(key, prior.bytes);
+    const own = Buffer.allocUnsafeSlow(bytes.length);
+    bytes.copy(own);
+    this.entries.set(key, { bytes: own, until: this.now() + this.opts.ttlMs });
+    this.bytes += own.length;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= this.opts.maxBytes && this.entries.size <= this.opts.maxEntries) break;
+      this.drop(k, e.bytes);
+    }
+    return own;
+  }
+
+  clear() {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  private drop(key: string, bytes: Buffer) {
+    this.entries.delete(key);
+    this.bytes -= bytes.length;
   }
 }
