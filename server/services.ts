@@ -31,6 +31,8 @@ export interface ServiceOptions {
   principalTtlMs?: number;
   /** Sees every statement sent to Postgres by these services' pools (tests that count round trips). */
   onQuery?: (query: string) => void;
+  /** How long an answer read from Redis is served from this process (HELD_ANSWERS' 5 s by default). */
+  heldAnswersMs?: number;
 }
 
 export function createServices(opts: ServiceOptions = {}): Services {
@@ -44,8 +46,11 @@ export function createServices(opts: ServiceOptions = {}): Services {
   redis.on('error', () => {}); // ioredis reconnects by itself; failures surface on the commands that need it.
   const prefix = opts.prefix ?? e.REDIS_PREFIX;
   const waiter = new PositionWaiter(read, write.db);
-  const cache = new QueryCache(redis, prefix, { held: HELD_ANSWERS });
+  const cache = new QueryCache(redis, prefix, { held: { ...HELD_ANSWERS, ttlMs: opts.heldAnswersMs ?? HELD_ANSWERS.ttlMs } });
   cache.onResult = (query, hit) => metrics().cache.inc({ query, result: hit ? 'hit' : 'miss' });
+  // A rebuild's swap or an applied dead letter changes rows under unchanged checkpoints: what this
+  // process holds is forgotten at once (Redis's entries age out in their own TTL, as before).
+  waiter.onRowsChanged = () => cache.forgetHeld();
   const principals = new PrincipalCache(write, e.SESSION_SECRET, idleMsOf(e), opts.principalTtlMs ?? e.PRINCIPAL_CACHE_MS);
   const redisUrl = opts.redisUrl ?? e.REDIS_URL;
   let queues: Queues | undefined;

@@ -24,11 +24,28 @@ export const transformer: CombinedDataTransformer = {
 
 type Payload = Parameters<typeof superjson.deserialize>[0];
 
-/** A serialised input with no `meta.referentialEqualities` (a new object when it had them). */
+/**
+ * A serialised input with no `meta.referentialEqualities`, and with no `meta.values` when they make a
+ * Set or a Map (a new object when it had either). superjson applies each later annotation under a Set
+ * or a Map by walking it from its start, so a 1 MB body of one Set and many annotations costs time
+ * quadratic in its size. No input of this API is a Set or a Map: without its annotations such an input
+ * stays arrays, which the procedure's schema refuses (400).
+ */
 function withoutSharing(payload: unknown): Payload {
   const p = payload as Payload;
-  if (typeof p !== 'object' || p === null || typeof p.meta !== 'object' || p.meta === null || !('referentialEqualities' in p.meta))
-    return p;
-  const { referentialEqualities: _shared, ...meta } = p.meta;
-  return { ...p, meta };
+  if (typeof p !== 'object' || p === null || typeof p.meta !== 'object' || p.meta === null) return p;
+  const shared = 'referentialEqualities' in p.meta;
+  const collections = annotatesCollection(p.meta.values);
+  if (!shared && !collections) return p;
+  const { referentialEqualities: _shared, values, ...meta } = p.meta;
+  return { ...p, meta: collections ? meta : { ...meta, values } };
+}
+
+/** Whether a superjson annotation tree makes a Set or a Map anywhere (its depth is the input's, already limited). */
+function annotatesCollection(tree: unknown): boolean {
+  if (Array.isArray(tree)) {
+    const [annotation, children] = tree as [unknown, unknown];
+    return annotation === 'set' || annotation === 'map' || (children !== undefined && annotatesCollection(children));
+  }
+  return typeof tree === 'object' && tree !== null && Object.values(tree).some(annotatesCollection);
 }

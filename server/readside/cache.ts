@@ -126,9 +126,10 @@ export interface HeldOptions {
 /**
  * Answers this process read from Redis lately, held as their bytes by key, so that a hot answer (a
  * dashboard many staff keep open, a view polled by another app) costs one Redis read per process per
- * `ttlMs`, not one per request: a hit then does no I/O at all. Safe to hold because an entry's key
- * names the checkpoint of every projection its query reads (a projection's advance asks for another
- * key) and a key's answer never changes. Held only from Redis hits, never from a load: with Redis
+ * `ttlMs`, not one per request: a hit then does no I/O at all. An entry's key names the checkpoints of
+ * the projections its query reads, so a projection's advance asks for another key; rows that change
+ * under unchanged checkpoints (a rebuild's swap, a dead letter applied) send a notice without one,
+ * on which the services forget what is held (`forgetHeld`, wired in server/services.ts). Held only from Redis hits, never from a load: with Redis
  * down every call still loads, as before. The TTL bounds how long an answer outlives Redis's own
  * entry (60 s) by at most `ttlMs`. Each answer is copied into a buffer of its own size: ioredis
  * slices replies out of its socket chunks (~60 KB), and holding a slice would hold the whole chunk.

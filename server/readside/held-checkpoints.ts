@@ -28,6 +28,12 @@ export class HeldCheckpoints {
   private current: { run: Promise<void>; mark: number } | null = null;
   private queued: Promise<void> | null = null;
   private closed = false;
+  /**
+   * Runs when read-model rows may have changed with no checkpoint moving (a notice that names a
+   * projection without its checkpoint: a rebuild's swap, a dead letter applied), or when notices may
+   * have been missed (the LISTEN lost or back): what was cached under unchanged checkpoints may be old.
+   */
+  onRowsChanged?: () => void;
 
   /** `onRead` runs after each read of the table (with the error when it failed): waiters judge the new state. */
   constructor(
@@ -132,6 +138,7 @@ export class HeldCheckpoints {
    */
   private notified(payload: string) {
     const { checkpoint: ck } = readNotice(payload);
+    if (!ck) this.onRowsChanged?.();
     const known = ck && this.known.get(ck.name);
     if (ck && this.listenUp && this.cleanAt === this.marks && !this.current && (!known || known.version === ck.version)) {
       if (!known || !reached(known, ck)) this.known.set(ck.name, ck);
@@ -143,12 +150,14 @@ export class HeldCheckpoints {
   }
 
   private lost() {
+    this.onRowsChanged?.();
     this.listenUp = false;
     this.epoch++;
     this.marks++;
   }
 
   private relistened() {
+    this.onRowsChanged?.();
     this.listenUp = true;
     this.marks++;
     this.reload().catch(() => undefined);

@@ -79,6 +79,11 @@ export class PositionWaiter {
     });
   }
 
+  /** Runs when read-model rows may have changed with no checkpoint moving (HeldCheckpoints.onRowsChanged). */
+  set onRowsChanged(f: (() => void) | undefined) {
+    this.memory.onRowsChanged = f;
+  }
+
   private async eventAt(position: number): Promise<{ txId: bigint; position: number } | null> {
     const known = this.txIds.get(position);
     if (known !== undefined) return { txId: known, position };

@@ -19,7 +19,8 @@ import { MAX_WAIT_MS } from '@/server/readside/wait';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import { createTestEnv, tokenFor, type TestEnv } from './support/harness';
-import { checkpointRows, ctx, settle, testLog } from './support/readside';
+import { checkpointRows, ctx, settle, testLog, waitUntil } from './support/readside';
+import { PROJECTIONS_CHANNEL } from '@/server/readside/channels';
 import { eventually } from './support/eventually';
 
 describe('checkpoints held in memory', () => {
@@ -42,6 +43,8 @@ describe('checkpoints held in memory', () => {
       databaseUrl: url.toString(),
       prefix: t.prefix,
       poolMax: 2,
+      // Held answers outlast the test: only a notice can make the reader forget one.
+      heldAnswersMs: 10 * 60_000,
       appName,
       principalTtlMs: 60_000,
       onQuery: (q) => statements.push(q),
@@ -85,6 +88,31 @@ describe('checkpoints held in memory', () => {
     // The counter does count: a miss (another input) goes to Postgres.
     const miss = await sent(() => userProfile(reader, { userId: '00000000-0000-4000-8000-000000000000' }));
     expect(miss.statements.length).toBeGreaterThan(0);
+  });
+
+  it('an answer the process holds is forgotten when rows change under unchanged checkpoints (a rebuild swap, an applied dead letter)', async () => {
+    const { userId, position } = await createUser(t.services, ctx(), { email: 'forget@example.test', name: 'Forget' });
+    await userProfile(reader, { userId, minPosition: position, waitMs: MAX_WAIT_MS });
+    await settle(t.services.read.sql, [...(await checkpointRows(t.services.read.sql)).keys()]);
+    await userProfile(reader, { userId }); // a miss or a Redis hit…
+    await userProfile(reader, { userId }); // …so this one is read from Redis and held
+    const keys = await reader.redis.keys(`${t.prefix}:q:users.profile:*`);
+    if (keys.length) await reader.redis.unlink(...keys);
+    const held = { ...reader.cache.stats };
+    await userProfile(reader, { userId });
+    expect(reader.cache.stats).toMatchObject({ hits: held.hits + 1, misses: held.misses }); // served from the process, Redis empty
+
+    // What a rebuild's swap and a retried dead letter send: the projection's name, no checkpoint.
+    await admin`SELECT pg_notify(${PROJECTIONS_CHANNEL}, 'user_profile')`;
+    await waitUntil(
+      admin,
+      async () => {
+        const misses = reader.cache.stats.misses;
+        await userProfile(reader, { userId });
+        return reader.cache.stats.misses > misses;
+      },
+      { what: 'the held answer forgotten after the notice', channels: [PROJECTIONS_CHANNEL] },
+    );
   });
 
   it('a checkpoint move reaches the memory from its notification, without a read of the table', async () => {
