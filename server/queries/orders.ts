@@ -27,13 +27,20 @@ export type OrderSummary = typeof orderSummaries.$inferSelect & {
   customerName: string | null;
 };
 
+/**
+ * The projections an order's row is made from: `order_summary`, and `user_profile` for the
+ * customer's name (orderSummaryColumns). Both are in the cache key and the wait, so an answer cached
+ * while the profile lagged behind is not served once it has caught up.
+ */
+export const ORDER_ROW_PROJECTIONS = ['order_summary', 'user_profile'] as const;
+
 export const orderSummaryColumns = sql`${summary.columns},
   (SELECT u.name FROM user_profiles u WHERE u.user_id = order_summaries.user_id) AS "customerName"`;
 
 export const normalizeOrder = (o: OrderSummary): OrderSummary => summary.row(o);
 
 export function getOrder(s: ReadDeps, input: { orderId: string } & ReadOptions) {
-  return readModel(s, 'orders.get', ['order_summary'], input.orderId, input, async () => {
+  return readModel(s, 'orders.get', ORDER_ROW_PROJECTIONS, input.orderId, input, async () => {
     const rows = await s.read.db.execute<OrderSummary>(
       sql`SELECT ${orderSummaryColumns} FROM order_summaries WHERE order_id = ${input.orderId}`,
     );
@@ -67,7 +74,7 @@ function filterSql(f: OrderFilter) {
 
 export function listOrders(s: ReadDeps, input: OrderFilter & { limit: number; cursor?: string } & ReadOptions) {
   const { minPosition: _m, waitMs: _w, ...key } = input;
-  return readModel(s, 'orders.list', ['order_summary'], key, input, async () => {
+  return readModel(s, 'orders.list', ORDER_ROW_PROJECTIONS, key, input, async () => {
     const after = decodeCursor(input.cursor, ['timestamp', 'uuid']);
     const rows = await s.read.db.execute<OrderSummary>(sql`
       SELECT ${orderSummaryColumns} FROM order_summaries

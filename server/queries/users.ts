@@ -3,7 +3,7 @@ import { selectOf } from '@/db/columns';
 import { userProfiles, userSearch } from '@/db/schema';
 import type { ReadDeps } from '@/server/deps';
 import { decodeCursor, encodeCursor, readModel, type ReadOptions } from './read-model';
-import { normalizeOrder, orderSummaryColumns, type OrderSummary } from './orders';
+import { normalizeOrder, ORDER_ROW_PROJECTIONS, orderSummaryColumns, type OrderSummary } from './orders';
 import { pageOf } from './rows';
 
 const profile = selectOf(userProfiles, [
@@ -60,7 +60,7 @@ export function searchUsers(s: ReadDeps, input: { q: string; limit: number; curs
 }
 
 export function userOrders(s: ReadDeps, input: { userId: string; limit: number; cursor?: string } & ReadOptions) {
-  return readModel(s, 'users.orders', ['order_summary'], [input.userId, input.limit, input.cursor], input, async () => {
+  return readModel(s, 'users.orders', ORDER_ROW_PROJECTIONS, [input.userId, input.limit, input.cursor], input, async () => {
     const after = decodeCursor(input.cursor, ['timestamp', 'uuid']);
     const rows = await s.read.db.execute<OrderSummary>(sql`
       SELECT ${orderSummaryColumns} FROM order_summaries
