@@ -7,16 +7,13 @@ import { Socket } from 'node:net';
  */
 export async function socketWriting(marker: string, send: () => Promise<unknown>): Promise<Socket> {
   const found: Socket[] = [];
-  const original = Socket.prototype.write;
-  Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
-    const [chunk] = args;
-    if ((typeof chunk === 'string' || Buffer.isBuffer(chunk)) && chunk.includes(marker)) found.push(this);
-    return original.apply(this, args);
-  } as Socket['write'];
+  const restore = onSocketWrite((socket, chunk) => {
+    if ((typeof chunk === 'string' || Buffer.isBuffer(chunk)) && chunk.includes(marker)) found.push(socket);
+  });
   try {
     await send();
   } finally {
-    Socket.prototype.write = original;
+    restore();
   }
   if (!found[0]) throw new Error(`no socket wrote ${marker}`);
   return found[0];
@@ -29,11 +26,9 @@ export async function socketWriting(marker: string, send: () => Promise<unknown>
  */
 export function countSocketWrites(only?: Socket): { readonly writes: number; reset(): void; restore(): void } {
   let writes = 0;
-  const original = Socket.prototype.write;
-  Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
-    if (!only || this === only) writes++;
-    return original.apply(this, args);
-  } as Socket['write'];
+  const restore = onSocketWrite((socket) => {
+    if (!only || socket === only) writes++;
+  });
   return {
     get writes() {
       return writes;
@@ -41,8 +36,18 @@ export function countSocketWrites(only?: Socket): { readonly writes: number; res
     reset: () => {
       writes = 0;
     },
-    restore: () => {
-      Socket.prototype.write = original;
-    },
+    restore,
+  };
+}
+
+/** Calls `seen` with the socket and first argument of every socket write of this process, until the returned restore. */
+function onSocketWrite(seen: (socket: Socket, chunk: unknown) => void): () => void {
+  const original = Socket.prototype.write;
+  Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
+    seen(this, args[0]);
+    return original.apply(this, args);
+  } as Socket['write'];
+  return () => {
+    Socket.prototype.write = original;
   };
 }

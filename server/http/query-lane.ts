@@ -3,6 +3,7 @@ import { serialisedOf } from '@/server/queries/answer';
 import type { Services } from '@/server/services';
 import { answerHeaders, answerOf, callProcedure, laneHeaders, laneProcedure, readInput, UNREAD, writeAnswer } from './procedure-lane';
 import { requestIsHttps } from './security-headers';
+import { MAX_INPUT_DEPTH } from './json-depth';
 
 /** Around an answer's serialised text, the body tRPC sends: `{"result":{"data":…}}`. */
 const BODY_START = Buffer.from('{"result":{"data":');
@@ -51,7 +52,7 @@ function frozenData(v: unknown): boolean {
   const plain = (x: unknown, depth: number): boolean => {
     if (x === null || typeof x !== 'object') return typeof x !== 'function' && typeof x !== 'symbol';
     const proto: unknown = Object.getPrototypeOf(x);
-    if (depth > 64 || containers.has(x) || (!Array.isArray(x) && proto !== Object.prototype && proto !== null)) return false;
+    if (depth > MAX_INPUT_DEPTH || containers.has(x) || (!Array.isArray(x) && proto !== Object.prototype && proto !== null)) return false;
     containers.add(x);
     return Object.values(x).every((y) => plain(y, depth + 1));
   };

@@ -36,9 +36,9 @@ export class QueryCache {
   }
 
   key(query: string, checkpoints: Checkpoint[], input: unknown): string {
-    // One string, one one-shot digest: a hasher object with four updates, and a locale-aware sort of
-    // the names, took about 4.7 µs of every cached read; this takes about 1.5 µs. The names sort by
-    // code unit, which is as stable as the locale's order and all a key needs.
+    // One string, one one-shot digest: a hasher object with four updates and a locale-aware sort of
+    // the names took 6.1–7.2 µs of every cached read, this 3.3–3.9 µs (docs/benchmarks.md). The names
+    // sort by code unit, which is as stable as the locale's order and all a key needs.
     const sorted = checkpoints.length > 1 ? [...checkpoints].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : checkpoints;
     let text = `${FORMAT}\0`;
     for (let i = 0; i < sorted.length; i++) {
@@ -80,20 +80,16 @@ export class QueryCache {
     load: () => Promise<string | Buffer>,
   ): Promise<{ text: string | Buffer; hit: boolean }> {
     const key = this.key(query, checkpoints, input);
-    const held = this.held?.get(key);
-    if (held) {
-      this.stats.hits++;
-      this.onResult?.(query, true);
-      return { text: held, hit: true };
-    }
-    let cached: Buffer | null = null;
-    try {
-      cached = await this.read(key);
-    } catch {
-      this.stats.errors++;
+    let cached = this.held?.get(key) ?? null;
+    if (cached === null) {
+      try {
+        cached = await this.read(key);
+      } catch {
+        this.stats.errors++;
+      }
+      if (cached !== null && this.held) cached = this.held.hold(key, cached);
     }
     if (cached !== null) {
-      if (this.held) cached = this.held.hold(key, cached);
       this.stats.hits++;
       this.onResult?.(query, true);
       return { text: cached, hit: true };
@@ -129,8 +125,8 @@ export interface HeldOptions {
  * `ttlMs`, not one per request: a hit then does no I/O at all. An entry's key names the checkpoints of
  * the projections its query reads, so a projection's advance asks for another key; rows that change
  * under unchanged checkpoints (a rebuild's swap, a dead letter applied) send a notice without one,
- * on which the services forget what is held (`forgetHeld`, wired in server/services.ts). Held only from Redis hits, never from a load: with Redis
- * down every call still loads, as before. The TTL bounds how long an answer outlives Redis's own
+ * on which the services forget what is held (`forgetHeld`, wired in server/services.ts). Held only
+ * from Redis hits, never from a load: with Redis down every call still loads, as before. The TTL bounds how long an answer outlives Redis's own
  * entry (60 s) by at most `ttlMs`. Each answer is copied into a buffer of its own size: ioredis
  * slices replies out of its socket chunks (~60 KB), and holding a slice would hold the whole chunk.
  */
